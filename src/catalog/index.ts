@@ -1,3 +1,9 @@
 export * from './types.js';
 export { CatalogError, formatIssue, type CatalogIssue } from './catalog-error.js';
 export { loadCatalogFile, parseCatalog } from './catalog-loader.js';
+export {
+  checkDrift,
+  type DriftReport,
+  type MissingItem,
+  type UndeclaredItem,
+} from './drift-check.js';

@@ -26,8 +26,11 @@ export interface CategoryRead {
  * `REPEATABLE READ READ ONLY` transaction).
  */
 export interface SourceSnapshot {
-  /** Streams the rows of one category as arrays aligned with `read.columns`. */
-  rows(read: CategoryRead): AsyncIterable<readonly RawValue[]>;
+  /**
+   * Streams the rows of one category, in batches, each row an array aligned
+   * with `read.columns`. The next batch is read only when the consumer asks.
+   */
+  batches(read: CategoryRead): AsyncIterable<readonly (readonly RawValue[])[]>;
   /** Counts the rows of one category (what `rows` would yield). */
   count(read: Omit<CategoryRead, 'columns' | 'orderBy'>): Promise<number>;
 }

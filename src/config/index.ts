@@ -1,0 +1,1 @@
+export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';

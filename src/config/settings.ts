@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+/** A configuration problem, naming the setting at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Portage's settings, resolved from the environment, then the config file, then defaults. */
+export interface Settings {
+  /** HTTP port. (`PORT`, default 8080) */
+  readonly port: number;
+  /** Address the HTTP server binds. (`PORTAGE_HOST`, default `0.0.0.0`) */
+  readonly host: string;
+  /** Directory holding everything Portage keeps. (`PORTAGE_DATA_DIR`, default `./.portage`) */
+  readonly dataDir: string;
+  /** Portage's own state: a SQLite path. (`PORTAGE_DATABASE_URL`, default `<data dir>/portage.sqlite`) */
+  readonly databaseUrl: string;
+  /** The platform's database. (`PORTAGE_SOURCE_URL`, default `<data dir>/demo-platform.sqlite`) */
+  readonly sourceUrl: string;
+  /** Where the platform keeps attachment files. (`PORTAGE_FILES_DIR`, default `<data dir>/demo-files`) */
+  readonly filesDir: string;
+  /** Where archives go. (`PORTAGE_STORAGE_URL`, default `file://<data dir>/archives`) */
+  readonly storageUrl: string;
+  /** The catalog file. (`PORTAGE_CATALOG`, default the bundled demo catalog) */
+  readonly catalogFile: string | null;
+  /** Base of Portage's absolute URLs. (`PORTAGE_PUBLIC_URL`, default: the request's host) */
+  readonly publicUrl: string | null;
+  /** Whether the bundled demo platform is used (true when `PORTAGE_SOURCE_URL` is unset). */
+  readonly demo: boolean;
+  readonly limits: Limits;
+  /** Lifetime of a download URL. (`PORTAGE_DOWNLOAD_TTL_SECONDS`, default 86400) */
+  readonly downloadTtlSeconds: number;
+  /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
+  readonly retentionSeconds: number;
+  /** A worker's lease on a running export; renewed every third of it. (`PORTAGE_LEASE_SECONDS`, default 30) */
+  readonly leaseSeconds: number;
+  /** Attempts before an export fails for good. (`PORTAGE_MAX_ATTEMPTS`, default 3) */
+  readonly maxAttempts: number;
+  /** Exports one worker process runs at once. (`PORTAGE_WORKER_CONCURRENCY`, default 2) */
+  readonly workerConcurrency: number;
+  /** How often an idle worker looks for work, in ms. (`PORTAGE_POLL_MS`, default 500) */
+  readonly pollMs: number;
+}
+
+/** Per-tenant quotas; each tenant may override them. */
+export interface Limits {
+  /** Exports per rolling 24 hours. (`PORTAGE_LIMIT_PER_DAY`, default 10) */
+  readonly perDay: number;
+  /** Exports per rolling 30 days. (`PORTAGE_LIMIT_PER_MONTH`, default 50) */
+  readonly perMonth: number;
+  /** Exports of one tenant running at once; more wait as `pending`. (`PORTAGE_MAX_RUNNING`, default 2) */
+  readonly maxRunning: number;
+}
+
+type Source = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves the settings. `env` wins over the JSON config file named by
+ * `PORTAGE_CONFIG` (default `./portage.config.json` when it exists), whose keys
+ * are the same variable names. A bad value throws a {@link ConfigError} naming it.
+ */
+export function loadSettings(env: Source = process.env, cwd = process.cwd()): Settings {
+  const source = { ...readConfigFile(env, cwd), ...definedOnly(env) };
+  const text = (name: string): string | undefined => {
+    const value = source[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    }
+    return Number(raw);
+  };
+
+  const dataDir = resolve(cwd, text('PORTAGE_DATA_DIR') ?? '.portage');
+  const sourceUrl = text('PORTAGE_SOURCE_URL');
+  const publicUrl = text('PORTAGE_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new ConfigError(`PORTAGE_PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+  }
+  const catalog = text('PORTAGE_CATALOG');
+  return {
+    port: int('PORT', 8080, 0, 65535),
+    host: text('PORTAGE_HOST') ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: text('PORTAGE_DATABASE_URL') ?? resolve(dataDir, 'portage.sqlite'),
+    sourceUrl: sourceUrl ?? resolve(dataDir, 'demo-platform.sqlite'),
+    filesDir: resolve(cwd, text('PORTAGE_FILES_DIR') ?? resolve(dataDir, 'demo-files')),
+    storageUrl: text('PORTAGE_STORAGE_URL') ?? `file://${resolve(dataDir, 'archives')}`,
+    catalogFile: catalog === undefined ? null : resolve(cwd, catalog),
+    publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    demo: sourceUrl === undefined,
+    limits: {
+      perDay: int('PORTAGE_LIMIT_PER_DAY', 10, 0),
+      perMonth: int('PORTAGE_LIMIT_PER_MONTH', 50, 0),
+      maxRunning: int('PORTAGE_MAX_RUNNING', 2, 1),
+    },
+    downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
+    retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),
+    leaseSeconds: int('PORTAGE_LEASE_SECONDS', 30, 1),
+    maxAttempts: int('PORTAGE_MAX_ATTEMPTS', 3, 1),
+    workerConcurrency: int('PORTAGE_WORKER_CONCURRENCY', 2, 1, 64),
+    pollMs: int('PORTAGE_POLL_MS', 500, 10),
+  };
+}
+
+function definedOnly(env: Source): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function readConfigFile(env: Source, cwd: string): Record<string, string> {
+  const named = env['PORTAGE_CONFIG'];
+  const file = named
+    ? isAbsolute(named)
+      ? named
+      : resolve(cwd, named)
+    : resolve(cwd, 'portage.config.json');
+  if (!named && !existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PORTAGE_CONFIG: ${file} is not readable JSON (${String(error)})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`PORTAGE_CONFIG: ${file} must hold a JSON object of settings`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) {
+      throw new ConfigError(`${key} in ${file} must be a string, number or boolean`);
+    }
+    out[key] = String(value);
+  }
+  return out;
+}

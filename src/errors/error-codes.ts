@@ -1,0 +1,45 @@
+/**
+ * Every error a client of Portage can see, in one place: its HTTP status, its
+ * title, and whether trying again later can succeed. API answers and failed
+ * exports carry the `code`; the OpenAPI description lists them all.
+ */
+export const ERROR_CODES = {
+  malformed_json: { status: 400, title: 'Malformed JSON', retryable: false },
+  unauthorized: { status: 401, title: 'Missing or unknown API key', retryable: false },
+  download_link_invalid: { status: 403, title: 'Invalid download link', retryable: false },
+  download_link_expired: { status: 403, title: 'Expired download link', retryable: false },
+  not_found: { status: 404, title: 'Not found', retryable: false },
+  route_not_found: { status: 404, title: 'No such endpoint', retryable: false },
+  method_not_allowed: { status: 405, title: 'Method not allowed', retryable: false },
+  export_not_ready: { status: 409, title: 'Export not completed', retryable: true },
+  export_expired: { status: 410, title: 'Export expired', retryable: false },
+  payload_too_large: { status: 413, title: 'Payload too large', retryable: false },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type', retryable: false },
+  range_not_satisfiable: { status: 416, title: 'Range not satisfiable', retryable: false },
+  validation_failed: { status: 422, title: 'Invalid request', retryable: false },
+  purpose_not_available: { status: 422, title: 'Purpose not available', retryable: false },
+  idempotency_key_reused: { status: 422, title: 'Idempotency key reused', retryable: false },
+  rate_limited: { status: 429, title: 'Too many exports', retryable: true },
+  internal_error: { status: 500, title: 'Internal error', retryable: true },
+  not_ready: { status: 503, title: 'Not ready', retryable: true },
+  // Codes a failed export carries in `error.code`.
+  canceled: { status: 409, title: 'Canceled', retryable: false },
+  source_read_failed: { status: 500, title: 'Reading the platform data failed', retryable: true },
+  value_out_of_range: { status: 500, title: 'A value cannot be exported', retryable: false },
+  storage_failed: { status: 500, title: 'Writing the archive failed', retryable: true },
+  attempts_exhausted: {
+    status: 500,
+    title: 'Export gave up after repeated failures',
+    retryable: false,
+  },
+  catalog_invalid: { status: 500, title: 'The catalog is invalid', retryable: false },
+} as const satisfies Record<string, { status: number; title: string; retryable: boolean }>;
+
+/** One error code of {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A field-level problem in a request, located by a JSON pointer (RFC 6901). */
+export interface FieldError {
+  readonly pointer: string;
+  readonly detail: string;
+}

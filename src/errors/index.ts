@@ -1,0 +1,2 @@
+export { ERROR_CODES, type ErrorCode, type FieldError } from './error-codes.js';
+export { PortageError, toError } from './portage-error.js';

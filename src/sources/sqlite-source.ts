@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { categoryCount, categorySelect, quoteIdent } from './sql-text.js';
+import type {
+  CategoryRead,
+  RawValue,
+  SourceColumn,
+  SourceDatabase,
+  SourceSnapshot,
+} from './types.js';
+
+/** Rows handed over per batch: large enough to amortise, small enough to stay flat. */
+const BATCH_ROWS = 1000;
+
+/**
+ * A platform database in SQLite. Integers are read as `bigint` so that none
+ * loses precision; a snapshot is one read transaction on a read-only handle.
+ */
+export class SqliteSource implements SourceDatabase {
+  readonly dialect = 'sqlite';
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string) {
+    if (!existsSync(file)) throw new Error(`PORTAGE_SOURCE_URL: no SQLite database at ${file}`);
+    this.db = new Database(file, { readonly: true, fileMustExist: true });
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN');
+    try {
+      // The snapshot starts at the first read: take it now, not at the first category.
+      this.db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return await work(this.snapshot());
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  private snapshot(): SourceSnapshot {
+    const db = this.db;
+    return {
+      async *batches(read: CategoryRead) {
+        const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`));
+        const iterator = statement
+          .raw(true)
+          .safeIntegers(true)
+          .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
+        let batch: RawValue[][] = [];
+        try {
+          for (const row of iterator) {
+            batch.push(row);
+            if (batch.length === BATCH_ROWS) {
+              yield batch;
+              batch = [];
+              await yieldToLoop();
+            }
+          }
+          if (batch.length > 0) yield batch;
+        } finally {
+          iterator.return?.();
+        }
+      },
+      count(read) {
+        const row = db.prepare(categoryCount(read)).get({ tenant: read.tenant }) as { n: number };
+        return Promise.resolve(Number(row.n));
+      },
+    };
+  }
+
+  introspect(): Promise<SourceColumn[]> {
+    const tables = this.db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all() as string[];
+    const columns: SourceColumn[] = [];
+    for (const table of tables) {
+      const info = this.db.prepare(`PRAGMA table_info(${quoteIdent(table)})`).all() as {
+        name: string;
+        type: string;
+      }[];
+      for (const c of info) columns.push({ table, column: c.name, type: c.type });
+    }
+    return Promise.resolve(columns);
+  }
+
+  ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+}

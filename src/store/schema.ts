@@ -1,0 +1,67 @@
+import type { Generated } from 'kysely';
+
+/** Rows of Portage's own state, as Kysely sees them. Times are RFC 3339 UTC text with ms. */
+export interface StateDatabase {
+  tenants: TenantTable;
+  api_keys: ApiKeyTable;
+  exports: ExportTable;
+  secrets: SecretTable;
+}
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  created_at: string;
+  /** JSON of the tenant's own `Partial<Limits>`, or null for the defaults. */
+  limits: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  /** sha256 of the key; the key itself is never stored. */
+  key_hash: string;
+  created_at: string;
+}
+
+export interface ExportTable {
+  id: string;
+  tenant_id: string;
+  status: string;
+  purpose: string;
+  /** JSON array of formats. */
+  formats: string;
+  /** JSON array of requested category names. */
+  categories: string;
+  /** JSON of the CSV options. */
+  csv: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  expires_at: string | null;
+  categories_total: Generated<number>;
+  categories_done: Generated<number>;
+  rows_written: Generated<number>;
+  bytes_written: Generated<number>;
+  file_name: string | null;
+  file_bytes: number | null;
+  file_sha256: string | null;
+  storage_key: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  /** 1 while the export counts against the tenant's quota. */
+  charged: number;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  /** Incremented at every claim and cancel; a worker may write only with the current one. */
+  fence: Generated<number>;
+}
+
+export interface SecretTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
