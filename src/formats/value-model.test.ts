@@ -1,0 +1,232 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CatalogField, FieldType } from '../catalog/index.js';
+import { ValueError } from './value-error.js';
+import { compileConverter, compileRowConverter, toJsonValue } from './value-model.js';
+
+function field(type: FieldType, nullable = false): CatalogField {
+  return { name: 'value', type, nullable, description: '' };
+}
+
+const where = 'tasks.value';
+const convert = (type: FieldType, raw: Parameters<typeof toJsonValue>[1]) =>
+  toJsonValue(field(type), raw, where);
+
+describe('null', () => {
+  it('is null in a nullable field, in every type', () => {
+    for (const type of ['string', 'integer', 'json', 'timestamp'] as const) {
+      expect(toJsonValue(field(type, true), null, where)).toBeNull();
+      expect(compileConverter(field(type, true), where)(null)).toBeNull();
+    }
+  });
+
+  it('fails a field that is not nullable, naming it', () => {
+    expect(() => convert('string', null)).toThrow(/^tasks\.value: value null .*not nullable/);
+    expect(() => compileConverter(field('integer'), where)(null)).toThrow(
+      /tasks\.value.*not nullable/,
+    );
+  });
+});
+
+describe('string', () => {
+  it('keeps text and decodes UTF-8 bytes', () => {
+    expect(convert('string', 'a,"b"\r\n')).toBe('a,"b"\r\n');
+    expect(convert('string', Buffer.from('héllo ☃ 😀', 'utf8'))).toBe('héllo ☃ 😀');
+    expect(convert('string', Buffer.from('\uFEFFx', 'utf8'))).toBe('\uFEFFx');
+  });
+
+  it('fails bytes that are not UTF-8 instead of replacing them', () => {
+    expect(() => convert('string', Buffer.from([0x61, 0xff]))).toThrow(/not valid UTF-8/);
+  });
+
+  it('writes integers in decimal', () => {
+    expect(convert('string', 12n)).toBe('12');
+    expect(convert('string', 12)).toBe('12');
+  });
+});
+
+describe('integer', () => {
+  const max = Number.MAX_SAFE_INTEGER;
+
+  it('is a JSON number from numbers, bigints and text', () => {
+    expect(convert('integer', 42n)).toBe(42);
+    expect(convert('integer', -7)).toBe(-7);
+    expect(convert('integer', '123')).toBe(123);
+    expect(convert('integer', '-123')).toBe(-123);
+  });
+
+  it('holds exactly ±(2^53−1) and fails one beyond, naming field and value', () => {
+    expect(convert('integer', BigInt(max))).toBe(max);
+    expect(convert('integer', -BigInt(max))).toBe(-max);
+    expect(convert('integer', String(max))).toBe(max);
+    expect(convert('integer', max)).toBe(max);
+    for (const raw of [BigInt(max) + 1n, -BigInt(max) - 1n, '9007199254740992', 2 ** 53]) {
+      expect(() => convert('integer', raw)).toThrow(ValueError);
+      expect(() => convert('integer', raw)).toThrow(
+        /^tasks\.value: value .*900719925474099[23].* beyond/,
+      );
+    }
+  });
+
+  it('fails non-integers', () => {
+    for (const raw of [1.5, '1.5', '1e3', 'abc', '', true, Number.NaN, new Date(0)]) {
+      expect(() => convert('integer', raw)).toThrow(/is not an integer/);
+    }
+  });
+});
+
+describe('bigint', () => {
+  it('is an exact string, never through a float', () => {
+    expect(convert('bigint', 12345678901234567890n)).toBe('12345678901234567890');
+    expect(convert('bigint', '-12345678901234567890123')).toBe('-12345678901234567890123');
+    expect(convert('bigint', 42)).toBe('42');
+    expect(convert('bigint', '007')).toBe('7');
+    expect(convert('bigint', '-0')).toBe('0');
+  });
+
+  it('fails numbers that may already have lost precision, and non-integers', () => {
+    for (const raw of [2 ** 53, 1.5, '1.0', ' 1', 'x']) {
+      expect(() => convert('bigint', raw)).toThrow(ValueError);
+    }
+  });
+});
+
+describe('decimal', () => {
+  it('keeps decimal text exactly as the database printed it', () => {
+    expect(convert('decimal', '12.50')).toBe('12.50');
+    expect(convert('decimal', '-0.000000000000000000001')).toBe('-0.000000000000000000001');
+    expect(convert('decimal', '123456789012345678901234567890.123456789')).toBe(
+      '123456789012345678901234567890.123456789',
+    );
+    expect(convert('decimal', 10n ** 30n)).toBe('1' + '0'.repeat(30));
+  });
+
+  it('accepts numbers whose shortest form is plain decimal', () => {
+    expect(convert('decimal', 12.34)).toBe('12.34');
+    expect(convert('decimal', -3)).toBe('-3');
+    expect(convert('decimal', 0.1)).toBe('0.1');
+  });
+
+  it('fails numbers written with an exponent or beyond 2^53, and malformed text', () => {
+    for (const raw of [1e-7, 1e21, 2 ** 53, Number.NaN, Infinity]) {
+      expect(() => convert('decimal', raw)).toThrow(/not an exact decimal/);
+    }
+    for (const raw of ['1e5', '.5', '5.', '+1', 'NaN', '1,5', ' 1', '']) {
+      expect(() => convert('decimal', raw)).toThrow(/not an exact decimal/);
+    }
+  });
+});
+
+describe('boolean', () => {
+  it('reads every driver spelling', () => {
+    for (const raw of [true, 1, 1n, 't', 'true']) expect(convert('boolean', raw)).toBe(true);
+    for (const raw of [false, 0, 0n, 'f', 'false']) expect(convert('boolean', raw)).toBe(false);
+  });
+
+  it('fails anything else', () => {
+    for (const raw of [2, 'yes', 'T', '', -1n]) {
+      expect(() => convert('boolean', raw)).toThrow(/not a boolean/);
+    }
+  });
+});
+
+describe('timestamp', () => {
+  it('is the same text from RFC 3339 text, a Date, epoch ms as number or bigint', () => {
+    const expected = '2024-03-05T07:08:09.123Z';
+    const ms = Date.UTC(2024, 2, 5, 7, 8, 9, 123);
+    for (const raw of [
+      '2024-03-05 08:08:09.123456+01',
+      '2024-03-05T07:08:09.123Z',
+      new Date(ms),
+      ms,
+      BigInt(ms),
+    ]) {
+      expect(convert('timestamp', raw)).toBe(expected);
+    }
+  });
+
+  it('agrees with Date for any instant written with any offset', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0001-01-02T00:00:00Z'),
+          max: new Date('9999-12-30T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        fc.constantFrom('T', ' '),
+        fc.constantFrom('colon', 'compact'),
+        (date, offsetMinutes, separator, style) => {
+          const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString();
+          const sign = offsetMinutes < 0 ? '-' : '+';
+          const hh = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+          const mm = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+          const zone = style === 'colon' ? `${sign}${hh}:${mm}` : `${sign}${hh}${mm}`;
+          const text = local.slice(0, 10) + separator + local.slice(11, 23) + '789' + zone;
+          expect(convert('timestamp', text)).toBe(date.toISOString());
+        },
+      ),
+    );
+  });
+
+  it('fails an invalid Date and a value of another kind', () => {
+    expect(() => convert('timestamp', new Date(Number.NaN))).toThrow(ValueError);
+    expect(() => convert('timestamp', true)).toThrow(/not a timestamp/);
+  });
+});
+
+describe('date', () => {
+  it('reads text and midnight-UTC Dates', () => {
+    expect(convert('date', '2024-03-05')).toBe('2024-03-05');
+    expect(convert('date', new Date(Date.UTC(2024, 2, 5)))).toBe('2024-03-05');
+    expect(() => convert('date', 20240305)).toThrow(/not a date/);
+  });
+});
+
+describe('json', () => {
+  it('parses JSON text and bytes, and keeps driver-parsed values', () => {
+    expect(convert('json', '{"b":1,"a":[true,null,"x"]}')).toEqual({ b: 1, a: [true, null, 'x'] });
+    expect(convert('json', Buffer.from('["é"]'))).toEqual(['é']);
+    expect(convert('json', '"text"')).toBe('text');
+    expect(convert('json', { tags: ['a'], n: 1.5 })).toEqual({ tags: ['a'], n: 1.5 });
+    expect(convert('json', false)).toBe(false);
+    expect(convert('json', 5n)).toBe(5);
+  });
+
+  it('fails text that is not JSON and objects that are not JSON values', () => {
+    expect(() => convert('json', '{a:1}')).toThrow(
+      /tasks\.value: value "\{a:1\}" is not JSON text/,
+    );
+    expect(() => convert('json', { when: new Date(0) })).toThrow(/not a JSON value/);
+    expect(() => convert('json', [Number.NaN])).toThrow(/not a JSON value/);
+  });
+});
+
+describe('errors', () => {
+  it('truncate long values in the message', () => {
+    const long = 'x'.repeat(10_000);
+    try {
+      convert('integer', long);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ValueError);
+      expect((error as ValueError).where).toBe(where);
+      expect((error as Error).message.length).toBeLessThan(200);
+    }
+  });
+});
+
+describe('compileRowConverter', () => {
+  it('converts a row field by field, naming category and field on failure', () => {
+    const toRow = compileRowConverter('tasks', [
+      { name: 'id', type: 'integer', nullable: false, description: '' },
+      { name: 'estimate', type: 'integer', nullable: true, description: '' },
+      { name: 'tags', type: 'json', nullable: true, description: '' },
+    ]);
+    expect(toRow([1n, null, '["a"]'])).toEqual([1, null, ['a']]);
+    expect(() => toRow([1n, 2n ** 60n, null])).toThrow(
+      /^tasks\.estimate: value 1152921504606846976n/,
+    );
+    expect(() => toRow([1n])).toThrow(RangeError);
+  });
+});

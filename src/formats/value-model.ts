@@ -1,0 +1,228 @@
+import type { CatalogField, FieldType } from '../catalog/index.js';
+import type { RawValue } from '../sources/types.js';
+import {
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
+  dateFromDate,
+  dateFromText,
+  timestampFromEpochMs,
+  timestampFromText,
+} from './timestamp-text.js';
+import type { JsonValue } from './types.js';
+import { ValueError } from './value-error.js';
+
+/** Turns one raw database value of a field into its exported JSON value. */
+export type ValueConverter = (raw: RawValue) => JsonValue;
+
+type Convert = (raw: NonNullable<RawValue>, where: string) => JsonValue;
+
+const INTEGER_TEXT = /^-?\d+$/;
+const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
+const NON_CANONICAL_INTEGER = /^-?0\d|^-0$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decodeUtf8(raw: Uint8Array, where: string): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new ValueError(where, raw, 'is not valid UTF-8 text');
+  }
+}
+
+function toText(raw: NonNullable<RawValue>, where: string): string {
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof Uint8Array) return decodeUtf8(raw, where);
+  if (typeof raw === 'bigint') return raw.toString();
+  if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+  throw new ValueError(where, raw, 'is not text');
+}
+
+function toInteger(raw: NonNullable<RawValue>, where: string): number {
+  let value: number;
+  if (typeof raw === 'number') value = raw;
+  else if (typeof raw === 'bigint') value = Number(raw);
+  else if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) value = Number(raw);
+  else throw new ValueError(where, raw, 'is not an integer');
+  if (Number.isSafeInteger(value)) return value;
+  throw new ValueError(
+    where,
+    raw,
+    Number.isInteger(value)
+      ? 'is beyond ±(2^53−1), the integers a JSON number holds exactly; declare the field as bigint'
+      : 'is not an integer',
+  );
+}
+
+function toBigint(raw: NonNullable<RawValue>, where: string): string {
+  if (typeof raw === 'bigint') return raw.toString();
+  if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) {
+    return NON_CANONICAL_INTEGER.test(raw) ? BigInt(raw).toString() : raw;
+  }
+  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw);
+  throw new ValueError(where, raw, 'is not an exact integer');
+}
+
+function toDecimal(raw: NonNullable<RawValue>, where: string): string {
+  if (typeof raw === 'string') {
+    if (DECIMAL_TEXT.test(raw)) return raw;
+  } else if (typeof raw === 'bigint') {
+    return raw.toString();
+  } else if (typeof raw === 'number' && Math.abs(raw) <= Number.MAX_SAFE_INTEGER) {
+    const shortest = String(raw);
+    if (DECIMAL_TEXT.test(shortest)) return shortest;
+  }
+  throw new ValueError(where, raw, 'is not an exact decimal number');
+}
+
+function toBoolean(raw: NonNullable<RawValue>, where: string): boolean {
+  switch (raw) {
+    case true:
+    case 1:
+    case 1n:
+    case 't':
+    case 'true':
+      return true;
+    case false:
+    case 0:
+    case 0n:
+    case 'f':
+    case 'false':
+      return false;
+    default:
+      throw new ValueError(where, raw, 'is not a boolean');
+  }
+}
+
+function toTimestamp(raw: NonNullable<RawValue>, where: string): string {
+  if (typeof raw === 'string') return timestampFromText(raw, where);
+  if (raw instanceof Date) return timestampFromEpochMs(raw.getTime(), where, raw);
+  if (typeof raw === 'number') return timestampFromEpochMs(raw, where);
+  if (typeof raw === 'bigint') {
+    const inRange = raw >= BigInt(MIN_EPOCH_MS) && raw <= BigInt(MAX_EPOCH_MS);
+    return timestampFromEpochMs(inRange ? Number(raw) : Number.NaN, where, raw);
+  }
+  throw new ValueError(where, raw, 'is not a timestamp');
+}
+
+function toDate(raw: NonNullable<RawValue>, where: string): string {
+  if (typeof raw === 'string') return dateFromText(raw, where);
+  if (raw instanceof Date) return dateFromDate(raw, where);
+  throw new ValueError(where, raw, 'is not a date');
+}
+
+function toJson(raw: NonNullable<RawValue>, where: string): JsonValue {
+  if (typeof raw === 'string' || raw instanceof Uint8Array) {
+    const source = typeof raw === 'string' ? raw : decodeUtf8(raw, where);
+    try {
+      return JSON.parse(source) as JsonValue;
+    } catch {
+      throw new ValueError(where, raw, 'is not JSON text');
+    }
+  }
+  if (typeof raw === 'bigint') return toInteger(raw, where);
+  if (!isJsonValue(raw)) throw new ValueError(where, raw, 'is not a JSON value');
+  return raw;
+}
+
+/** Whether a value parsed by a driver (`pg` json/jsonb) holds only JSON values. */
+function isJsonValue(value: unknown): value is JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isJsonValue);
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      return Object.values(value).every(isJsonValue);
+    }
+    default:
+      return false;
+  }
+}
+
+const CONVERTERS: { readonly [type in FieldType]: Convert } = {
+  string: toText,
+  integer: toInteger,
+  bigint: toBigint,
+  decimal: toDecimal,
+  boolean: toBoolean,
+  timestamp: toTimestamp,
+  date: toDate,
+  json: toJson,
+};
+
+/**
+ * Converts one raw database value into the JSON form its catalog type fixes
+ * (SPEC §11), so that every source database gives the same bytes:
+ *
+ * - `string`: text; binary data is decoded as UTF-8 (invalid UTF-8 fails);
+ *   an integer or finite number is written in decimal.
+ * - `integer`: a JSON number; beyond ±(2^53−1) fails. Input: safe numbers,
+ *   `bigint`, integer text.
+ * - `bigint`: a string of decimal digits, exact (leading zeros dropped).
+ *   Input: `bigint`, integer text, safe-integer numbers.
+ * - `decimal`: a string matching `^-?\d+(\.\d+)?$`, written exactly as the
+ *   database printed it (trailing zeros, the scale, are kept); never passes
+ *   through a float. A number is accepted when its shortest round-trip form
+ *   (`String(n)`) has no exponent and its magnitude is at most 2^53−1.
+ * - `boolean`: from `true`/`false`, `1`/`0`, `1n`/`0n`, `'t'`/`'f'`, `'true'`/`'false'`.
+ * - `timestamp`: `YYYY-MM-DDTHH:mm:ss.sssZ` from RFC 3339 text (see
+ *   {@link timestampFromText}), a `Date`, or epoch milliseconds (number or `bigint`).
+ * - `date`: `YYYY-MM-DD` from that text, or from a `Date` at midnight UTC.
+ * - `json`: the parsed value, from JSON text, UTF-8 bytes, or a value a
+ *   driver already parsed. JSON text is parsed with `JSON.parse`: an integer
+ *   beyond 2^53 inside it loses precision, as in any JavaScript JSON reader.
+ *
+ * @param where - The field, as `<category>.<field>`, named in every error.
+ * @throws {@link ValueError} for a value the type cannot represent exactly, and
+ * for null in a field that is not nullable.
+ */
+export function toJsonValue(field: CatalogField, raw: RawValue, where: string): JsonValue {
+  if (raw === null || raw === undefined) {
+    if (field.nullable) return null;
+    throw new ValueError(where, raw, 'is not allowed: the field is not nullable');
+  }
+  return CONVERTERS[field.type](raw, where);
+}
+
+/**
+ * Builds the converter of one field, applying the rules of {@link toJsonValue}
+ * without looking the field's type up again for every row.
+ */
+export function compileConverter(field: CatalogField, where: string): ValueConverter {
+  const convert = CONVERTERS[field.type];
+  if (field.nullable)
+    return (raw) => (raw === null || raw === undefined ? null : convert(raw, where));
+  return (raw) => {
+    if (raw === null || raw === undefined) {
+      throw new ValueError(where, raw, 'is not allowed: the field is not nullable');
+    }
+    return convert(raw, where);
+  };
+}
+
+/**
+ * Builds the converter of a whole row of a category: raw values aligned with
+ * `fields` become a `Row` aligned the same way. Errors name `<category>.<field>`.
+ */
+export function compileRowConverter(
+  category: string,
+  fields: readonly CatalogField[],
+): (raw: readonly RawValue[]) => JsonValue[] {
+  const converters = fields.map((field) => compileConverter(field, `${category}.${field.name}`));
+  const count = converters.length;
+  return (raw) => {
+    if (raw.length !== count) {
+      throw new RangeError(`${category}: a row has ${raw.length} values for ${count} fields`);
+    }
+    const row = new Array<JsonValue>(count);
+    for (let i = 0; i < count; i++) {
+      row[i] = (converters[i] as ValueConverter)(raw[i] as RawValue);
+    }
+    return row;
+  };
+}
