@@ -1,0 +1,31 @@
+export type {
+  ByteRange,
+  ExpectedContent,
+  ObjectStore,
+  PendingObject,
+  PresignGetOptions,
+} from './types.js';
+export {
+  IntegrityError,
+  InvalidByteRangeError,
+  InvalidObjectKeyError,
+  ObjectNotFoundError,
+  StorageConfigError,
+  StorageError,
+} from './storage-errors.js';
+export { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
+export { FileStore } from './file-store.js';
+export {
+  MIN_SIGNING_SECRET_BYTES,
+  signDownload,
+  verifyDownload,
+  type DownloadVerdict,
+  type SignDownloadInput,
+  type VerifyDownloadInput,
+} from './signed-url.js';
+export {
+  openStore,
+  parseStorageUrl,
+  type OpenStoreOptions,
+  type StorageLocation,
+} from './storage-url.js';

@@ -1,0 +1,57 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileStore } from './file-store.js';
+import { StorageConfigError } from './storage-errors.js';
+import { openStore, parseStorageUrl } from './storage-url.js';
+
+const options = { dataDir: '/var/lib/portage' };
+
+describe('PORTAGE_STORAGE_URL', () => {
+  it('defaults to <dataDir>/archives when unset', () => {
+    expect(parseStorageUrl(undefined, options)).toEqual({
+      kind: 'file',
+      root: '/var/lib/portage/archives',
+    });
+    expect(parseStorageUrl('', options)).toEqual(parseStorageUrl(undefined, options));
+  });
+
+  it('reads absolute and relative file URLs', () => {
+    expect(parseStorageUrl('file:///srv/exports%20zips', options)).toEqual({
+      kind: 'file',
+      root: '/srv/exports zips',
+    });
+    expect(parseStorageUrl('file:./exports', options)).toEqual({
+      kind: 'file',
+      root: resolve('exports'),
+    });
+    expect(parseStorageUrl('file:exports/zips', options)).toEqual({
+      kind: 'file',
+      root: join(process.cwd(), 'exports/zips'),
+    });
+  });
+
+  it('opens a file store at that directory', () => {
+    const store = openStore('file:///srv/exports', options);
+    expect(store).toBeInstanceOf(FileStore);
+    expect((store as FileStore).root).toBe('/srv/exports');
+  });
+
+  it('parses s3 URLs but says plainly that S3 is not available yet', () => {
+    expect(parseStorageUrl('s3://my-bucket/portage/exports', options)).toEqual({
+      kind: 's3',
+      bucket: 'my-bucket',
+      prefix: 'portage/exports/',
+    });
+    expect(() => openStore('s3://my-bucket/exports', options)).toThrow(StorageConfigError);
+    expect(() => openStore('s3://my-bucket/exports', options)).toThrow(
+      /^PORTAGE_STORAGE_URL: S3 storage is not available yet/,
+    );
+  });
+
+  it.each(['http://example.com/x', 'file://remote-host/x', 's3://B/x', 'file:/abs', 'ftp:x'])(
+    'refuses %j naming PORTAGE_STORAGE_URL',
+    (url) => {
+      expect(() => openStore(url, options)).toThrow(/^PORTAGE_STORAGE_URL: /);
+    },
+  );
+});

@@ -1,0 +1,101 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileStore } from './file-store.js';
+import { StorageConfigError } from './storage-errors.js';
+import type { ObjectStore } from './types.js';
+
+const SETTING = 'PORTAGE_STORAGE_URL';
+
+/** Where a storage URL points, once parsed. */
+export type StorageLocation =
+  | { readonly kind: 'file'; /** Absolute directory. */ readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      /** Key prefix, `''` or ending in `/`. */ readonly prefix: string;
+    };
+
+/** Options of {@link openStore} and {@link parseStorageUrl}. */
+export interface OpenStoreOptions {
+  /** Portage's data directory; the store defaults to `<dataDir>/archives` when no URL is set. */
+  readonly dataDir: string;
+}
+
+/**
+ * Parses a `PORTAGE_STORAGE_URL`: `file:///absolute/dir`, `file:relative/dir` or
+ * `file:./relative/dir` (relative to the working directory), or
+ * `s3://bucket/prefix`. Undefined or empty means the embedded default,
+ * `<dataDir>/archives`.
+ *
+ * @throws StorageConfigError naming `PORTAGE_STORAGE_URL` for anything else.
+ */
+export function parseStorageUrl(
+  url: string | undefined,
+  options: OpenStoreOptions,
+): StorageLocation {
+  const text = url?.trim() ?? '';
+  if (text === '') return { kind: 'file', root: resolve(join(options.dataDir, 'archives')) };
+  if (text.startsWith('file://')) return { kind: 'file', root: parseFileUrl(text) };
+  if (text.startsWith('file:')) {
+    const path = decodeURIComponent(text.slice('file:'.length));
+    if (path === '' || isAbsolute(path)) {
+      throw new StorageConfigError(
+        SETTING,
+        `"${text}": write an absolute directory as file:///dir`,
+      );
+    }
+    return { kind: 'file', root: resolve(path) };
+  }
+  if (text.startsWith('s3://')) return parseS3Url(text);
+  throw new StorageConfigError(SETTING, `"${text}" is neither a file: nor an s3:// URL`);
+}
+
+/**
+ * Opens the object store a `PORTAGE_STORAGE_URL` names (see {@link parseStorageUrl}).
+ * The directory of a file store is created on first write.
+ *
+ * @throws StorageConfigError for an invalid URL, and for `s3://`, which this
+ * version cannot open yet.
+ */
+export function openStore(url: string | undefined, options: OpenStoreOptions): ObjectStore {
+  const location = parseStorageUrl(url, options);
+  if (location.kind === 's3') {
+    throw new StorageConfigError(
+      SETTING,
+      'S3 storage is not available yet in this version of Portage; use a file: URL',
+    );
+  }
+  return new FileStore(location.root);
+}
+
+function parseFileUrl(text: string): string {
+  try {
+    return fileURLToPath(text);
+  } catch (caught) {
+    throw new StorageConfigError(
+      SETTING,
+      `"${text}" is not a local file URL (${caught instanceof Error ? caught.message : String(caught)})`,
+    );
+  }
+}
+
+function parseS3Url(text: string): StorageLocation {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new StorageConfigError(SETTING, `"${text}" is not a valid s3:// URL`);
+  }
+  const bucket = parsed.hostname;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new StorageConfigError(SETTING, `"${text}": "${bucket}" is not a valid bucket name`);
+  }
+  if (parsed.username || parsed.password || parsed.port || parsed.search || parsed.hash) {
+    throw new StorageConfigError(
+      SETTING,
+      `"${text}": give only s3://bucket/prefix; credentials and endpoint come from the AWS_* variables`,
+    );
+  }
+  const path = decodeURIComponent(parsed.pathname).replace(/^\/+/, '');
+  return { kind: 's3', bucket, prefix: path === '' || path.endsWith('/') ? path : `${path}/` };
+}
