@@ -23,8 +23,3 @@ export class ZipEntryError extends Error {
     super(`writing ${path} into the archive failed: ${cause.message}`, { cause });
   }
 }
-
-/** Coerces any thrown value to an `Error`, keeping the original as `cause` when it was not one. */
-export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value), { cause: value });
-}

@@ -3,7 +3,8 @@ import { finished, pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { DigestStream, type ByteDigest } from './zip-digest-stream.js';
 import { validateEntryPath } from './zip-entry-path.js';
-import { ZipEntryError, ZipPathError, toError } from './zip-errors.js';
+import { toError } from '../errors/index.js';
+import { ZipEntryError, ZipPathError } from './zip-errors.js';
 import { ZipUtcDate } from './zip-utc-date.js';
 
 /** Unix mode of every entry: a regular file, `rw-r--r--`. */

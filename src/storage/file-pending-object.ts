@@ -3,7 +3,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { IntegrityError, errnoCode, toError } from './storage-errors.js';
+import { toError } from '../errors/index.js';
+import { IntegrityError, errnoCode } from './storage-errors.js';
 import type { ExpectedContent, PendingObject } from './types.js';
 
 const READ_CHUNK_BYTES = 1 << 20;

@@ -4,12 +4,8 @@ import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FilePendingObject, removeIfPresent } from './file-pending-object.js';
 import { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
-import {
-  InvalidByteRangeError,
-  ObjectNotFoundError,
-  errnoCode,
-  toError,
-} from './storage-errors.js';
+import { toError } from '../errors/index.js';
+import { InvalidByteRangeError, ObjectNotFoundError, errnoCode } from './storage-errors.js';
 import type { ByteRange, ObjectStore, PendingObject } from './types.js';
 
 const TEMP_SUFFIX = '.part';

@@ -72,11 +72,6 @@ export class StorageConfigError extends StorageError {
   }
 }
 
-/** Coerces any thrown value to an `Error`, keeping the original as `cause` when it was not one. */
-export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value), { cause: value });
-}
-
 /** The `code` of a Node.js system error (`ENOENT`…), or undefined. */
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
