@@ -27,46 +27,18 @@ export class SqliteSource implements SourceDatabase {
     this.db.pragma('busy_timeout = 5000');
   }
 
+  /** Each snapshot reads through a connection of its own, so exports can run side by side. */
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
-    this.db.exec('BEGIN');
+    const db = new Database(this.file, { readonly: true, fileMustExist: true });
     try {
+      db.pragma('busy_timeout = 5000');
+      db.exec('BEGIN');
       // The snapshot starts at the first read: take it now, not at the first category.
-      this.db.prepare('SELECT count(*) FROM sqlite_master').get();
-      return await work(this.snapshot());
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return await work(snapshot(db));
     } finally {
-      this.db.exec('COMMIT');
+      db.close();
     }
-  }
-
-  private snapshot(): SourceSnapshot {
-    const db = this.db;
-    return {
-      async *batches(read: CategoryRead) {
-        const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`));
-        const iterator = statement
-          .raw(true)
-          .safeIntegers(true)
-          .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
-        let batch: RawValue[][] = [];
-        try {
-          for (const row of iterator) {
-            batch.push(row);
-            if (batch.length === BATCH_ROWS) {
-              yield batch;
-              batch = [];
-              await yieldToLoop();
-            }
-          }
-          if (batch.length > 0) yield batch;
-        } finally {
-          iterator.return?.();
-        }
-      },
-      count(read) {
-        const row = db.prepare(categoryCount(read)).get({ tenant: read.tenant }) as { n: number };
-        return Promise.resolve(Number(row.n));
-      },
-    };
   }
 
   introspect(): Promise<SourceColumn[]> {
@@ -96,4 +68,35 @@ export class SqliteSource implements SourceDatabase {
     this.db.close();
     return Promise.resolve();
   }
+}
+
+/** One snapshot's reads, through the connection holding its transaction. */
+function snapshot(db: Database.Database): SourceSnapshot {
+  return {
+    async *batches(read: CategoryRead) {
+      const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`));
+      const iterator = statement
+        .raw(true)
+        .safeIntegers(true)
+        .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
+      let batch: RawValue[][] = [];
+      try {
+        for (const row of iterator) {
+          batch.push(row);
+          if (batch.length === BATCH_ROWS) {
+            yield batch;
+            batch = [];
+            await yieldToLoop();
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        iterator.return?.();
+      }
+    },
+    count(read) {
+      const row = db.prepare(categoryCount(read)).get({ tenant: read.tenant }) as { n: number };
+      return Promise.resolve(Number(row.n));
+    },
+  };
 }

@@ -1,0 +1,79 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ERROR_CODES } from '../errors/index.js';
+import type { ApiContext } from './api-context.js';
+import { handleError, sendProblem } from './problem.js';
+import { downloadRoutes } from './routes/download.js';
+import { exportRoutes } from './routes/exports.js';
+import { healthRoutes } from './routes/health.js';
+import { ExportObject, Problem } from './schemas.js';
+import { validatorCompiler } from './validators.js';
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** Log requests (Default: false; `portage serve` turns it on). */
+  readonly logger?: boolean;
+}
+
+/**
+ * The HTTP API: every route, the problem-details error handler, and the
+ * OpenAPI 3.1 description generated from the route schemas.
+ */
+export async function buildApp(
+  ctx: ApiContext,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler());
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      'route_not_found',
+      `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}; see /docs.`,
+    ),
+  );
+  app.addSchema(ExportObject);
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Portage export API',
+        version: '1',
+        description: `Exports of everything the platform holds about a customer, with proof of completeness.\n\nError codes: ${Object.keys(
+          ERROR_CODES,
+        )
+          .map((c) => `\`${c}\``)
+          .join(', ')}.`,
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' },
+        },
+      },
+      tags: [
+        { name: 'exports', description: 'Create, follow and download exports.' },
+        { name: 'operations', description: 'Health and readiness.' },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  healthRoutes(app, ctx);
+  exportRoutes(app, ctx);
+  downloadRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,2 @@
+export { buildApp, type AppOptions } from './app.js';
+export type { ApiContext } from './api-context.js';

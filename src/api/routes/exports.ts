@@ -1,0 +1,194 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { PortageError } from '../../errors/index.js';
+import { expireDue } from '../../jobs/index.js';
+import type { ExportRecord } from '../../store/index.js';
+import type { ApiContext } from '../api-context.js';
+import { linksFor } from '../api-context.js';
+import { authenticate } from '../auth.js';
+import { resolveExportRequest } from '../export-request.js';
+import { exportView } from '../export-view.js';
+import { rateLimitHeaders } from '../rate-limit-headers.js';
+import { CreateExportBody, ExportList, problems } from '../schemas.js';
+
+const IdParams = Type.Object({ id: Type.String() });
+const security = [{ bearer: [] }];
+
+/** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
+export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const { store, settings } = ctx;
+
+  /** Lazily expires an archive past its retention, so no read shows a dead link. */
+  const fresh = async (record: ExportRecord | null): Promise<ExportRecord | null> => {
+    if (
+      record?.status === 'completed' &&
+      record.expiresAt !== null &&
+      Date.parse(record.expiresAt) <= Date.now()
+    ) {
+      await expireDue(ctx);
+      return store.exports.getById(record.id);
+    }
+    return record;
+  };
+  const find = async (tenant: string, id: string): Promise<ExportRecord> => {
+    const record = await fresh(await store.exports.get(tenant, id));
+    if (record === null)
+      throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
+    return record;
+  };
+
+  app.post(
+    '/v1/exports',
+    {
+      schema: {
+        summary: 'Create an export',
+        description:
+          'Always asynchronous: answers 202 with the pending export; poll `Location`. Honors `Idempotency-Key` for 24 hours.',
+        tags: ['exports'],
+        security,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+        }),
+        body: CreateExportBody,
+        response: {
+          202: { description: 'The export, pending.', ...Type.Ref('Export') },
+          ...problems(400, 401, 415, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await authenticate(store, request);
+      const key = request.headers['idempotency-key'];
+      const limits = await store.tenants.limitsOf(tenant, settings.limits);
+      const body = resolveExportRequest(
+        request.body as CreateExportBody,
+        ctx.catalog,
+        tenant,
+        typeof key === 'string' ? key : null,
+      );
+      const result = await store.exports.create(body, limits);
+      switch (result.kind) {
+        case 'key_reused':
+          throw new PortageError(
+            'idempotency_key_reused',
+            'This Idempotency-Key was used in the last 24 hours with a different body; use a new key for a new export.',
+          );
+        case 'rate_limited':
+          throw new PortageError(
+            'rate_limited',
+            `This tenant may create ${limits.perDay} exports per 24 hours and ${limits.perMonth} per 30 days; retry in ${result.retryAfter} s.`,
+            {
+              headers: {
+                'Retry-After': String(result.retryAfter),
+                ...rateLimitHeaders(result.quotas),
+              },
+            },
+          );
+        case 'replayed':
+          reply.header('Idempotent-Replayed', 'true');
+          break;
+        case 'created':
+          reply.headers(rateLimitHeaders(result.quotas));
+          await ctx.dispatcher.announce(result.export.id);
+          break;
+      }
+      return reply
+        .code(202)
+        .header('Location', `/v1/exports/${result.export.id}`)
+        .send(exportView(result.export, linksFor(ctx, request)));
+    },
+  );
+
+  app.get(
+    '/v1/exports',
+    {
+      schema: {
+        summary: 'List exports, newest first',
+        tags: ['exports'],
+        security,
+        querystring: Type.Object(
+          {
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+            cursor: Type.Optional(
+              Type.String({ description: '`next_cursor` of the previous page.' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ExportList, ...problems(401, 422) },
+      },
+    },
+    async (request) => {
+      const tenant = await authenticate(store, request);
+      const query = request.query as { limit?: number; cursor?: string };
+      const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      const page = await store.exports.list(tenant, query.limit ?? 20, after);
+      const last = page.exports.at(-1);
+      const links = linksFor(ctx, request);
+      const data = [];
+      for (const record of page.exports)
+        data.push(exportView((await fresh(record)) ?? record, links));
+      return { data, next_cursor: page.more && last ? encodeCursor(last) : null };
+    },
+  );
+
+  app.get(
+    '/v1/exports/:id',
+    {
+      schema: {
+        summary: 'Get an export',
+        tags: ['exports'],
+        security,
+        params: IdParams,
+        response: { 200: Type.Ref('Export'), ...problems(401, 404) },
+      },
+    },
+    async (request) => {
+      const tenant = await authenticate(store, request);
+      const { id } = request.params as { id: string };
+      return exportView(await find(tenant, id), linksFor(ctx, request));
+    },
+  );
+
+  app.delete(
+    '/v1/exports/:id',
+    {
+      schema: {
+        summary: 'Cancel an export, or delete its archive early',
+        description:
+          'A pending or running export becomes `failed` with `error.code` = `canceled` (it still counts against the quota); a completed one has its archive deleted and becomes `expired`. Failed and expired exports are answered unchanged.',
+        tags: ['exports'],
+        security,
+        params: IdParams,
+        response: { 200: Type.Ref('Export'), ...problems(401, 404) },
+      },
+    },
+    async (request) => {
+      const tenant = await authenticate(store, request);
+      const { id } = request.params as { id: string };
+      const result = await store.lifecycle.cancelOrExpire(tenant, id);
+      if (result === null)
+        throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
+      if (result.deleteKey !== null) await ctx.storage.delete(result.deleteKey);
+      return exportView(result.export, linksFor(ctx, request));
+    },
+  );
+}
+
+function encodeCursor(record: ExportRecord): string {
+  return Buffer.from(JSON.stringify([record.createdAt, record.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return { createdAt: value[0] as string, id: value[1] as string };
+    }
+  } catch {
+    // falls through to the problem below
+  }
+  throw new PortageError('validation_failed', 'The cursor is not one this API gave out.', {
+    errors: [{ pointer: '/query/cursor', detail: 'must be the `next_cursor` of a previous page' }],
+  });
+}

@@ -1,0 +1,95 @@
+import type { Manifest } from './manifest.js';
+
+/** The CSV dialect, stated once for every document that explains it. */
+export const CSV_DIALECT: readonly string[] = [
+  'RFC 4180: fields separated by commas, records ended by CRLF, a header row of field names first.',
+  'UTF-8 text; with the `bom` option the file starts with a byte-order mark (EF BB BF).',
+  'A field holding a comma, a double quote, CR or LF is enclosed in double quotes; a double quote inside it is doubled.',
+  'A null value is an empty field (`,,`); an empty string is a quoted empty field (`,"",`), so the two stay distinct.',
+  'Booleans are `true` / `false`; timestamps are RFC 3339 UTC with milliseconds (`2025-03-04T08:20:30.123Z`); `bigint` and `decimal` values are exact decimal text.',
+  'Nested values (JSON fields) are JSON text in the cell, object keys sorted.',
+  "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is off by default and recorded in `manifest.json` under `export.csv`.",
+];
+
+/** The commands that check an archive with standard tools alone. */
+export const VERIFY_STEPS: readonly string[] = [
+  'Unzip the archive and, inside its folder, run `sha256sum -c SHA256SUMS`: every line must say `OK`.',
+  "Recompute the content digest: `grep -E '^[0-9a-f]{64}  (data|schemas|attachments)/' SHA256SUMS | sha256sum` prints the `content_sha256` of `manifest.json`. Two exports of the same data have the same content digest, whenever they ran.",
+];
+
+/** `README.md`: what this archive is and what each file holds, readable without any other context. */
+export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sha256'>): string {
+  const e = manifest.export;
+  const out: string[] = [
+    `# ${e.platform.name} data export for \`${e.tenant}\``,
+    '',
+    `This archive holds the data that ${e.platform.name} keeps about the account \`${e.tenant}\`, exported for the purpose \`${e.purpose}\` on ${e.generated_at} (export \`${e.id}\`, catalog version \`${e.catalog_version}\`).`,
+    '',
+    `${e.platform.description}`,
+    '',
+    'A text editor is enough to read every file here; `data/*.csv` files open in any spreadsheet program.',
+    '',
+    '## Files',
+    '',
+    '| path | what it holds |',
+    '| --- | --- |',
+    '| `manifest.json` | What is in this export and what is not: every category, its row count, its files with their sizes and SHA-256 checksums, the fields left out and why. |',
+    '| `SHA256SUMS` | The SHA-256 checksum of every other file, in the format `sha256sum -c` reads. |',
+    '| `README.md` | This file. |',
+  ];
+  for (const category of manifest.categories) {
+    if (!category.included) continue;
+    for (const file of category.files) {
+      out.push(
+        `| \`${file.path}\` | ${category.title}: ${file.rows} records as ${file.format.toUpperCase()}. |`,
+      );
+    }
+    if (category.requested) {
+      out.push(
+        `| \`${category.schema}\` | JSON Schema (2020-12) of one ${category.title} record. |`,
+      );
+    }
+  }
+  out.push(
+    '',
+    '## Categories',
+    '',
+    '| category | in this export | records | notes |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const c of manifest.categories) {
+    if (!c.included) {
+      out.push(`| ${c.title} (\`${c.name}\`) | no | — | Not exported: ${c.reason} |`);
+    } else if (!c.requested) {
+      out.push(
+        `| ${c.title} (\`${c.name}\`) | no | — | Exportable, but not requested for this export. |`,
+      );
+    } else {
+      const left = c.excluded_fields.map((f) => `\`${f.name}\` left out: ${f.reason}`).join(' ');
+      out.push(
+        `| ${c.title} (\`${c.name}\`) | yes | ${c.rows ?? 0} | ${c.description}${left ? ` ${left}` : ''} |`,
+      );
+    }
+  }
+  if (manifest.undeclared.length > 0) {
+    out.push(
+      '',
+      '## Not declared in the catalog',
+      '',
+      'The platform database holds these tables or columns, which its catalog does not declare; they are not in this export:',
+      '',
+      ...manifest.undeclared.map(
+        (u) => `- \`${u.column === null ? u.table : `${u.table}.${u.column}`}\``,
+      ),
+    );
+  }
+  out.push('', '## CSV dialect', '', ...CSV_DIALECT.map((line) => `- ${line}`));
+  out.push(
+    '',
+    '## Verifying this archive',
+    '',
+    ...VERIFY_STEPS.map((line, i) => `${i + 1}. ${line}`),
+    '',
+  );
+  return out.join('\n');
+}

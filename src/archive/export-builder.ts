@@ -1,0 +1,197 @@
+import type { Writable } from 'node:stream';
+import type { Catalog, IncludedCategory, UndeclaredItem } from '../catalog/index.js';
+import {
+  categoryJsonSchema,
+  compileConverter,
+  createEncoder,
+  schemaPath,
+  stringifyJson,
+  type CsvOptions,
+  type EncodedFormat,
+  type Row,
+} from '../formats/index.js';
+import type { SourceSnapshot } from '../sources/index.js';
+import { archiveReadme } from './archive-readme.js';
+import { contentSha256, sha256sumsText } from './checksums.js';
+import {
+  buildManifest,
+  type Manifest,
+  type ManifestFile,
+  type WrittenCategory,
+} from './manifest.js';
+import { ZipWriter } from './zip-writer.js';
+
+/** Running totals reported while an archive is written. */
+export interface BuildProgress {
+  readonly categoriesTotal: number;
+  readonly categoriesDone: number;
+  readonly rowsWritten: number;
+  readonly bytesWritten: number;
+}
+
+/** What one archive is built from. */
+export interface BuildInput {
+  readonly catalog: Catalog;
+  readonly snapshot: SourceSnapshot;
+  readonly exportId: string;
+  readonly tenant: string;
+  readonly purpose: string;
+  /** Data formats to write (`pdf` is a document, not a data format). */
+  readonly formats: readonly EncodedFormat[];
+  /** Categories the request asked for; the manifest lists the others as not requested. */
+  readonly categories: readonly string[];
+  readonly csv: CsvOptions;
+  readonly generatedAt: Date;
+  readonly undeclared: readonly UndeclaredItem[];
+  /** Called after every batch of rows; must be cheap (throttle inside). */
+  readonly onProgress: (progress: BuildProgress) => void;
+  /** Aborts the build between batches (lost lease, cancel, shutdown). */
+  readonly signal: AbortSignal;
+}
+
+/** The result of a build: the archive's size and digest, and its manifest. */
+export interface BuildResult {
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly manifest: Manifest;
+  readonly progress: BuildProgress;
+}
+
+/**
+ * Writes one export archive to `output`: every requested category streamed
+ * from the snapshot through each format's encoder into the zip, then its
+ * schemas, README, manifest and checksums. No category is held in memory.
+ */
+export async function buildArchive(input: BuildInput, output: Writable): Promise<BuildResult> {
+  const zip = new ZipWriter(output, { mtime: input.generatedAt });
+  try {
+    return await writeArchive(zip, input);
+  } catch (error) {
+    zip.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildResult> {
+  const requested = new Set(input.categories);
+  const toWrite = input.catalog.categories.filter(
+    (c): c is IncludedCategory => c.included && requested.has(c.name),
+  );
+  const totals = {
+    categoriesTotal: toWrite.length,
+    categoriesDone: 0,
+    rowsWritten: 0,
+    bytesWritten: 0,
+  };
+  const entries: { path: string; sha256: string }[] = [];
+  const written = new Map<string, WrittenCategory>();
+
+  for (const category of toWrite) {
+    const files: ManifestFile[] = [];
+    let rows = 0;
+    for (const format of input.formats) {
+      if (format === 'csv' && !category.tabular) continue;
+      const encoder = createEncoder(format, {
+        category,
+        fields: category.fields,
+        tenant: input.tenant,
+        catalogVersion: input.catalog.version,
+        csv: input.csv,
+        canonical: input.purpose === 'audit',
+      });
+      const path = `data/${category.name}.${encoder.extension}`;
+      const counter = { rows: 0 };
+      const entry = await zip.addStream(
+        path,
+        encodeCategory(input, category, encoder, counter, totals),
+      );
+      entries.push(entry);
+      files.push({
+        path,
+        format,
+        media_type: encoder.mediaType,
+        rows: counter.rows,
+        bytes: entry.bytes,
+        sha256: entry.sha256,
+      });
+      rows = counter.rows;
+    }
+    const schema = Buffer.from(
+      stringifyJson(categoryJsonSchema(category, input.catalog.version)) + '\n',
+    );
+    entries.push(await zip.addBuffer(schemaPath(category.name), schema));
+    written.set(category.name, { rows, files });
+    totals.categoriesDone++;
+    input.onProgress({ ...totals });
+  }
+
+  const digest = contentSha256(entries);
+  const base = {
+    catalog: input.catalog,
+    exportId: input.exportId,
+    tenant: input.tenant,
+    purpose: input.purpose,
+    formats: input.formats,
+    generatedAt: input.generatedAt.toISOString(),
+    requested,
+    csv: input.formats.includes('csv') ? input.csv : null,
+    written,
+    undeclared: input.undeclared,
+    contentSha256: digest,
+  };
+  const readme = await zip.addBuffer(
+    'README.md',
+    Buffer.from(archiveReadme(buildManifest({ ...base, documents: [] }))),
+  );
+  entries.push(readme);
+  const manifest = buildManifest({ ...base, documents: [readme] });
+  entries.push(
+    await zip.addBuffer('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n')),
+  );
+  await zip.addBuffer('SHA256SUMS', Buffer.from(sha256sumsText(entries)));
+  const archive = await zip.finish();
+  return { ...archive, manifest, progress: totals };
+}
+
+async function* encodeCategory(
+  input: BuildInput,
+  category: IncludedCategory,
+  encoder: ReturnType<typeof createEncoder>,
+  counter: { rows: number },
+  totals: {
+    rowsWritten: number;
+    bytesWritten: number;
+    categoriesTotal: number;
+    categoriesDone: number;
+  },
+): AsyncGenerator<string> {
+  const converters = category.fields.map((field) =>
+    compileConverter(field, `${category.name}.${field.name}`),
+  );
+  const width = converters.length;
+  const head = encoder.begin();
+  totals.bytesWritten += Buffer.byteLength(head);
+  yield head;
+  const read = {
+    source: category.source,
+    columns: category.fields.map((f) => f.name),
+    orderBy: category.primaryKey,
+    tenant: input.tenant,
+  };
+  for await (const batch of input.snapshot.batches(read)) {
+    input.signal.throwIfAborted();
+    let text = '';
+    for (const raw of batch) {
+      const row: Row = new Array(width);
+      for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
+      text += encoder.row(row, counter.rows++);
+    }
+    totals.rowsWritten += batch.length;
+    totals.bytesWritten += Buffer.byteLength(text);
+    input.onProgress({ ...totals });
+    yield text;
+  }
+  const tail = encoder.end(counter.rows);
+  totals.bytesWritten += Buffer.byteLength(tail);
+  yield tail;
+}

@@ -1,0 +1,10 @@
+export { archiveReadme, CSV_DIALECT, VERIFY_STEPS } from './archive-readme.js';
+export { contentSha256, sha256sumsText, type ChecksumEntry } from './checksums.js';
+export {
+  buildArchive,
+  type BuildInput,
+  type BuildProgress,
+  type BuildResult,
+} from './export-builder.js';
+export * from './manifest.js';
+export { ZipWriter, type ZipEntryInfo, type ZipWriterOptions } from './zip-writer.js';

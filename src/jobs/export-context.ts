@@ -1,0 +1,14 @@
+import type { Catalog } from '../catalog/index.js';
+import type { Settings } from '../config/index.js';
+import type { SourceDatabase } from '../sources/index.js';
+import type { ObjectStore } from '../storage/index.js';
+import type { Store } from '../store/index.js';
+
+/** What running an export needs: Portage's state, the platform, the catalog, storage. */
+export interface ExportContext {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly source: SourceDatabase;
+  readonly catalog: Catalog;
+  readonly storage: ObjectStore;
+}

@@ -1,0 +1,27 @@
+import { PortageError, toError, type ErrorCode } from '../errors/index.js';
+import { StorageError } from '../storage/index.js';
+
+/** A failed export's `error`: a code from the catalog of errors and a message naming the fault. */
+export interface Failure {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Classifies what an export threw into the error it records. */
+export function classifyFailure(thrown: unknown): Failure {
+  const error = toError(thrown);
+  if (error instanceof PortageError) return { code: error.code, message: error.message };
+  if (error instanceof StorageError)
+    return { code: 'storage_failed', message: `Writing the archive failed: ${error.message}` };
+  switch (error.name) {
+    case 'ValueError':
+      return { code: 'value_out_of_range', message: error.message };
+    case 'SqliteError':
+      return {
+        code: 'source_read_failed',
+        message: `Reading the platform database failed: ${error.message}`,
+      };
+    default:
+      return { code: 'internal_error', message: error.message };
+  }
+}

@@ -1,0 +1,51 @@
+import type { Writable } from 'node:stream';
+import { buildArchive, type BuildProgress, type BuildResult } from '../archive/export-builder.js';
+import { checkDrift, type Catalog } from '../catalog/index.js';
+import { ENCODED_FORMATS, type CsvOptions, type EncodedFormat } from '../formats/index.js';
+import type { SourceDatabase } from '../sources/index.js';
+
+/** What to export, whoever asked (the API's job or the command line). */
+export interface ArchiveSpec {
+  readonly exportId: string;
+  readonly tenant: string;
+  readonly purpose: string;
+  readonly formats: readonly string[];
+  readonly categories: readonly string[];
+  readonly csv: CsvOptions;
+  readonly generatedAt: Date;
+}
+
+/**
+ * Reads the tenant's data in one consistent snapshot and writes the archive
+ * to `output`, listing in the manifest whatever the database holds that the
+ * catalog does not declare.
+ */
+export async function produceArchive(
+  spec: ArchiveSpec,
+  deps: { catalog: Catalog; source: SourceDatabase },
+  output: Writable,
+  options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
+): Promise<BuildResult> {
+  const { undeclared } = checkDrift(deps.catalog, await deps.source.introspect());
+  return deps.source.withSnapshot((snapshot) =>
+    buildArchive(
+      {
+        catalog: deps.catalog,
+        snapshot,
+        exportId: spec.exportId,
+        tenant: spec.tenant,
+        purpose: spec.purpose,
+        formats: spec.formats.filter((f): f is EncodedFormat =>
+          (ENCODED_FORMATS as readonly string[]).includes(f),
+        ),
+        categories: spec.categories,
+        csv: spec.csv,
+        generatedAt: spec.generatedAt,
+        undeclared,
+        onProgress: options.onProgress,
+        signal: options.signal,
+      },
+      output,
+    ),
+  );
+}
