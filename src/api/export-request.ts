@@ -65,8 +65,6 @@ export function resolveExportRequest(
     categories: included.filter((name) => requested.has(name)),
     csv: { bom: body.csv?.bom ?? false, formulaProtection: body.csv?.formula_protection ?? false },
     idempotencyKey,
-    requestHash: createHash('sha256')
-      .update(stringifyJson(body))
-      .digest('hex'),
+    requestHash: createHash('sha256').update(stringifyJson(body)).digest('hex'),
   };
 }

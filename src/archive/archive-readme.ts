@@ -41,7 +41,7 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     if (!category.included) continue;
     for (const file of category.files) {
       out.push(
-        `| \`${file.path}\` | ${category.title}: ${file.rows} records as ${file.format.toUpperCase()}. |`,
+        `| \`${file.path}\` | ${category.title}: ${file.rows} ${file.rows === 1 ? 'record' : 'records'} as ${file.format.toUpperCase()}. |`,
       );
     }
     if (category.requested) {

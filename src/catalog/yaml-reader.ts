@@ -17,7 +17,7 @@ export class YamlReader {
     readonly file: string,
     text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false });
+    this.doc = parseDocument(text, { lineCounter: this.lines });
     for (const error of this.doc.errors) {
       const line = error.linePos?.[0].line ?? 1;
       this.issues.push({
@@ -38,13 +38,27 @@ export class YamlReader {
     return out === '' ? '(root)' : out;
   }
 
-  /** Line of the node at `path`, or of its nearest existing ancestor. */
+  /**
+   * Line of the node at `path`; for a missing node, the line of the key that
+   * introduces its nearest existing ancestor (where a reader would add it).
+   */
   lineOf(path: Path): number {
     for (let n = path.length; n >= 0; n--) {
       const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node?.range) return this.lines.linePos(node.range[0]).line;
+      if (node === undefined) continue;
+      const key = n === path.length || n === 0 ? undefined : this.keyNode(path.slice(0, n));
+      const range = key?.range ?? node.range;
+      if (range) return this.lines.linePos(range[0]).line;
     }
     return 1;
+  }
+
+  private keyNode(path: Path): Node | undefined {
+    const parent = this.doc.getIn(path.slice(0, -1), true) as Node | undefined;
+    if (!isMap(parent)) return undefined;
+    const name = path.at(-1);
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === name);
+    return isScalar(pair?.key) ? pair.key : undefined;
   }
 
   /** Records a problem with the field at `path`. */

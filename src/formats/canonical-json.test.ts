@@ -94,7 +94,8 @@ describe('stringifyJson', () => {
 function reversed(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(reversed);
   if (value === null || typeof value !== 'object') return value;
-  const copy: { [key: string]: JsonValue } = {};
+  // A null prototype, so that a "__proto__" key stays a key.
+  const copy = Object.create(null) as { [key: string]: JsonValue };
   for (const key of Object.keys(value).reverse()) copy[key] = reversed(value[key] as JsonValue);
   return copy;
 }
@@ -103,7 +104,8 @@ function reversed(value: JsonValue): JsonValue {
 function sortedCopy(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortedCopy);
   if (value === null || typeof value !== 'object') return value;
-  const copy: { [key: string]: JsonValue } = {};
+  // A null prototype, so that a "__proto__" key stays a key.
+  const copy = Object.create(null) as { [key: string]: JsonValue };
   for (const key of Object.keys(value).sort()) copy[key] = sortedCopy(value[key] as JsonValue);
   return copy;
 }

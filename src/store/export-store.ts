@@ -89,6 +89,7 @@ export class ExportStore {
         idempotency_key: request.idempotencyKey,
         request_hash: request.requestHash,
         charged: 1,
+        categories_total: request.categories.length,
       };
       await trx.insertInto('exports').values(row).execute();
       const created = await trx

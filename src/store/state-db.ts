@@ -40,7 +40,9 @@ export async function openStateDb(url: string): Promise<StateDb> {
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
     await db.destroy();
-    throw new Error(`Migrating Portage's database failed: ${toError(error).message}`, { cause: error });
+    throw new Error(`Migrating Portage's database failed: ${toError(error).message}`, {
+      cause: error,
+    });
   }
   return { db, dialect: 'sqlite' };
 }

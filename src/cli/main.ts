@@ -1,0 +1,91 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { CatalogError } from '../catalog/index.js';
+import { ConfigError, loadSettings } from '../config/index.js';
+import { generateDemoPlatform } from '../demo/index.js';
+import { PortageError, toError } from '../errors/index.js';
+import { openStore } from '../store/index.js';
+import { exportToFile } from './export-command.js';
+import { serve } from './serve-command.js';
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const positive = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('must be a whole number of at least 1');
+  return Number(value);
+};
+
+const program = new Command('portage')
+  .description('Complete, trustworthy data exports for a SaaS platform.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('Serve the HTTP API (with in-process workers unless --no-worker).')
+  .option('--no-worker', 'run the API only')
+  .action(async (options: { worker: boolean }) => serve(loadSettings(), options));
+
+program
+  .command('demo')
+  .description('Generate the demo platform "Acme Tasks" into <data dir>/demo-platform.sqlite.')
+  .option('--scale <n>', 'size multiplier: acme gets about 2,000 tasks per unit', positive, 1)
+  .action(async (options: { scale: number }) => {
+    const settings = loadSettings();
+    const started = Date.now();
+    const summary = await generateDemoPlatform({
+      file: settings.sourceUrl,
+      filesDir: settings.filesDir,
+      scale: options.scale,
+      onProgress: (message) => process.stderr.write(`${message}\n`),
+    });
+    process.stderr.write(`Wrote ${settings.sourceUrl} in ${Date.now() - started} ms.\n`);
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  });
+
+const keys = program.command('keys').description('Manage API keys.');
+keys
+  .command('create')
+  .description('Create an API key for a tenant and print it, alone, on stdout.')
+  .requiredOption('--tenant <id>', 'the tenant the key belongs to')
+  .action(async (options: { tenant: string }) => {
+    const store = await openStore(loadSettings().databaseUrl);
+    try {
+      if ((await store.tenants.get(options.tenant)) === null)
+        await store.tenants.upsert(options.tenant, options.tenant);
+      process.stdout.write(`${await store.tenants.createKey(options.tenant)}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('export')
+  .description('Write an export archive to a file, without a server.')
+  .requiredOption('--tenant <id>', 'the tenant to export')
+  .requiredOption('--purpose <purpose>', 'migration | duplication | closure | audit')
+  .requiredOption('--out <file>', 'the archive to write')
+  .option('--formats <list>', 'comma-separated formats (default: the purpose’s)', list)
+  .option('--categories <list>', 'comma-separated categories (default: all included)', list)
+  .option('--csv-bom', 'start CSV files with a UTF-8 byte-order mark')
+  .option('--csv-formula-protection', 'protect spreadsheet users from formula injection')
+  .action(async (options: Parameters<typeof exportToFile>[1]) =>
+    exportToFile(loadSettings(), options),
+  );
+
+try {
+  await program.parseAsync();
+} catch (thrown) {
+  const error = toError(thrown);
+  if (error instanceof PortageError) {
+    const fields = error.options.errors?.map((e) => `\n  ${e.pointer}: ${e.detail}`).join('') ?? '';
+    process.stderr.write(`portage: ${error.message}${fields}\n`);
+  } else if (error instanceof ConfigError || error instanceof CatalogError) {
+    process.stderr.write(`portage: ${error.message}\n`);
+  } else {
+    process.stderr.write(`portage: ${error.stack ?? error.message}\n`);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { loadCatalogFile, type Catalog } from '../catalog/index.js';
+import type { Settings } from '../config/index.js';
+import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
+import type { ExportContext } from '../jobs/index.js';
+import { openSource, type SourceDatabase } from '../sources/index.js';
+import { openStore as openObjectStore } from '../storage/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+/** Everything a Portage process holds open; `close()` releases it all. */
+export interface Runtime extends ExportContext {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens Portage as the settings describe. On the embedded default it also
+ * generates the demo platform on first start and registers its tenants.
+ */
+export async function openRuntime(
+  settings: Settings,
+  log: (line: string) => void = () => undefined,
+): Promise<Runtime> {
+  const catalog: Catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
+  if (settings.demo && !existsSync(settings.sourceUrl)) {
+    log(`Generating the demo platform at ${settings.sourceUrl} …`);
+    await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
+  }
+  const store: Store = await openStore(settings.databaseUrl);
+  let source: SourceDatabase | null = null;
+  try {
+    source = openSource(settings.sourceUrl);
+    const storage = openObjectStore(settings.storageUrl, { dataDir: settings.dataDir });
+    if (settings.demo) {
+      for (const tenant of DEMO_TENANTS) await store.tenants.upsert(tenant.id, tenant.name);
+    }
+    const opened = source;
+    return {
+      settings,
+      store,
+      source: opened,
+      catalog,
+      storage,
+      close: async () => {
+        await opened.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await source?.close();
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/archive/index.js';
+import { extractArchive, sha256sumCheck } from '../support/archive.js';
+import { api, waitForExport } from '../support/http.js';
+import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/portage.js');
+
+describe('the portage command', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portage-cli-'));
+    const source = demoDatabase();
+    env = {
+      ...process.env,
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: source,
+      PORTAGE_FILES_DIR: join(source, '..', 'demo-files'),
+    };
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('keys create prints a new key alone on stdout, and the key works', async () => {
+    const { stdout } = await run('node', [BIN, 'keys', 'create', '--tenant', 'globex'], { env });
+    expect(stdout).toMatch(/^ptg_[A-Za-z0-9_-]{43}\n$/);
+    const server = await startServer({}, { dataDir: dir, worker: false });
+    try {
+      const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: stdout.trim() });
+      expect(answer.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('export writes the same data as the API, without a server', async () => {
+    const out = join(dir, 'acme.zip');
+    await run('node', [BIN, 'export', '--tenant', 'acme', '--purpose', 'migration', '--out', out], {
+      env,
+    });
+    const fromCli = await extractArchive(await readFile(out));
+    await sha256sumCheck(fromCli.dir);
+    const cliManifest = await fromCli.json<Manifest>('manifest.json');
+
+    const server: TestServer = await startServer();
+    try {
+      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key: server.keys.acme,
+        body: { purpose: 'migration' },
+      });
+      const done = await waitForExport(
+        server.baseUrl,
+        server.keys.acme!,
+        created.body.id as string,
+      );
+      const bytes = Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer());
+      const fromApi = await extractArchive(bytes);
+      const apiManifest = await fromApi.json<Manifest>('manifest.json');
+      expect(cliManifest.content_sha256).toBe(apiManifest.content_sha256);
+      expect(cliManifest.categories).toEqual(apiManifest.categories);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('export refuses a bad request naming the field, and leaves no file', async () => {
+    const out = join(dir, 'bad.zip');
+    const failed = await run(
+      'node',
+      [
+        BIN,
+        'export',
+        '--tenant',
+        'acme',
+        '--purpose',
+        'migration',
+        '--formats',
+        'xml',
+        '--out',
+        out,
+      ],
+      { env },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toMatch(/\/formats\/0: "xml" is not allowed/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('serve on the embedded default prints each demo key and a first curl, and stops on SIGTERM', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'portage-serve-'));
+    const child = spawn('node', [BIN, 'serve'], {
+      env: { ...process.env, PORTAGE_DATA_DIR: home, PORT: '0', PORTAGE_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const deadline = Date.now() + 60_000;
+      while (!out.includes('API reference') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      for (const tenant of ['acme', 'globex', 'initech', 'sandbox'])
+        expect(out).toMatch(new RegExp(`^  ${tenant} +ptg_`, 'm'));
+      const curl = /curl -s -X POST (\S+)\/v1\/exports -H "Authorization: Bearer (\S+)"/.exec(out);
+      expect(curl).not.toBeNull();
+      const created = await api(curl![1]!, 'POST', '/v1/exports', {
+        key: curl![2]!,
+        body: { purpose: 'migration' },
+      });
+      expect(created.status).toBe(202);
+      expect(existsSync(join(home, 'demo-platform.sqlite'))).toBe(true);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,58 @@
+/** A JSON answer from the API, with its status and headers. */
+export interface ApiAnswer<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+/** Calls the API over real HTTP and parses the JSON answer. */
+export async function api<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<ApiAnswer<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  } else if (options.rawBody !== undefined) {
+    body = options.rawBody;
+  }
+  const response = await fetch(new URL(path, baseUrl), {
+    method,
+    headers,
+    body,
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : null) as T,
+  };
+}
+
+/** Polls an export until it leaves `pending`/`running`, or fails the test after `timeoutMs`. */
+export async function waitForExport(
+  baseUrl: string,
+  key: string,
+  id: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api(baseUrl, 'GET', `/v1/exports/${id}`, { key });
+    if (body.status !== 'pending' && body.status !== 'running') return body;
+    if (Date.now() > deadline)
+      throw new Error(`export ${id} still ${String(body.status)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

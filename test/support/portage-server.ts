@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../src/api/index.js';
+import { loadSettings, type Settings } from '../../src/config/index.js';
+import { inject } from 'vitest';
+import { DEMO_TENANTS } from '../../src/demo/index.js';
+import { LocalDispatcher, Worker } from '../../src/jobs/index.js';
+import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
+
+/** A Portage server listening on a loopback port, over its own data directory. */
+export interface TestServer {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  readonly settings: Settings;
+  readonly runtime: Runtime;
+  /** One API key per demo tenant. */
+  readonly keys: Readonly<Record<string, string>>;
+  /** Stops the server and its worker; removes the data directory unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
+}
+
+/** The folder of the demo platform generated once for the test run. */
+function demoDir(): string {
+  return inject('demoDir');
+}
+
+/** Starts Portage on the demo platform with `env` overriding settings; `worker: false` runs the API only. */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { worker?: boolean; dataDir?: string } = {},
+): Promise<TestServer> {
+  const demo = demoDir();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portage-test-')));
+  const settings = loadSettings(
+    {
+      PORTAGE_DATA_DIR: dataDir,
+      PORT: '0',
+      PORTAGE_HOST: '127.0.0.1',
+      PORTAGE_POLL_MS: '50',
+      ...env,
+    },
+    dataDir,
+  );
+  // The demo platform is shared read-only by every server of the file.
+  const shared = {
+    ...settings,
+    sourceUrl: join(demo, 'demo-platform.sqlite'),
+    filesDir: join(demo, 'demo-files'),
+  };
+  const runtime = await openRuntime(shared);
+  const dispatcher = new LocalDispatcher();
+  const downloadSecret = await runtime.store.tenants.secret('download-url');
+  const app = await buildApp({ ...runtime, dispatcher, downloadSecret });
+  const worker = options.worker === false ? null : new Worker(runtime, dispatcher);
+  worker?.start();
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const keys: Record<string, string> = {};
+  for (const tenant of DEMO_TENANTS)
+    keys[tenant.id] = await runtime.store.tenants.createKey(tenant.id);
+  return {
+    baseUrl: address,
+    dataDir,
+    settings: shared,
+    runtime,
+    keys,
+    async close({ keep = false } = {}) {
+      await app.close();
+      await worker?.stop(1000);
+      await runtime.close();
+      if (!keep && options.dataDir === undefined)
+        await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The demo platform's database file shared by the servers of this test file. */
+export function demoDatabase(): string {
+  return join(demoDir(), 'demo-platform.sqlite');
+}
