@@ -347,3 +347,48 @@ describe('quotas, idempotency, lists, expiry', () => {
     );
   });
 });
+
+describe('lifetimes of links and archives', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      PORTAGE_DOWNLOAD_TTL_SECONDS: '1',
+      PORTAGE_RETENTION_SECONDS: '3',
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it('refuses a download link past its TTL with 403, then expires the archive past retention', async () => {
+    const key = server.keys.initech!;
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key,
+      body: { purpose: 'migration', formats: ['jsonl'] },
+    });
+    const done = await waitForExport(server.baseUrl, key, created.body.id as string);
+    expect(done.status).toBe('completed');
+    const link = done.download_url as string;
+    expect(Date.parse(done.download_url_expires_at as string) - Date.now()).toBeLessThanOrEqual(
+      1000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const stale = await fetch(link);
+    expect(stale.status).toBe(403);
+    expect(((await stale.json()) as { code: string }).code).toBe('download_link_expired');
+    // A fresh read mints a fresh link.
+    const again = await api(server.baseUrl, 'GET', `/v1/exports/${String(done.id)}`, { key });
+    expect((await fetch(again.body.download_url as string)).status).toBe(200);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, Date.parse(done.expires_at as string) - Date.now() + 50)),
+    );
+    const expired = await api(server.baseUrl, 'GET', `/v1/exports/${String(done.id)}`, { key });
+    expect(expired.body).toMatchObject({ status: 'expired', download_url: null });
+    const record = await server.runtime.store.exports.getById(done.id as string);
+    expect(await server.runtime.storage.stat(record!.storageKey!)).toBeNull();
+    expectProblem(
+      await api(server.baseUrl, 'GET', `/v1/exports/${String(done.id)}/download`, { key }),
+      410,
+      'export_expired',
+    );
+  });
+});
