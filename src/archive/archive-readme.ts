@@ -49,6 +49,12 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
         `| \`${category.schema}\` | JSON Schema (2020-12) of one ${category.title} record. |`,
       );
     }
+    if (category.attachments !== null && category.attachments.count > 0) {
+      const a = category.attachments;
+      out.push(
+        `| \`attachments/…\` | The ${a.count} files of ${category.title} (${a.bytes} bytes): each record's \`${a.path_field}\` is its path under \`attachments/\`. |`,
+      );
+    }
   }
   out.push(
     '',

@@ -2,23 +2,17 @@ import type { Writable } from 'node:stream';
 import type { Catalog, IncludedCategory, UndeclaredItem } from '../catalog/index.js';
 import {
   categoryJsonSchema,
-  compileConverter,
-  createEncoder,
   schemaPath,
   stringifyJson,
   type CsvOptions,
   type EncodedFormat,
-  type Row,
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
+import { writeAttachments } from './attachment-writer.js';
+import { writeCategoryData, type Totals } from './category-writer.js';
 import { contentSha256, sha256sumsText } from './checksums.js';
-import {
-  buildManifest,
-  type Manifest,
-  type ManifestFile,
-  type WrittenCategory,
-} from './manifest.js';
+import { buildManifest, type Manifest, type WrittenCategory } from './manifest.js';
 import { ZipWriter } from './zip-writer.js';
 
 /** Running totals reported while an archive is written. */
@@ -43,6 +37,8 @@ export interface BuildInput {
   readonly csv: CsvOptions;
   readonly generatedAt: Date;
   readonly undeclared: readonly UndeclaredItem[];
+  /** The platform's files directory, where attachment paths are resolved. */
+  readonly filesDir: string;
   /** Called after every batch of rows; must be cheap (throttle inside). */
   readonly onProgress: (progress: BuildProgress) => void;
   /** Aborts the build between batches (lost lease, cancel, shutdown). */
@@ -77,52 +73,54 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
   const toWrite = input.catalog.categories.filter(
     (c): c is IncludedCategory => c.included && requested.has(c.name),
   );
-  const totals = {
+  const totals: Totals = {
     categoriesTotal: toWrite.length,
     categoriesDone: 0,
     rowsWritten: 0,
     bytesWritten: 0,
   };
+  const onProgress = () => input.onProgress({ ...totals });
   const entries: { path: string; sha256: string }[] = [];
   const written = new Map<string, WrittenCategory>();
 
   for (const category of toWrite) {
-    const files: ManifestFile[] = [];
-    let rows = 0;
-    for (const format of input.formats) {
-      if (format === 'csv' && !category.tabular) continue;
-      const encoder = createEncoder(format, {
-        category,
-        fields: category.fields,
-        tenant: input.tenant,
-        catalogVersion: input.catalog.version,
-        csv: input.csv,
-        canonical: input.purpose === 'audit',
-      });
-      const path = `data/${category.name}.${encoder.extension}`;
-      const counter = { rows: 0 };
-      const entry = await zip.addStream(
-        path,
-        encodeCategory(input, category, encoder, counter, totals),
-      );
-      entries.push(entry);
-      files.push({
-        path,
-        format,
-        media_type: encoder.mediaType,
-        rows: counter.rows,
-        bytes: entry.bytes,
-        sha256: entry.sha256,
-      });
-      rows = counter.rows;
-    }
+    const data = await writeCategoryData(zip, {
+      snapshot: input.snapshot,
+      category,
+      tenant: input.tenant,
+      catalogVersion: input.catalog.version,
+      formats: input.formats,
+      csv: input.csv,
+      canonical: input.purpose === 'audit',
+      signal: input.signal,
+      totals,
+      onProgress,
+    });
+    entries.push(...data.files);
     const schema = Buffer.from(
       stringifyJson(categoryJsonSchema(category, input.catalog.version)) + '\n',
     );
     entries.push(await zip.addBuffer(schemaPath(category.name), schema));
-    written.set(category.name, { rows, files });
+    const files = await writeAttachments(
+      zip,
+      input.snapshot,
+      category,
+      input.tenant,
+      input.filesDir,
+      input.signal,
+      (bytes) => {
+        totals.bytesWritten += bytes;
+        onProgress();
+      },
+    );
+    entries.push(...files.entries);
+    written.set(category.name, {
+      rows: data.rows,
+      files: data.files,
+      attachments: category.files ? { count: files.count, bytes: files.bytes } : null,
+    });
     totals.categoriesDone++;
-    input.onProgress({ ...totals });
+    onProgress();
   }
 
   const digest = contentSha256(entries);
@@ -151,47 +149,4 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
   await zip.addBuffer('SHA256SUMS', Buffer.from(sha256sumsText(entries)));
   const archive = await zip.finish();
   return { ...archive, manifest, progress: totals };
-}
-
-async function* encodeCategory(
-  input: BuildInput,
-  category: IncludedCategory,
-  encoder: ReturnType<typeof createEncoder>,
-  counter: { rows: number },
-  totals: {
-    rowsWritten: number;
-    bytesWritten: number;
-    categoriesTotal: number;
-    categoriesDone: number;
-  },
-): AsyncGenerator<string> {
-  const converters = category.fields.map((field) =>
-    compileConverter(field, `${category.name}.${field.name}`),
-  );
-  const width = converters.length;
-  const head = encoder.begin();
-  totals.bytesWritten += Buffer.byteLength(head);
-  yield head;
-  const read = {
-    source: category.source,
-    columns: category.fields.map((f) => f.name),
-    orderBy: category.primaryKey,
-    tenant: input.tenant,
-  };
-  for await (const batch of input.snapshot.batches(read)) {
-    input.signal.throwIfAborted();
-    let text = '';
-    for (const raw of batch) {
-      const row: Row = new Array(width);
-      for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
-      text += encoder.row(row, counter.rows++);
-    }
-    totals.rowsWritten += batch.length;
-    totals.bytesWritten += Buffer.byteLength(text);
-    input.onProgress({ ...totals });
-    yield text;
-  }
-  const tail = encoder.end(counter.rows);
-  totals.bytesWritten += Buffer.byteLength(tail);
-  yield tail;
 }

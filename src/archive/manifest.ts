@@ -26,6 +26,13 @@ export type ManifestCategory =
       readonly rows: number | null;
       readonly files: readonly ManifestFile[];
       readonly schema: string;
+      /** The files the records reference, under `attachments/<path field value>`; null when none. */
+      readonly attachments: {
+        readonly path_field: string;
+        readonly directory: string;
+        readonly count: number;
+        readonly bytes: number;
+      } | null;
       readonly excluded_fields: readonly { readonly name: string; readonly reason: string }[];
     }
   | {
@@ -65,6 +72,7 @@ export interface Manifest {
 export interface WrittenCategory {
   readonly rows: number;
   readonly files: readonly ManifestFile[];
+  readonly attachments: { readonly count: number; readonly bytes: number } | null;
 }
 
 /** Everything the manifest is built from. */
@@ -113,6 +121,14 @@ export function buildManifest(input: ManifestInput): Manifest {
         rows: written?.rows ?? null,
         files: written?.files ?? [],
         schema: schemaPath(category.name),
+        attachments:
+          category.files && written?.attachments
+            ? {
+                path_field: category.files.pathField,
+                directory: 'attachments/',
+                ...written.attachments,
+              }
+            : null,
         excluded_fields: category.excludedFields.map((f) => ({ name: f.name, reason: f.reason })),
       };
     }),

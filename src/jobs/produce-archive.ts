@@ -22,7 +22,7 @@ export interface ArchiveSpec {
  */
 export async function produceArchive(
   spec: ArchiveSpec,
-  deps: { catalog: Catalog; source: SourceDatabase },
+  deps: { catalog: Catalog; source: SourceDatabase; settings: { filesDir: string } },
   output: Writable,
   options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
 ): Promise<BuildResult> {
@@ -42,6 +42,7 @@ export async function produceArchive(
         csv: spec.csv,
         generatedAt: spec.generatedAt,
         undeclared,
+        filesDir: deps.settings.filesDir,
         onProgress: options.onProgress,
         signal: options.signal,
       },
