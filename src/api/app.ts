@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../errors/index.js';
 import type { ApiContext } from './api-context.js';
 import { handleError, sendProblem } from './problem.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,6 +62,7 @@ export async function buildApp(
       },
       tags: [
         { name: 'exports', description: 'Create, follow and download exports.' },
+        { name: 'catalog', description: 'What exports contain, and what they never contain.' },
         { name: 'operations', description: 'Health and readiness.' },
       ],
     },
@@ -73,6 +75,7 @@ export async function buildApp(
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   healthRoutes(app, ctx);
+  catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
   return app;

@@ -102,8 +102,7 @@ async function* encodeRows(
     let text = '';
     for (const raw of next.value) {
       const row: Row = new Array(width);
-      for (let i = 0; i < width; i++)
-        (row as unknown[])[i] = converters[i]!((raw[i] ?? null));
+      for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
       text += encoder.row(row, counter.rows++);
     }
     totals.rowsWritten += next.value.length;

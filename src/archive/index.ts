@@ -8,3 +8,4 @@ export {
 } from './export-builder.js';
 export * from './manifest.js';
 export { ZipWriter, type ZipEntryInfo, type ZipWriterOptions } from './zip-writer.js';
+export { ARCHIVE_LAYOUT } from './archive-layout.js';

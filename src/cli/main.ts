@@ -4,6 +4,8 @@ import { ConfigError, loadSettings } from '../config/index.js';
 import { generateDemoPlatform } from '../demo/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import { openStore } from '../store/index.js';
+import { formatCheck, runCheck } from './check-command.js';
+import { writeDocs } from './docs-command.js';
 import { exportToFile } from './export-command.js';
 import { serve } from './serve-command.js';
 
@@ -44,6 +46,26 @@ program
     process.stderr.write(`Wrote ${settings.sourceUrl} in ${Date.now() - started} ms.\n`);
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   });
+
+program
+  .command('check')
+  .description(
+    'Check that the catalog declares every table and column of the platform database; exits 1 when it does not.',
+  )
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const result = await runCheck(loadSettings());
+    process.stdout.write(
+      options.json ? `${JSON.stringify(result, null, 2)}\n` : formatCheck(result),
+    );
+    if (!result.ok) process.exitCode = 1;
+  });
+
+program
+  .command('docs')
+  .description('Print the export documentation (Markdown) derived from the catalog.')
+  .option('--out <file>', 'write it to a file instead')
+  .action(async (options: { out?: string }) => writeDocs(loadSettings(), options.out));
 
 const keys = program.command('keys').description('Manage API keys.');
 keys

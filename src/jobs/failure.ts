@@ -9,7 +9,7 @@ export interface Failure {
 
 /** Classifies what an export threw into the error it records. */
 export function classifyFailure(thrown: unknown): Failure {
-  const error = toError(thrown);
+  const error = rootCause(toError(thrown));
   if (error instanceof PortageError) return { code: error.code, message: error.message };
   if (error instanceof StorageError)
     return { code: 'storage_failed', message: `Writing the archive failed: ${error.message}` };
@@ -24,4 +24,16 @@ export function classifyFailure(thrown: unknown): Failure {
     default:
       return { code: 'internal_error', message: error.message };
   }
+}
+
+/** The innermost error that says what went wrong: wrappers (such as a zip entry's) only add where. */
+function rootCause(error: Error): Error {
+  let current = error;
+  for (let depth = 0; depth < 10; depth++) {
+    if (current instanceof PortageError || current instanceof StorageError) return current;
+    if (current.name === 'ValueError' || current.name === 'SqliteError') return current;
+    if (!(current.cause instanceof Error)) return error;
+    current = current.cause;
+  }
+  return error;
 }

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { buildCatalogDocument, renderExportDocsHtml } from '../../docs/index.js';
+import type { ApiContext } from '../api-context.js';
+
+/** `GET /v1/catalog` and `GET /docs/export`: what exports contain, derived from the catalog (public). */
+export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const doc = buildCatalogDocument(ctx.catalog, ctx.settings);
+  const html = renderExportDocsHtml(doc);
+  app.get(
+    '/v1/catalog',
+    {
+      schema: {
+        summary: 'Every category of data and whether exports include it, with every field',
+        description:
+          'Public. Derived from the catalog: categories included or excluded and why, fields, formats, rate limits, the CSV dialect, the archive layout and how to verify an archive.',
+        tags: ['catalog'],
+      },
+    },
+    () => doc,
+  );
+  app.get(
+    '/docs/export',
+    { schema: { summary: 'The export documentation as a readable page', tags: ['catalog'] } },
+    (_request, reply) => reply.type('text/html; charset=utf-8').send(html),
+  );
+}

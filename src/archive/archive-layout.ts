@@ -1,0 +1,36 @@
+/** Every kind of file an archive can hold, with what it is and when it is there (SPEC §5). */
+export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly description: string }[] = [
+  {
+    path: 'manifest.json',
+    description:
+      'What is in this export and what is not: every catalog category (included or not and why, requested or not), row counts, every file with its size and SHA-256, excluded fields and why, undeclared tables or columns, and `content_sha256`.',
+  },
+  {
+    path: 'SHA256SUMS',
+    description: 'The SHA-256 of every other file, in the format `sha256sum -c` reads.',
+  },
+  {
+    path: 'README.md',
+    description:
+      'What this archive is, what each file holds, the CSV dialect and how to verify it — in every archive.',
+  },
+  {
+    path: 'data/<category>.json',
+    description:
+      'One JSON document per category: `{"metadata": {...}, "records": [...]}`, records ordered by primary key, fields in catalog order.',
+  },
+  { path: 'data/<category>.jsonl', description: 'One JSON record per line (JSON Lines).' },
+  {
+    path: 'data/<category>.csv',
+    description: 'RFC 4180 CSV with a header row, for tabular categories (see the CSV dialect).',
+  },
+  {
+    path: 'schemas/<category>.schema.json',
+    description: 'JSON Schema (2020-12) of one record of the category.',
+  },
+  {
+    path: 'attachments/<path>',
+    description:
+      "The files a category's records reference (such as uploaded attachments), at the path its records' path field gives.",
+  },
+];

@@ -1,0 +1,58 @@
+import { checkDrift, loadCatalogFile, type DriftReport } from '../catalog/index.js';
+import type { Settings } from '../config/index.js';
+import { DEMO_CATALOG_FILE } from '../demo/index.js';
+import { openSource } from '../sources/index.js';
+
+/** The outcome of `portage check`, as `--json` prints it. */
+export interface CheckResult extends DriftReport {
+  readonly ok: boolean;
+  readonly catalog: string;
+  readonly catalog_version: string;
+  readonly tables: number;
+  readonly columns: number;
+}
+
+/**
+ * Compares the catalog with every table and column of the platform database.
+ * Returns the report; the command exits non-zero when it is not `ok`.
+ */
+export async function runCheck(settings: Settings): Promise<CheckResult> {
+  const catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
+  const source = openSource(settings.sourceUrl);
+  try {
+    const columns = await source.introspect();
+    const report = checkDrift(catalog, columns);
+    return {
+      ok: report.undeclared.length === 0 && report.missing.length === 0,
+      catalog: catalog.file,
+      catalog_version: catalog.version,
+      tables: new Set(columns.map((c) => c.table)).size,
+      columns: columns.length,
+      ...report,
+    };
+  } finally {
+    await source.close();
+  }
+}
+
+/** The report as plain text, one line per finding, for a CI log. */
+export function formatCheck(result: CheckResult): string {
+  const lines: string[] = [];
+  for (const u of result.undeclared) {
+    lines.push(
+      u.column === null
+        ? `undeclared table "${u.table}": export it in a category, exclude it with a reason, or list it under ignored_tables`
+        : `undeclared column "${u.table}.${u.column}": add it to its category's fields, or to excluded_fields with a reason`,
+    );
+  }
+  for (const m of result.missing) {
+    lines.push(
+      m.column === null
+        ? `category "${m.category}" names table "${m.table}", which the database does not have`
+        : `category "${m.category}" names column "${m.table}.${m.column}", which the database does not have`,
+    );
+  }
+  const summary = `${result.tables} tables and ${result.columns} columns checked against ${result.catalog} (version ${result.catalog_version})`;
+  if (result.ok) return `OK: ${summary}; every one is exported or excluded with a reason.\n`;
+  return `${lines.map((l) => `FAIL ${l}`).join('\n')}\n${lines.length} problem${lines.length === 1 ? '' : 's'}: ${summary}.\n`;
+}
