@@ -37,6 +37,11 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     '| `SHA256SUMS` | The SHA-256 checksum of every other file, in the format `sha256sum -c` reads. |',
     '| `README.md` | This file. |',
   ];
+  if (e.formats.includes('bundle')) {
+    out.push(
+      '| `bundle.json` | The bundle header that `POST /v1/imports` reads: catalog version and, per category, its data file, rows, primary key, fields and references. |',
+    );
+  }
   for (const category of manifest.categories) {
     if (!category.included) continue;
     for (const file of category.files) {

@@ -10,6 +10,7 @@ import {
 import type { SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
 import { writeAttachments } from './attachment-writer.js';
+import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
 import { contentSha256, sha256sumsText } from './checksums.js';
 import { buildManifest, type Manifest, type WrittenCategory } from './manifest.js';
@@ -137,12 +138,20 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     undeclared: input.undeclared,
     contentSha256: digest,
   };
+  const documents = [];
+  if (input.formats.includes('bundle')) {
+    const header = bundleHeader({ ...base, written });
+    documents.push(
+      await zip.addBuffer(BUNDLE_HEADER, Buffer.from(JSON.stringify(header, null, 2) + '\n')),
+    );
+  }
   const readme = await zip.addBuffer(
     'README.md',
     Buffer.from(archiveReadme(buildManifest({ ...base, documents: [] }))),
   );
-  entries.push(readme);
-  const manifest = buildManifest({ ...base, documents: [readme] });
+  documents.push(readme);
+  entries.push(...documents);
+  const manifest = buildManifest({ ...base, documents });
   entries.push(
     await zip.addBuffer('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n')),
   );

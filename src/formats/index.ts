@@ -17,7 +17,7 @@ export {
 export { stringifyJson } from './canonical-json.js';
 export { RecordWriter } from './record-writer.js';
 export { JsonEncoder, JSON_MEDIA_TYPE } from './json-encoder.js';
-export { JsonlEncoder, JSONL_MEDIA_TYPE } from './jsonl-encoder.js';
+export { BundleEncoder, JsonlEncoder, JSONL_MEDIA_TYPE } from './jsonl-encoder.js';
 export { CsvEncoder, CSV_MEDIA_TYPE } from './csv-encoder.js';
 export {
   createEncoder,

@@ -13,7 +13,7 @@ export const JSONL_MEDIA_TYPE = 'application/x-ndjson';
  * `ctx.canonical`; nested JSON always has its keys sorted.
  */
 export class JsonlEncoder implements FormatEncoder {
-  readonly format = 'jsonl';
+  readonly format: 'jsonl' | 'bundle' = 'jsonl';
   readonly extension = 'jsonl';
   readonly mediaType = JSONL_MEDIA_TYPE;
   private readonly records: RecordWriter;
@@ -33,4 +33,13 @@ export class JsonlEncoder implements FormatEncoder {
   end(): string {
     return '';
   }
+}
+
+/**
+ * The `bundle` data files: JSON Lines with every field the catalog exports
+ * (ids, tenant, timestamps, references), in catalog order, which
+ * `POST /v1/imports` reads back. The bundle's header is `bundle.json`.
+ */
+export class BundleEncoder extends JsonlEncoder {
+  override readonly format = 'bundle';
 }

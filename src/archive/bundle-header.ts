@@ -1,0 +1,47 @@
+import type { Catalog } from '../catalog/index.js';
+import type { WrittenCategory } from './manifest.js';
+
+/** Version of the bundle layout; an import refuses versions it does not know. */
+export const BUNDLE_VERSION = 1;
+
+/** Name of the bundle header at the archive root. */
+export const BUNDLE_HEADER = 'bundle.json';
+
+/**
+ * `bundle.json`: what a round-trip import needs to read the bundle — the
+ * catalog version it was written with, and per category its data file, row
+ * count, primary key, fields and references.
+ */
+export function bundleHeader(input: {
+  catalog: Catalog;
+  tenant: string;
+  exportId: string;
+  generatedAt: string;
+  written: ReadonlyMap<string, WrittenCategory>;
+}) {
+  return {
+    format: 'portage-bundle',
+    bundle_version: BUNDLE_VERSION,
+    catalog_version: input.catalog.version,
+    platform: input.catalog.platform.name,
+    tenant: input.tenant,
+    export_id: input.exportId,
+    generated_at: input.generatedAt,
+    categories: input.catalog.categories.flatMap((c) => {
+      const written = input.written.get(c.name);
+      const file = written?.files.find((f) => f.format === 'bundle');
+      if (!c.included || written === undefined || file === undefined) return [];
+      return [
+        {
+          name: c.name,
+          path: file.path,
+          rows: written.rows,
+          sha256: file.sha256,
+          primary_key: [...c.primaryKey],
+          fields: c.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable })),
+          references: c.references.map((r) => ({ field: r.field, category: r.category })),
+        },
+      ];
+    }),
+  };
+}
