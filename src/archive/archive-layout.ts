@@ -15,6 +15,11 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
       'What this archive is, what each file holds, the CSV dialect and how to verify it — in every archive.',
   },
   {
+    path: 'bundle.json',
+    description:
+      'In `bundle` exports (purpose `duplication`): the header an import reads — bundle version, catalog version, and per category its data file, rows, primary key, fields and references.',
+  },
+  {
     path: 'data/<category>.json',
     description:
       'One JSON document per category: `{"metadata": {...}, "records": [...]}`, records ordered by primary key, fields in catalog order.',
