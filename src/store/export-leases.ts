@@ -1,15 +1,10 @@
-import type { Kysely, Updateable } from 'kysely';
-import type { Limits } from '../config/index.js';
-import { toExportRecord, type ExportRecord } from './export-record.js';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
+import { claimExport, type ClaimOptions, type ClaimResult, type Lease } from './claim-export.js';
+import type { ExportRecord } from './export-record.js';
 import { isoTime } from './ids.js';
-import type { ExportTable, StateDatabase } from './schema.js';
-
-/** A worker's hold on a running export; writes succeed only while `fence` is current. */
-export interface Lease {
-  readonly exportId: string;
-  readonly fence: number;
-  readonly owner: string;
-}
+import type { StateDatabase } from './schema.js';
+import { findStalledExports, type StalledExports } from './stalled-exports.js';
+import type { StateDialect } from './state-db.js';
 
 /** Progress figures a worker reports while it runs. */
 export interface ProgressUpdate {
@@ -19,22 +14,16 @@ export interface ProgressUpdate {
   readonly bytesWritten: number;
 }
 
-/** Options of {@link ExportLeases.claim}. */
-export interface ClaimOptions {
-  readonly owner: string;
-  readonly leaseMs: number;
-  readonly maxAttempts: number;
-  /** Limits of a tenant (its own, or the defaults). */
-  readonly limitsOf: (tenantId: string) => Promise<Limits>;
-}
-
 /**
  * The export lifecycle seen from workers: claiming with a lease, renewing it,
  * and finishing — every write fenced, so a worker whose lease lapsed (or whose
  * export was canceled) can no longer change anything.
  */
 export class ExportLeases {
-  constructor(private readonly db: Kysely<StateDatabase>) {}
+  constructor(
+    private readonly db: Kysely<StateDatabase>,
+    private readonly dialect: StateDialect,
+  ) {}
 
   /**
    * Claims the oldest runnable export — pending, or running with a lapsed lease —
@@ -45,74 +34,44 @@ export class ExportLeases {
     options: ClaimOptions,
     now = new Date(),
   ): Promise<{ lease: Lease; export: ExportRecord } | null> {
-    const nowText = isoTime(now);
     const candidates = await this.db
       .selectFrom('exports')
-      .selectAll()
+      .select('id')
       .where((eb) =>
         eb.or([
           eb('status', '=', 'pending'),
-          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowText)]),
+          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', isoTime(now))]),
         ]),
       )
       .orderBy('created_at')
       .orderBy('id')
       .limit(100)
       .execute();
-    for (const row of candidates) {
-      if (row.attempts >= options.maxAttempts) {
-        await this.db
-          .updateTable('exports')
-          .set({
-            status: 'failed',
-            error_code: 'attempts_exhausted',
-            error_message: `The export was attempted ${row.attempts} times and its worker stopped each time before finishing (lease lapsed).`,
-            completed_at: nowText,
-            charged: 0,
-            lease_owner: null,
-            lease_expires_at: null,
-            fence: row.fence + 1,
-          })
-          .where('id', '=', row.id)
-          .where('fence', '=', row.fence)
-          .execute();
-        continue;
-      }
-      const limits = await options.limitsOf(row.tenant_id);
-      const running = await this.db
-        .selectFrom('exports')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenant_id', '=', row.tenant_id)
-        .where('status', '=', 'running')
-        .where('lease_expires_at', '>=', nowText)
-        .executeTakeFirstOrThrow();
-      if (Number(running.n) >= limits.maxRunning) continue;
-      const fence = row.fence + 1;
-      const claimed = await this.db
-        .updateTable('exports')
-        .set({
-          status: 'running',
-          started_at: row.started_at ?? nowText,
-          attempts: row.attempts + 1,
-          lease_owner: options.owner,
-          lease_expires_at: isoTime(new Date(now.getTime() + options.leaseMs)),
-          fence,
-        })
-        .where('id', '=', row.id)
-        .where('fence', '=', row.fence)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) continue;
-      const record = await this.db
-        .selectFrom('exports')
-        .selectAll()
-        .where('id', '=', row.id)
-        .executeTakeFirstOrThrow();
-      return {
-        lease: { exportId: row.id, fence, owner: options.owner },
-        export: toExportRecord(record),
-      };
+    for (const candidate of candidates) {
+      const result = await this.claimById(candidate.id, options, now);
+      if (result.kind === 'claimed') return { lease: result.lease, export: result.export };
     }
     return null;
+  }
+
+  /**
+   * Claims one given export (the one a queue job names), under the same rules
+   * as {@link claim}: see {@link ClaimResult} for what else can happen.
+   */
+  async claimById(exportId: string, options: ClaimOptions, now = new Date()): Promise<ClaimResult> {
+    return claimExport(this.db, this.dialect, exportId, options, now);
+  }
+
+  /**
+   * What the reaper hands back to the queue: pending exports created before
+   * `pendingBefore` and running ones whose lease lapsed; lapsed ones whose
+   * attempts are spent are failed. (Default `limit`: 500)
+   */
+  async stalled(
+    options: { maxAttempts: number; pendingBefore: Date; limit?: number },
+    now = new Date(),
+  ): Promise<StalledExports> {
+    return findStalledExports(this.db, { limit: 500, ...options }, now);
   }
 
   /** Extends the lease; false when it was lost (lapsed and reclaimed, or canceled). */
@@ -172,20 +131,19 @@ export class ExportLeases {
 
   /** Gives a running export back to the queue (graceful shutdown); the attempt is not counted. */
   async release(lease: Lease): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('exports')
-      .select('attempts')
-      .where('id', '=', lease.exportId)
-      .executeTakeFirst();
+    // A running export was claimed at least once, so its attempts are at least 1.
     return this.fencedUpdate(lease, {
       status: 'pending',
-      attempts: Math.max(0, (row?.attempts ?? 1) - 1),
+      attempts: sql<number>`attempts - 1`,
       lease_owner: null,
       lease_expires_at: null,
     });
   }
 
-  private async fencedUpdate(lease: Lease, values: Updateable<ExportTable>): Promise<boolean> {
+  private async fencedUpdate(
+    lease: Lease,
+    values: UpdateObject<StateDatabase, 'exports'>,
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('exports')
       .set(values)

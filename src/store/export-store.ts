@@ -4,6 +4,8 @@ import type { CsvOptions } from '../formats/types.js';
 import { toExportRecord, type ExportRecord, type Purpose } from './export-record.js';
 import { isoTime, newId } from './ids.js';
 import type { StateDatabase } from './schema.js';
+import type { StateDialect } from './state-db.js';
+import { lockTenant } from './tenant-lock.js';
 
 const DAY_MS = 86_400_000;
 /** The rolling windows of SPEC §4, in the order they are checked. */
@@ -43,15 +45,20 @@ export type CreateResult =
 
 /** Creating, reading and listing exports, with quotas and idempotency. */
 export class ExportStore {
-  constructor(private readonly db: Kysely<StateDatabase>) {}
+  constructor(
+    private readonly db: Kysely<StateDatabase>,
+    private readonly dialect: StateDialect,
+  ) {}
 
   /**
    * Creates a pending export unless the idempotency key replays an earlier one
-   * or a quota is spent. Runs in one transaction so that concurrent requests
-   * of a tenant are counted exactly.
+   * or a quota is spent. Runs in one transaction holding the tenant's lock, so
+   * that concurrent requests of a tenant — from any number of processes — are
+   * counted exactly and an idempotency key creates one export.
    */
   async create(request: ExportRequest, limits: Limits, now = new Date()): Promise<CreateResult> {
     return this.db.transaction().execute(async (trx) => {
+      await lockTenant(trx, this.dialect, request.tenantId);
       if (request.idempotencyKey !== null) {
         const earlier = await trx
           .selectFrom('exports')

@@ -1,18 +1,23 @@
 import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
-import { openStateDb } from './state-db.js';
+import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 
 export * from './export-record.js';
 export type { CreateResult, ExportRequest, QuotaState } from './export-store.js';
 export { QUOTA_WINDOWS } from './export-store.js';
-export type { ClaimOptions, Lease, ProgressUpdate } from './export-leases.js';
+export type { ClaimOptions, ClaimResult, Lease } from './claim-export.js';
+export type { ProgressUpdate } from './export-leases.js';
+export type { StalledExports } from './stalled-exports.js';
+export { isPostgresUrl, type StateDbOptions, type StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export { isoTime, newId } from './ids.js';
 
 /** Portage's own state, by role. */
 export interface Store {
+  /** The engine holding the state: `sqlite` (embedded) or `postgres` (production). */
+  readonly dialect: StateDialect;
   readonly tenants: TenantStore;
   readonly exports: ExportStore;
   readonly leases: ExportLeases;
@@ -22,13 +27,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) Portage's state database. */
-export async function openStore(url: string): Promise<Store> {
-  const { db } = await openStateDb(url);
+/**
+ * Opens (and migrates) Portage's state database: a SQLite file path or a
+ * `postgres://` URL (`PORTAGE_DATABASE_URL`).
+ */
+export async function openStore(url: string, options: StateDbOptions = {}): Promise<Store> {
+  const { db, dialect } = await openStateDb(url, options);
   return {
+    dialect,
     tenants: new TenantStore(db),
-    exports: new ExportStore(db),
-    leases: new ExportLeases(db),
+    exports: new ExportStore(db, dialect),
+    leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();

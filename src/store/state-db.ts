@@ -1,48 +1,78 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 
 const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial };
+
+/** The database engines Portage keeps its state in. */
+export type StateDialect = 'sqlite' | 'postgres';
 
 /** A handle on Portage's own database. */
 export interface StateDb {
   readonly db: Kysely<StateDatabase>;
-  readonly dialect: 'sqlite';
+  readonly dialect: StateDialect;
+}
+
+/** Options of {@link openStateDb}. */
+export interface StateDbOptions {
+  /** Connections in the PostgreSQL pool. (Default: 10) */
+  readonly poolSize?: number;
+}
+
+/** True when `url` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /**
- * Opens Portage's state database (a SQLite file path for now) and applies
- * every pending migration, in order.
+ * Opens Portage's state database — a SQLite file path (embedded mode) or a
+ * `postgres://` URL (production) — and applies every pending migration, in
+ * order. Concurrent starts against one PostgreSQL database are safe: the
+ * migrator holds an advisory lock while it migrates.
  */
-export async function openStateDb(url: string): Promise<StateDb> {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error(
-      'PORTAGE_DATABASE_URL: PostgreSQL state is not available in this version; use a SQLite file path',
-    );
-  }
-  const file = url.replace(/^sqlite:(\/\/)?/, '');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<StateDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+export async function openStateDb(url: string, options: StateDbOptions = {}): Promise<StateDb> {
+  const opened = isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url);
   const migrator = new Migrator({
-    db,
+    db: opened.db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
     migrationTableName: 'portage_migrations',
     migrationLockTableName: 'portage_migrations_lock',
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    await db.destroy();
+    await opened.db.destroy();
     throw new Error(`Migrating Portage's database failed: ${toError(error).message}`, {
       cause: error,
     });
   }
+  return opened;
+}
+
+function openSqlite(url: string): StateDb {
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<StateDatabase>({ dialect: new SqliteImmediateDialect(sqlite) });
   return { db, dialect: 'sqlite' };
+}
+
+function openPostgres(url: string, options: StateDbOptions): StateDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'portage',
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => console.error('PostgreSQL pool:', toError(error).message));
+  const db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres' };
 }

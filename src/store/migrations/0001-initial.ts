@@ -1,7 +1,23 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
-/** Tenants, hashed API keys, exports (which are also the embedded job queue), secrets. */
+type Column = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+
+/**
+ * Tenants, hashed API keys, exports (which are also the embedded job queue),
+ * secrets. Portable: the same columns on SQLite and PostgreSQL. Times are
+ * RFC 3339 UTC text, compared as text; on PostgreSQL the columns compared by
+ * order use the byte-wise "C" collation, as SQLite does, so no locale can
+ * reorder them.
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const bytewise: Column =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (c) => c.modifyEnd(sql`collate "C"`)
+      : (c) => c;
+  const ordered =
+    (more: Column = (c) => c): Column =>
+    (c) =>
+      more(bytewise(c));
   await db.schema
     .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -18,17 +34,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('exports')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn(
+      'id',
+      'text',
+      ordered((c) => c.primaryKey()),
+    )
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('purpose', 'text', (c) => c.notNull())
     .addColumn('formats', 'text', (c) => c.notNull())
     .addColumn('categories', 'text', (c) => c.notNull())
     .addColumn('csv', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn(
+      'created_at',
+      'text',
+      ordered((c) => c.notNull()),
+    )
     .addColumn('started_at', 'text')
     .addColumn('completed_at', 'text')
-    .addColumn('expires_at', 'text')
+    .addColumn('expires_at', 'text', ordered())
     .addColumn('categories_total', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('categories_done', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('rows_written', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -44,7 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('charged', 'integer', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('lease_owner', 'text')
-    .addColumn('lease_expires_at', 'text')
+    .addColumn('lease_expires_at', 'text', ordered())
     .addColumn('fence', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   await db.schema

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { StateDialect } from './state-db.js';
+
+/** The engines the state store's suite runs against, each test on both. */
+export const DIALECTS: readonly StateDialect[] = ['sqlite', 'postgres'];
+
+/** The PostgreSQL server the tests use (trust authentication). */
+export const TEST_POSTGRES_URL =
+  process.env.PORTAGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh, empty place for Portage's state, and how to remove it. */
+export interface TestStateDatabase {
+  /** What `PORTAGE_DATABASE_URL` would hold. */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh state database for one test: a SQLite file in a new folder, or a new
+ * schema on the test PostgreSQL server, reached through `search_path` in the
+ * URL so that every connection of the pool lands in it.
+ */
+export async function createStateDatabase(dialect: StateDialect): Promise<TestStateDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = await mkdtemp(join(tmpdir(), 'portage-state-'));
+    return {
+      url: join(dir, 'state.sqlite'),
+      drop: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `portage_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create schema ${schema}`);
+  const url = new URL(TEST_POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`drop schema ${schema} cascade`),
+  };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
