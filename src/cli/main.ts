@@ -8,6 +8,7 @@ import { formatCheck, runCheck } from './check-command.js';
 import { writeDocs } from './docs-command.js';
 import { exportToFile } from './export-command.js';
 import { serve } from './serve-command.js';
+import { runWorker } from './worker-command.js';
 
 const list = (value: string) =>
   value
@@ -29,6 +30,13 @@ program
   .description('Serve the HTTP API (with in-process workers unless --no-worker).')
   .option('--no-worker', 'run the API only')
   .action(async (options: { worker: boolean }) => serve(loadSettings(), options));
+
+program
+  .command('worker')
+  .description(
+    'Run workers only: take exports from the queue until SIGTERM, then drain (PostgreSQL state: any number of these).',
+  )
+  .action(async () => runWorker(loadSettings()));
 
 program
   .command('demo')

@@ -1,12 +1,17 @@
 import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
-import { LocalDispatcher, Worker } from '../jobs/index.js';
+import { toError } from '../errors/index.js';
+import { openExportQueue } from '../jobs/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** Options of `portage serve`. */
 export interface ServeOptions {
-  /** Run the in-process workers. (Default: true) */
+  /**
+   * Run workers in this process too. Without them (`--no-worker`) the API is
+   * stateless: with PostgreSQL state, `portage worker` processes run the
+   * exports. (Default: true)
+   */
   readonly worker: boolean;
 }
 
@@ -17,11 +22,15 @@ export interface ServeOptions {
 export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const runtime = await openRuntime(settings, log);
-  const dispatcher = new LocalDispatcher();
+  const queue = await openExportQueue(runtime, { work: options.worker }).catch(
+    async (error: unknown) => {
+      await runtime.close();
+      throw error;
+    },
+  );
   const downloadSecret = await runtime.store.tenants.secret('download-url');
-  const app = await buildApp({ ...runtime, dispatcher, downloadSecret }, { logger: true });
-  const worker = options.worker ? new Worker(runtime, dispatcher) : null;
-  worker?.start();
+  const app = await buildApp({ ...runtime, dispatcher: queue, downloadSecret }, { logger: true });
+  if (options.worker) await queue.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
 
   if (settings.demo) {
@@ -50,10 +59,17 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     closing = true;
     log(`${signal}: draining …`);
     void (async () => {
-      await app.close();
-      await worker?.stop();
-      await runtime.close();
-      process.exit(0);
+      let code = 0;
+      try {
+        await app.close();
+        await queue.stop(settings.shutdownGraceSeconds * 1000);
+        await queue.close();
+        await runtime.close();
+      } catch (error) {
+        process.stderr.write(`portage serve: draining failed: ${toError(error).message}\n`);
+        code = 1;
+      }
+      process.exit(code);
     })();
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -14,7 +14,11 @@ export interface Settings {
   readonly host: string;
   /** Directory holding everything Portage keeps. (`PORTAGE_DATA_DIR`, default `./.portage`) */
   readonly dataDir: string;
-  /** Portage's own state: a SQLite path. (`PORTAGE_DATABASE_URL`, default `<data dir>/portage.sqlite`) */
+  /**
+   * Portage's own state and its job queue: a SQLite path (embedded mode) or a
+   * `postgres://` URL (production, queue on pg-boss).
+   * (`PORTAGE_DATABASE_URL`, default `<data dir>/portage.sqlite`)
+   */
   readonly databaseUrl: string;
   /** The platform's database. (`PORTAGE_SOURCE_URL`, default `<data dir>/demo-platform.sqlite`) */
   readonly sourceUrl: string;
@@ -39,8 +43,19 @@ export interface Settings {
   readonly maxAttempts: number;
   /** Exports one worker process runs at once. (`PORTAGE_WORKER_CONCURRENCY`, default 2) */
   readonly workerConcurrency: number;
-  /** How often an idle worker looks for work, in ms. (`PORTAGE_POLL_MS`, default 500) */
+  /** How often an idle worker looks for work, in ms; at least 500 with PostgreSQL. (`PORTAGE_POLL_MS`, default 500) */
   readonly pollMs: number;
+  /**
+   * How often each worker's reaper hands stalled exports back to the queue (pending
+   * ones whose announcement was lost, running ones whose lease lapsed), in seconds.
+   * (`PORTAGE_REAPER_SECONDS`, default 15)
+   */
+  readonly reaperSeconds: number;
+  /**
+   * On SIGTERM, how long running exports may take to finish before they are
+   * released back to the queue, in seconds. (`PORTAGE_SHUTDOWN_GRACE_SECONDS`, default 10)
+   */
+  readonly shutdownGraceSeconds: number;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -104,6 +119,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     maxAttempts: int('PORTAGE_MAX_ATTEMPTS', 3, 1),
     workerConcurrency: int('PORTAGE_WORKER_CONCURRENCY', 2, 1, 64),
     pollMs: int('PORTAGE_POLL_MS', 500, 10),
+    reaperSeconds: int('PORTAGE_REAPER_SECONDS', 15, 1, 86_400),
+    shutdownGraceSeconds: int('PORTAGE_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
   };
 }
 

@@ -1,15 +1,15 @@
 /**
- * Tells workers that there is new work, so they need not wait for their next
- * poll. The queue of record is the exports table; a dispatcher only wakes.
+ * How the API hands a new export to the workers. The export row is written
+ * first; the announcement only tells the queue about it, so a lost
+ * announcement delays an export but never loses it (the reaper, or the
+ * embedded worker's poll, finds it).
  */
 export interface Dispatcher {
-  /** Announces that an export was created. */
+  /** Announces that an export was created. Never throws: failures are logged. */
   announce(exportId: string): Promise<void>;
-  /** Calls `listener` on every announcement; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
 }
 
-/** Wakes the workers of this process (embedded mode). */
+/** Wakes the polling workers of this process (embedded mode). */
 export class LocalDispatcher implements Dispatcher {
   private readonly listeners = new Set<() => void>();
 
@@ -18,6 +18,7 @@ export class LocalDispatcher implements Dispatcher {
     return Promise.resolve();
   }
 
+  /** Calls `listener` on every announcement; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

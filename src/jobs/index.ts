@@ -1,7 +1,13 @@
 export { archiveFileName, archiveStorageKey } from './archive-name.js';
 export { LocalDispatcher, type Dispatcher } from './dispatcher.js';
+export { EmbeddedQueue } from './embedded-queue.js';
 export type { ExportContext } from './export-context.js';
 export { runExport } from './export-job.js';
+export type { ExportQueue } from './export-queue.js';
 export { expireDue } from './expiry.js';
+export { openExportQueue, type OpenQueueOptions } from './open-queue.js';
+export { EXPORT_QUEUE_NAME, PgBossQueue, type ExportJobData } from './pg-boss-queue.js';
 export { produceArchive, type ArchiveSpec } from './produce-archive.js';
-export { Worker } from './worker.js';
+export { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
+export { Reaper, type ReapResult } from './reaper.js';
+export { newWorkerOwner, Worker } from './worker.js';

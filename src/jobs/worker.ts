@@ -2,20 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toError } from '../errors/index.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { LocalDispatcher } from './dispatcher.js';
 import type { ExportContext } from './export-context.js';
 import { runExport } from './export-job.js';
 import { expireDue } from './expiry.js';
 
-const EXPIRY_EVERY_MS = 60_000;
+/** How often a worker deletes archives past their retention. */
+export const EXPIRY_EVERY_MS = 60_000;
+
+/** A name for a worker, unique across machines and restarts: `host:pid:random`. */
+export function newWorkerOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
 
 /**
- * Takes exports from the queue and runs up to `workerConcurrency` of them at
+ * The embedded worker: polls the exports table (the queue of record on
+ * SQLite), claims with a fenced lease, and runs up to `workerConcurrency` of them at
  * once. `stop()` drains: it takes no new work, lets running exports finish
  * within the grace period, then gives the rest back to the queue.
  */
 export class Worker {
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly owner = newWorkerOwner();
   private readonly running = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private wakeUp: (() => void) | null = null;
@@ -25,7 +32,7 @@ export class Worker {
 
   constructor(
     private readonly ctx: ExportContext,
-    private readonly dispatcher: Dispatcher,
+    private readonly dispatcher: LocalDispatcher,
   ) {}
 
   /** Starts taking work. */

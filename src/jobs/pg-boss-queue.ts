@@ -1,0 +1,141 @@
+import PgBoss from 'pg-boss';
+import { toError } from '../errors/index.js';
+import type { ExportContext } from './export-context.js';
+import type { ExportQueue } from './export-queue.js';
+import { runQueuedExport } from './queued-export.js';
+import { Reaper } from './reaper.js';
+import { newWorkerOwner } from './worker.js';
+
+/** The pg-boss queue that carries one job per export to run. */
+export const EXPORT_QUEUE_NAME = 'portage-export';
+
+/** The data of an export job. */
+export interface ExportJobData {
+  readonly exportId: string;
+}
+
+/** Seconds before a job whose tenant was at its `maxRunning` limit is tried again. */
+const BUSY_RETRY_SECONDS = 2;
+
+/** Options of {@link PgBossQueue.open}. */
+export interface PgBossQueueOptions {
+  /** Whether this process will run workers: it then also supervises pg-boss's maintenance. (Default: true) */
+  readonly work?: boolean;
+}
+
+/**
+ * The production queue: pg-boss 10 in Portage's PostgreSQL database (schema
+ * `pgboss`). The API sends one job per new export, keyed by the export id
+ * under the `short` policy, so an export has at most one queued job however
+ * often it is announced. Workers take jobs with `boss.work`, claim the named
+ * export's lease in Portage's own table and run it; pg-boss retries a job only
+ * when claiming itself failed (the database was unreachable). Each worker
+ * process also runs a {@link Reaper}, since pg-boss has no heartbeat to notice
+ * a worker that died.
+ */
+export class PgBossQueue implements ExportQueue {
+  readonly kind = 'pg-boss';
+  private readonly owner = newWorkerOwner();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly shutdown = new AbortController();
+  private readonly reaper: Reaper;
+  private started = false;
+  private stopping = false;
+  private closed = false;
+
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly ctx: ExportContext,
+  ) {
+    this.reaper = new Reaper(ctx, (id) => this.announce(id));
+  }
+
+  /** Connects to the queue, installing or migrating pg-boss's schema and the export queue if needed. */
+  static async open(ctx: ExportContext, options: PgBossQueueOptions = {}): Promise<PgBossQueue> {
+    const work = options.work ?? true;
+    const boss = new PgBoss({
+      connectionString: ctx.settings.databaseUrl,
+      application_name: 'portage-queue',
+      max: ctx.settings.workerConcurrency + 2,
+      supervise: work,
+      schedule: false,
+    });
+    boss.on('error', (error) => console.error('queue:', toError(error).message));
+    await boss.start();
+    await boss.createQueue(EXPORT_QUEUE_NAME, {
+      name: EXPORT_QUEUE_NAME,
+      policy: 'short',
+      retryLimit: 10,
+      retryDelay: 5,
+      retryBackoff: true,
+      // The lease decides whether a worker still runs an export; this only bounds
+      // how long pg-boss keeps the job of a dead worker active.
+      expireInSeconds: 6 * 3600,
+    });
+    return new PgBossQueue(boss, ctx);
+  }
+
+  /** Sends the export's job; a duplicate of a queued one is dropped by its singleton key. */
+  async announce(exportId: string, startAfterSeconds = 0): Promise<void> {
+    try {
+      await this.boss.send(
+        EXPORT_QUEUE_NAME,
+        { exportId } satisfies ExportJobData,
+        startAfterSeconds > 0
+          ? { singletonKey: exportId, startAfter: startAfterSeconds }
+          : { singletonKey: exportId },
+      );
+    } catch (error) {
+      // The export row is already written: the reaper announces it again.
+      console.error(`queue: announcing export ${exportId} failed:`, toError(error).message);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { settings } = this.ctx;
+    const pollingIntervalSeconds = Math.max(0.5, settings.pollMs / 1000);
+    for (let i = 0; i < settings.workerConcurrency; i++) {
+      await this.boss.work<ExportJobData>(
+        EXPORT_QUEUE_NAME,
+        { batchSize: 1, pollingIntervalSeconds },
+        (jobs) => this.track(Promise.all(jobs.map((job) => this.handle(job.data.exportId)))),
+      );
+    }
+    this.reaper.start();
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.reaper.stop();
+    if (this.started) await this.boss.offWork(EXPORT_QUEUE_NAME);
+    const timer = setTimeout(() => this.shutdown.abort(), graceMs);
+    await Promise.allSettled([...this.running]);
+    clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
+  }
+
+  private async handle(exportId: string): Promise<void> {
+    if (this.stopping) {
+      // Fetched just as the process began to stop: give the job back.
+      await this.announce(exportId);
+      return;
+    }
+    const outcome = await runQueuedExport(this.ctx, exportId, this.owner, this.shutdown.signal);
+    if (outcome === 'busy') await this.announce(exportId, BUSY_RETRY_SECONDS);
+    else if (outcome === 'released') await this.announce(exportId);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work)).catch(() => undefined);
+    return work;
+  }
+}
