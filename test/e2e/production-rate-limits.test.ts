@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { api } from '../support/http.js';
+import { spawnApi, type PortageProcess } from '../support/portage-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+// Two stateless API processes (`portage serve --no-worker`, built `dist/`) share
+// one PostgreSQL database: the quota and Idempotency-Key must hold exactly
+// across them.
+describe('two API processes sharing PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let apis: (PortageProcess & { baseUrl: string })[] = [];
+  const keys: Record<string, string> = {};
+  let passed = true;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'portage-prod-api-'));
+    const store = await openStore(database.url);
+    try {
+      for (const tenant of ['acme', 'globex']) {
+        await store.tenants.upsert(tenant, tenant);
+        keys[tenant] = await store.tenants.createKey(tenant);
+      }
+    } finally {
+      await store.close();
+    }
+    const env = {
+      PORTAGE_DATABASE_URL: database.url,
+      PORTAGE_SOURCE_URL: join(inject('demoDir'), 'demo-platform.sqlite'),
+      PORTAGE_FILES_DIR: join(inject('demoDir'), 'demo-files'),
+      PORTAGE_DATA_DIR: dataDir,
+      PORTAGE_STORAGE_URL: `file://${join(dataDir, 'archives')}`,
+    };
+    apis = await Promise.all([spawnApi(env), spawnApi(env)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(apis.map((p) => p.stop()));
+    await rm(dataDir, { recursive: true, force: true });
+    if (passed) await database.drop();
+    else process.stderr.write(`kept test database ${database.url}\n`);
+  });
+
+  const post = (i: number, key: string, headers: Record<string, string> = {}) =>
+    api(apis[i % apis.length]!.baseUrl, 'POST', '/v1/exports', {
+      key,
+      body: { purpose: 'migration' },
+      headers,
+    });
+
+  it('grants exactly the daily limit to 200 concurrent POSTs spread over both', async () => {
+    try {
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(i, keys.acme!)));
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+      for (const refused of answers.filter((a) => a.status === 429)) {
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(refused.headers.get('ratelimit-policy')).toBeTruthy();
+      }
+      // Both processes granted some: the limit held across them, not within one.
+      const granted = answers.flatMap((a, i) => (a.status === 202 ? [i % 2] : []));
+      expect(new Set(granted).size).toBe(2);
+      const listed = await api(apis[1]!.baseUrl, 'GET', '/v1/exports?limit=100', {
+        key: keys.acme,
+      });
+      expect((listed.body.data as unknown[]).length).toBe(10);
+      // Each created export was announced to the queue once.
+      expect(await queuedJobs(database.url)).toBe(10);
+    } catch (error) {
+      passed = false;
+      throw error;
+    }
+  });
+
+  it('creates one export for one Idempotency-Key sent 100 times at once to both', async () => {
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => post(i, keys.globex!, { 'idempotency-key': 'once' })),
+      );
+      expect(answers.every((a) => a.status === 202)).toBe(true);
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      const fresh = answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true');
+      expect(fresh).toHaveLength(1);
+      const again = await api(apis[0]!.baseUrl, 'POST', '/v1/exports', {
+        key: keys.globex,
+        body: { purpose: 'audit' },
+        headers: { 'idempotency-key': 'once' },
+      });
+      expect(again.status).toBe(422);
+      // The replays spent no quota.
+      const next = await post(1, keys.globex!);
+      expect(next.headers.get('ratelimit')).toMatch(/r=8\b/);
+      expect(await queuedJobs(database.url)).toBe(12);
+    } catch (error) {
+      passed = false;
+      throw error;
+    }
+  });
+});
+
+/** Jobs pg-boss holds for exports, whatever their state. */
+async function queuedJobs(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pgboss.job where name = 'portage-export'`,
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
