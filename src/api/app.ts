@@ -2,12 +2,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../errors/index.js';
+import { loadKeyring } from '../signing/index.js';
 import type { ApiContext } from './api-context.js';
 import { handleError, sendProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
+import { signingKeyRoutes } from './routes/signing-keys.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 
@@ -78,5 +80,6 @@ export async function buildApp(
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
+  signingKeyRoutes(app, await loadKeyring(ctx.settings));
   return app;
 }

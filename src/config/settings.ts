@@ -56,6 +56,18 @@ export interface Settings {
    * released back to the queue, in seconds. (`PORTAGE_SHUTDOWN_GRACE_SECONDS`, default 10)
    */
   readonly shutdownGraceSeconds: number;
+  /**
+   * PKCS#8 PEM file of the Ed25519 private key that signs audit exports; every
+   * process must read the same file. (`PORTAGE_SIGNING_KEY_FILE`, default: none —
+   * a key is created in {@link signingKeysDir} on first start and used from there)
+   */
+  readonly signingKeyFile: string | null;
+  /**
+   * Folder of the signing keyring: the public half of every key that ever signed
+   * (so old exports still verify) and, without `PORTAGE_SIGNING_KEY_FILE`, the
+   * active private key (mode 0600). (`PORTAGE_SIGNING_KEYS_DIR`, default `<data dir>/signing-keys`)
+   */
+  readonly signingKeysDir: string;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -97,6 +109,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     throw new ConfigError(`PORTAGE_PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
   }
   const catalog = text('PORTAGE_CATALOG');
+  const signingKeyFile = text('PORTAGE_SIGNING_KEY_FILE');
   return {
     port: int('PORT', 8080, 0, 65535),
     host: text('PORTAGE_HOST') ?? '0.0.0.0',
@@ -121,6 +134,11 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     pollMs: int('PORTAGE_POLL_MS', 500, 10),
     reaperSeconds: int('PORTAGE_REAPER_SECONDS', 15, 1, 86_400),
     shutdownGraceSeconds: int('PORTAGE_SHUTDOWN_GRACE_SECONDS', 10, 0, 3600),
+    signingKeyFile: signingKeyFile === undefined ? null : resolve(cwd, signingKeyFile),
+    signingKeysDir: resolve(
+      cwd,
+      text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
+    ),
   };
 }
 
