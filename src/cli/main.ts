@@ -1,15 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CatalogError } from '../catalog/index.js';
 import { ConfigError, loadSettings } from '../config/index.js';
-import { generateDemoPlatform } from '../demo/index.js';
+import { generateDemoPlatform, generateDemoPlatformInPostgres } from '../demo/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import { openStore } from '../store/index.js';
 import { formatCheck, runCheck } from './check-command.js';
 import { writeDocs } from './docs-command.js';
 import { exportToFile } from './export-command.js';
 import { serve } from './serve-command.js';
-import { listSigningKeys, rotateSigningKeys } from './signing-command.js';
-import { verifyCommand } from './verify-command.js';
 import { runWorker } from './worker-command.js';
 
 const list = (value: string) =>
@@ -42,18 +40,34 @@ program
 
 program
   .command('demo')
-  .description('Generate the demo platform "Acme Tasks" into <data dir>/demo-platform.sqlite.')
+  .description(
+    'Generate the demo platform "Acme Tasks" into <data dir>/demo-platform.sqlite, or into PostgreSQL with --database.',
+  )
   .option('--scale <n>', 'size multiplier: acme gets about 2,000 tasks per unit', positive, 1)
-  .action(async (options: { scale: number }) => {
+  .option(
+    '--database <url>',
+    'a postgres:// URL to write the demo tables into (its current schema) instead of SQLite',
+    (value: string) => {
+      if (!/^postgres(ql)?:\/\//.test(value)) {
+        throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
+      }
+      return value;
+    },
+  )
+  .action(async (options: { scale: number; database?: string }) => {
     const settings = loadSettings();
     const started = Date.now();
-    const summary = await generateDemoPlatform({
-      file: settings.sourceUrl,
+    const common = {
       filesDir: settings.filesDir,
       scale: options.scale,
-      onProgress: (message) => process.stderr.write(`${message}\n`),
-    });
-    process.stderr.write(`Wrote ${settings.sourceUrl} in ${Date.now() - started} ms.\n`);
+      onProgress: (message: string) => process.stderr.write(`${message}\n`),
+    };
+    const summary =
+      options.database === undefined
+        ? await generateDemoPlatform({ file: settings.sourceUrl, ...common })
+        : await generateDemoPlatformInPostgres({ database: options.database, ...common });
+    const target = 'file' in summary ? summary.file : summary.database;
+    process.stderr.write(`Wrote ${target} in ${Date.now() - started} ms.\n`);
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   });
 
@@ -106,38 +120,6 @@ program
   .action(async (options: Parameters<typeof exportToFile>[1]) =>
     exportToFile(loadSettings(), options),
   );
-
-program
-  .command('verify')
-  .description(
-    'Verify an export archive: every checksum, the manifest, and the signature of an audit export; names the first mismatch and exits 1.',
-  )
-  .argument('<zip>', 'the archive')
-  .option(
-    '--key <key>',
-    'trusted public key(s): a PEM file, a JWKS file, or JWKS JSON (repeatable); without it the signature is not checked against a trusted key',
-    (value: string, previous: string[] = []) => [...previous, value],
-  )
-  .action(async (file: string, options: { key?: string[] }) => {
-    process.exitCode = await verifyCommand(file, options.key ?? []);
-  });
-
-const signingKeys = program
-  .command('signing-keys')
-  .description('Manage the Ed25519 keys that sign audit exports.');
-signingKeys
-  .command('list')
-  .description('List the published signing keys (the active one first).')
-  .option('--jwks', 'print the JWKS that GET /v1/signing-keys serves')
-  .action(async (options: { jwks?: boolean }) => {
-    process.stdout.write(await listSigningKeys(loadSettings(), options));
-  });
-signingKeys
-  .command('rotate')
-  .description('Make a new active signing key; the previous one stays published as retired.')
-  .action(async () => {
-    process.stdout.write(await rotateSigningKeys(loadSettings()));
-  });
 
 try {
   await program.parseAsync();

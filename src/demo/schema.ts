@@ -1,19 +1,26 @@
 /**
  * The database schema of the demo platform "Acme Tasks".
  *
- * Only plain `INTEGER` and `TEXT` columns are used so the same definitions port
- * to PostgreSQL (`BIGINT`, `TEXT`/`NUMERIC`/`TIMESTAMPTZ`/`JSONB`): timestamps
- * are RFC 3339 text with an offset, booleans are 0/1, JSON is text, exact
- * decimals are text.
+ * In SQLite only plain `INTEGER` and `TEXT` columns are used: timestamps are
+ * RFC 3339 text with an offset, booleans are 0/1, JSON is text, exact decimals
+ * are text. In PostgreSQL each column has the type that keeps its values exact
+ * (`pgType`): `bigint` ids, `timestamptz`, `date`, `numeric`, `boolean`, `jsonb`.
  */
 
-/** The storage class of a demo column. */
+/** The storage class of a demo column in SQLite. */
 export type DemoColumnType = 'INTEGER' | 'TEXT';
+
+/** The type of a demo column in PostgreSQL. */
+export type DemoPgType =
+  'bigint' | 'integer' | 'boolean' | 'text' | 'numeric' | 'date' | 'timestamptz' | 'jsonb';
 
 /** One column of a demo table. */
 export interface DemoColumn {
   readonly name: string;
+  /** Its type in SQLite. */
   readonly type: DemoColumnType;
+  /** Its type in PostgreSQL, holding the same values as the SQLite text or integer. */
+  readonly pgType: DemoPgType;
   /** Whether the column accepts NULL. */
   readonly nullable: boolean;
   /** `table(column)` this column references, if it is a foreign key. */
@@ -29,25 +36,33 @@ export interface DemoTable {
   readonly tenantColumn: string | null;
 }
 
-const id = { name: 'id', type: 'INTEGER', nullable: false } as const;
-const tenant = {
+const id: DemoColumn = { name: 'id', type: 'INTEGER', pgType: 'bigint', nullable: false };
+const tenant: DemoColumn = {
   name: 'tenant_id',
   type: 'TEXT',
+  pgType: 'text',
   nullable: false,
   references: 'accounts(id)',
-} as const;
+};
 
-function text(name: string, nullable = false): DemoColumn {
-  return { name, type: 'TEXT', nullable };
+function text(name: string, nullable = false, pgType: DemoPgType = 'text'): DemoColumn {
+  return { name, type: 'TEXT', pgType, nullable };
 }
 
-function int(name: string, nullable = false): DemoColumn {
-  return { name, type: 'INTEGER', nullable };
+function int(name: string, nullable = false, pgType: DemoPgType = 'integer'): DemoColumn {
+  return { name, type: 'INTEGER', pgType, nullable };
 }
 
 function ref(name: string, references: string, nullable = false): DemoColumn {
-  return { name, type: 'INTEGER', nullable, references };
+  return { name, type: 'INTEGER', pgType: 'bigint', nullable, references };
 }
+
+const stamp = (name: string, nullable = false) => text(name, nullable, 'timestamptz');
+const date = (name: string, nullable = false) => text(name, nullable, 'date');
+const json = (name: string) => text(name, false, 'jsonb');
+const decimal = (name: string, nullable = false) => text(name, nullable, 'numeric');
+const bool = (name: string) => int(name, false, 'boolean');
+const big = (name: string) => int(name, false, 'bigint');
 
 function table(name: string, columns: readonly DemoColumn[]): DemoTable {
   return { name, columns: [id, tenant, ...columns], primaryKey: ['id'], tenantColumn: 'tenant_id' };
@@ -63,8 +78,8 @@ export const DEMO_TABLES: readonly DemoTable[] = [
       text('plan'),
       text('billing_email', true),
       text('country_code', true),
-      text('created_at'),
-      text('updated_at', true),
+      stamp('created_at'),
+      stamp('updated_at', true),
     ],
     primaryKey: ['id'],
     tenantColumn: 'id',
@@ -75,11 +90,11 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     text('job_title', true),
     text('password_hash', true),
     text('role'),
-    int('is_active'),
+    bool('is_active'),
     text('time_zone', true),
-    text('last_login_at', true),
-    text('created_at'),
-    text('deleted_at', true),
+    stamp('last_login_at', true),
+    stamp('created_at'),
+    stamp('deleted_at', true),
   ]),
   table('projects', [
     text('key'),
@@ -87,12 +102,12 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     text('description', true),
     ref('owner_id', 'users(id)', true),
     text('color', true),
-    int('is_archived'),
-    text('created_at'),
-    text('updated_at', true),
-    text('deleted_at', true),
+    bool('is_archived'),
+    stamp('created_at'),
+    stamp('updated_at', true),
+    stamp('deleted_at', true),
   ]),
-  table('labels', [text('name'), text('color'), text('description', true), text('created_at')]),
+  table('labels', [text('name'), text('color'), text('description', true), stamp('created_at')]),
   table('tasks', [
     ref('project_id', 'projects(id)'),
     ref('parent_task_id', 'tasks(id)', true),
@@ -103,23 +118,23 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     int('priority'),
     ref('assignee_id', 'users(id)', true),
     ref('reporter_id', 'users(id)'),
-    text('estimate_points', true),
-    text('tags'),
-    text('custom_fields'),
-    text('due_date', true),
-    text('completed_at', true),
-    text('created_at'),
-    text('updated_at'),
-    text('deleted_at', true),
+    decimal('estimate_points', true),
+    json('tags'),
+    json('custom_fields'),
+    date('due_date', true),
+    stamp('completed_at', true),
+    stamp('created_at'),
+    stamp('updated_at'),
+    stamp('deleted_at', true),
   ]),
   table('comments', [
     ref('task_id', 'tasks(id)'),
     ref('author_id', 'users(id)', true),
     text('body'),
     text('body_format'),
-    text('created_at'),
-    text('edited_at', true),
-    text('deleted_at', true),
+    stamp('created_at'),
+    stamp('edited_at', true),
+    stamp('deleted_at', true),
   ]),
   table('attachments', [
     ref('task_id', 'tasks(id)'),
@@ -127,10 +142,10 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     ref('uploaded_by', 'users(id)', true),
     text('filename'),
     text('content_type'),
-    int('byte_size'),
+    big('byte_size'),
     text('sha256'),
     text('storage_key'),
-    text('created_at'),
+    stamp('created_at'),
   ]),
   {
     name: 'task_labels',
@@ -138,7 +153,7 @@ export const DEMO_TABLES: readonly DemoTable[] = [
       ref('task_id', 'tasks(id)'),
       ref('label_id', 'labels(id)'),
       ref('added_by', 'users(id)', true),
-      text('added_at'),
+      stamp('added_at'),
     ],
     primaryKey: ['task_id', 'label_id'],
     tenantColumn: null,
@@ -146,23 +161,23 @@ export const DEMO_TABLES: readonly DemoTable[] = [
   table('webhooks', [
     text('url'),
     text('description', true),
-    text('events'),
+    json('events'),
     text('signing_secret', true),
-    int('is_active'),
+    bool('is_active'),
     ref('created_by', 'users(id)', true),
-    text('created_at'),
-    text('updated_at', true),
+    stamp('created_at'),
+    stamp('updated_at', true),
   ]),
   table('webhook_deliveries', [
     ref('webhook_id', 'webhooks(id)'),
     text('event_type'),
-    text('payload'),
+    json('payload'),
     int('attempt'),
     int('response_status', true),
     text('response_body', true),
     int('duration_ms', true),
-    text('created_at'),
-    text('delivered_at', true),
+    stamp('created_at'),
+    stamp('delivered_at', true),
   ]),
   table('audit_events', [
     ref('actor_id', 'users(id)', true),
@@ -171,22 +186,22 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     text('target_id', true),
     text('ip_address', true),
     text('user_agent', true),
-    text('metadata'),
-    text('occurred_at'),
+    json('metadata'),
+    stamp('occurred_at'),
   ]),
   table('invoices', [
     text('number'),
     text('status'),
     text('currency'),
-    int('subtotal_cents'),
-    int('tax_cents'),
-    int('total_cents'),
-    text('tax_rate'),
-    text('period_start'),
-    text('period_end'),
-    text('issued_at'),
-    text('due_on'),
-    text('paid_at', true),
+    big('subtotal_cents'),
+    big('tax_cents'),
+    big('total_cents'),
+    decimal('tax_rate'),
+    date('period_start'),
+    date('period_end'),
+    stamp('issued_at'),
+    date('due_on'),
+    stamp('paid_at', true),
     text('memo', true),
   ]),
   table('payment_methods', [
@@ -194,39 +209,39 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     text('processor_customer_id'),
     text('brand'),
     text('last4'),
-    int('is_default'),
-    text('created_at'),
-    text('removed_at', true),
+    bool('is_default'),
+    stamp('created_at'),
+    stamp('removed_at', true),
   ]),
   table('settings', [
     text('key'),
-    text('value'),
+    json('value'),
     ref('updated_by', 'users(id)', true),
-    text('updated_at'),
+    stamp('updated_at'),
   ]),
   table('api_keys', [
     ref('user_id', 'users(id)', true),
     text('name'),
     text('key_prefix'),
     text('key_hash'),
-    text('scopes'),
-    text('created_at'),
-    text('last_used_at', true),
-    text('revoked_at', true),
+    json('scopes'),
+    stamp('created_at'),
+    stamp('last_used_at', true),
+    stamp('revoked_at', true),
   ]),
   table('sessions', [
     ref('user_id', 'users(id)'),
     text('token_hash'),
     text('ip_address', true),
     text('user_agent', true),
-    text('created_at'),
-    text('expires_at'),
+    stamp('created_at'),
+    stamp('expires_at'),
   ]),
   table('search_index', [
     text('source_type'),
-    int('source_id'),
+    big('source_id'),
     text('content'),
-    text('indexed_at'),
+    stamp('indexed_at'),
   ]),
   {
     name: 'project_stats',
@@ -236,8 +251,8 @@ export const DEMO_TABLES: readonly DemoTable[] = [
       int('open_tasks'),
       int('done_tasks'),
       int('comment_count'),
-      text('last_activity_at', true),
-      text('computed_at'),
+      stamp('last_activity_at', true),
+      stamp('computed_at'),
     ],
     primaryKey: ['project_id'],
     tenantColumn: 'tenant_id',
@@ -265,20 +280,21 @@ export function createTableSql(t: DemoTable): string {
 /**
  * Indexes the exports read through: every tenant-owned table by (tenant, key),
  * and the foreign keys that queries join on. Created after the bulk load.
+ * @param on - Renders a table name into a statement, e.g. qualified by a schema. (Default: the bare name)
  */
-export function createIndexSql(): string[] {
+export function createIndexSql(on: (table: string) => string = (name) => name): string[] {
   const out: string[] = [];
   for (const t of DEMO_TABLES) {
     if (t.tenantColumn === null || t.name === 'accounts') continue;
     const key = t.primaryKey.join(', ');
-    out.push(`CREATE INDEX ${t.name}_tenant ON ${t.name} (${t.tenantColumn}, ${key})`);
+    out.push(`CREATE INDEX ${t.name}_tenant ON ${on(t.name)} (${t.tenantColumn}, ${key})`);
   }
   out.push(
-    'CREATE UNIQUE INDEX users_email ON users (tenant_id, email)',
-    'CREATE UNIQUE INDEX settings_key ON settings (tenant_id, key)',
-    'CREATE INDEX tasks_project ON tasks (project_id)',
-    'CREATE INDEX comments_task ON comments (task_id)',
-    'CREATE INDEX task_labels_label ON task_labels (label_id)',
+    `CREATE UNIQUE INDEX users_email ON ${on('users')} (tenant_id, email)`,
+    `CREATE UNIQUE INDEX settings_key ON ${on('settings')} (tenant_id, key)`,
+    `CREATE INDEX tasks_project ON ${on('tasks')} (project_id)`,
+    `CREATE INDEX comments_task ON ${on('comments')} (task_id)`,
+    `CREATE INDEX task_labels_label ON ${on('task_labels')} (label_id)`,
   );
   return out;
 }

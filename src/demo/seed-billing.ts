@@ -39,34 +39,32 @@ const SETTINGS: readonly (readonly [string, string])[] = [
 ];
 
 /** Fills `webhooks`, `webhook_deliveries`, `invoices`, `payment_methods` and `settings`. */
-export function seedBilling(ctx: SeedContext): void {
-  ctx.transaction(() => {
-    const webhooks = new Map<TenantState, number[]>();
-    ctx.eachTenantRow(
-      (s) => s.profile.webhooks,
-      (s, i) => {
-        const ids = webhooks.get(s) ?? [];
-        ids.push(seedWebhook(ctx, s, i));
-        webhooks.set(s, ids);
-      },
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.deliveries,
-      (s, i) => seedDelivery(ctx, s, i, webhooks.get(s) ?? []),
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.invoices,
-      (s, i) => seedInvoice(ctx, s, i),
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.paymentMethods,
-      (s, i) => seedPaymentMethod(ctx, s, i),
-    );
-    ctx.eachTenantRow(
-      (s) => (s.profile.users > 0 ? SETTINGS.length : 0),
-      (s, i) => seedSetting(ctx, s, i),
-    );
-  });
+export async function seedBilling(ctx: SeedContext): Promise<void> {
+  const webhooks = new Map<TenantState, number[]>();
+  await ctx.eachTenantRow(
+    (s) => s.profile.webhooks,
+    (s, i) => {
+      const ids = webhooks.get(s) ?? [];
+      ids.push(seedWebhook(ctx, s, i));
+      webhooks.set(s, ids);
+    },
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.deliveries,
+    (s, i) => seedDelivery(ctx, s, i, webhooks.get(s) ?? []),
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.invoices,
+    (s, i) => seedInvoice(ctx, s, i),
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.paymentMethods,
+    (s, i) => seedPaymentMethod(ctx, s, i),
+  );
+  await ctx.eachTenantRow(
+    (s) => (s.profile.users > 0 ? SETTINGS.length : 0),
+    (s, i) => seedSetting(ctx, s, i),
+  );
 }
 
 function seedWebhook(ctx: SeedContext, state: TenantState, i: number): number {

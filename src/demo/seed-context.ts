@@ -1,11 +1,12 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { Prng } from './prng.js';
-import { demoTable } from './schema.js';
-import { interleave, type TenantProfile } from './tenants.js';
+import { ProjectStats } from './project-stats.js';
+import type { RowSink, SeedValue } from './row-sink.js';
+import { demoTable, type DemoTable } from './schema.js';
+import { interleaved, type TenantProfile } from './tenants.js';
 import { formatTimestamp } from './timestamps.js';
 
 /** A row to insert: one value per column of the table, by column name. */
-export type SeedRow = Record<string, string | number | null>;
+export type SeedRow = Record<string, SeedValue>;
 
 /** What the generator knows about one tenant while it fills the tables. */
 export interface TenantState {
@@ -21,18 +22,19 @@ export interface TenantState {
 }
 
 /**
- * Shared state of one generation run: the database, the prepared inserts, the
- * next id of each table (ids are global across tenants) and the timestamp
- * format rotation.
+ * Shared state of one generation run: the sink rows go to, the next id of each
+ * table (ids are global across tenants), the timestamp format rotation and the
+ * per-project statistics gathered on the way.
  */
 export class SeedContext {
-  private readonly inserts = new Map<string, { columns: string[]; statement: Statement }>();
+  private readonly tables = new Map<string, DemoTable>();
   private readonly nextIds = new Map<string, number>();
   private stamps = 0;
   readonly tenants: TenantState[];
+  readonly projectStats = new ProjectStats();
 
   constructor(
-    readonly db: Database,
+    readonly sink: RowSink,
     profiles: readonly TenantProfile[],
     readonly filesDir: string,
     readonly progress: (message: string) => void,
@@ -57,20 +59,18 @@ export class SeedContext {
 
   /** Inserts one row; `row` must name every column of the table. */
   insert(table: string, row: SeedRow): void {
-    let insert = this.inserts.get(table);
-    if (!insert) {
-      const columns = demoTable(table).columns.map((c) => c.name);
-      const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-      insert = { columns, statement: this.db.prepare(sql) };
-      this.inserts.set(table, insert);
+    let definition = this.tables.get(table);
+    if (!definition) {
+      definition = demoTable(table);
+      this.tables.set(table, definition);
     }
-    const values: (string | number | null)[] = [];
-    for (const column of insert.columns) {
-      const value = row[column];
-      if (value === undefined) throw new Error(`no value for ${table}.${column}`);
+    const values: SeedValue[] = [];
+    for (const { name } of definition.columns) {
+      const value = row[name];
+      if (value === undefined) throw new Error(`no value for ${table}.${name}`);
       values.push(value);
     }
-    insert.statement.run(values);
+    this.sink.write(definition, values);
   }
 
   /** The instant `ms` as RFC 3339 text, rotating through forms and offsets. */
@@ -86,21 +86,18 @@ export class SeedContext {
 
   /**
    * Calls `emit` for `count(state)` rows of every tenant, the tenants'
-   * rows interleaved in proportion as on a live platform.
+   * rows interleaved in proportion as on a live platform, pausing whenever
+   * the sink asks to be drained.
    */
-  eachTenantRow(
+  async eachTenantRow(
     count: (state: TenantState) => number,
     emit: (state: TenantState, index: number) => void,
-  ): void {
-    interleave(this.tenants.map(count), (slot, index) => {
+  ): Promise<void> {
+    for (const [slot, index] of interleaved(this.tenants.map(count))) {
       const state = this.tenants[slot];
       if (state) emit(state, index);
-    });
-  }
-
-  /** Runs `work` in one transaction. */
-  transaction(work: () => void): void {
-    this.db.transaction(work)();
+      if (this.sink.saturated) await this.sink.drain();
+    }
   }
 }
 

@@ -12,22 +12,20 @@ const TITLES = [null, '', 'Engineer', 'Product Manager', 'Designer', 'Support Le
 const ZONES = ['Europe/Paris', 'Asia/Tokyo', 'America/New_York', 'Asia/Kathmandu', null];
 
 /** Fills `accounts`, `users`, `projects` and `labels`, and records their ids per tenant. */
-export function seedDirectory(ctx: SeedContext): void {
-  ctx.transaction(() => {
-    for (const state of ctx.tenants) seedAccount(ctx, state);
-    ctx.eachTenantRow(
-      (s) => s.profile.users,
-      (s, i) => seedUser(ctx, s, i),
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.projects,
-      (s, i) => seedProject(ctx, s, i),
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.labels,
-      (s, i) => seedLabel(ctx, s, i),
-    );
-  });
+export async function seedDirectory(ctx: SeedContext): Promise<void> {
+  for (const state of ctx.tenants) seedAccount(ctx, state);
+  await ctx.eachTenantRow(
+    (s) => s.profile.users,
+    (s, i) => seedUser(ctx, s, i),
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.projects,
+    (s, i) => seedProject(ctx, s, i),
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.labels,
+    (s, i) => seedLabel(ctx, s, i),
+  );
 }
 
 function seedAccount(ctx: SeedContext, state: TenantState): void {
@@ -79,6 +77,7 @@ function seedProject(ctx: SeedContext, state: TenantState, i: number): void {
   state.projectIds.push(id);
   state.projectNumbers.push(1);
   state.projectLastTask.push(0);
+  ctx.projectStats.addProject(id, profile.tenant.id);
   const base = PROJECT_NAMES[i % PROJECT_NAMES.length] ?? 'Project';
   const round = Math.floor(i / PROJECT_NAMES.length);
   const name =

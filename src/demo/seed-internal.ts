@@ -10,17 +10,15 @@ const SCOPES = ['["tasks:read"]', '["tasks:read","tasks:write"]', '["admin"]'];
  * and `sessions` (each sign-in is also recorded in `audit_events`). The derived
  * tables are filled by {@link seedDerived}.
  */
-export function seedInternal(ctx: SeedContext): void {
-  ctx.transaction(() => {
-    ctx.eachTenantRow(
-      (s) => s.profile.apiKeys,
-      (s, i) => seedApiKey(ctx, s, i),
-    );
-    ctx.eachTenantRow(
-      (s) => s.profile.users,
-      (s, i) => seedSession(ctx, s, i),
-    );
-  });
+export async function seedInternal(ctx: SeedContext): Promise<void> {
+  await ctx.eachTenantRow(
+    (s) => s.profile.apiKeys,
+    (s, i) => seedApiKey(ctx, s, i),
+  );
+  await ctx.eachTenantRow(
+    (s) => s.profile.users,
+    (s, i) => seedSession(ctx, s, i),
+  );
 }
 
 function seedApiKey(ctx: SeedContext, state: TenantState, i: number): void {
@@ -65,43 +63,12 @@ function seedSession(ctx: SeedContext, state: TenantState, i: number): void {
 
 /**
  * Fills the derived tables from the data already written: `search_index` (one
- * row per live task and comment) and `project_stats` (counts per project).
+ * row per live task and comment, by the sink's own query) and `project_stats`
+ * (counts per project, gathered while the tasks were written).
  */
-export function seedDerived(ctx: SeedContext): void {
+export async function seedDerived(ctx: SeedContext): Promise<void> {
   const indexedAt = '2025-06-30T02:00:00Z';
-  ctx.transaction(() => {
-    ctx.db
-      .prepare(
-        `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
-         SELECT tenant_id, 'task', id, substr(title || ' ' || coalesce(description, ''), 1, 160), ?
-         FROM tasks WHERE deleted_at IS NULL ORDER BY id`,
-      )
-      .run(indexedAt);
-    ctx.db
-      .prepare(
-        `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
-         SELECT tenant_id, 'comment', id, substr(body, 1, 160), ?
-         FROM comments WHERE deleted_at IS NULL ORDER BY id`,
-      )
-      .run(indexedAt);
-    ctx.db
-      .prepare(
-        `INSERT INTO project_stats
-           (project_id, tenant_id, open_tasks, done_tasks, comment_count, last_activity_at, computed_at)
-         SELECT p.id, p.tenant_id,
-                coalesce(t.open_tasks, 0), coalesce(t.done_tasks, 0), coalesce(c.comments, 0),
-                t.last_activity_at, ?
-         FROM projects p
-         LEFT JOIN (SELECT project_id,
-                           sum(CASE WHEN status = 'done' THEN 0 ELSE 1 END) AS open_tasks,
-                           sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done_tasks,
-                           max(updated_at) AS last_activity_at
-                    FROM tasks WHERE deleted_at IS NULL GROUP BY project_id) t ON t.project_id = p.id
-         LEFT JOIN (SELECT tk.project_id, count(*) AS comments
-                    FROM comments cm JOIN tasks tk ON tk.id = cm.task_id
-                    WHERE cm.deleted_at IS NULL GROUP BY tk.project_id) c ON c.project_id = p.id
-         ORDER BY p.id`,
-      )
-      .run(indexedAt);
-  });
+  await ctx.sink.deriveSearchIndex(indexedAt);
+  for (const row of ctx.projectStats.rows(indexedAt)) ctx.insert('project_stats', row);
+  await ctx.sink.flush();
 }

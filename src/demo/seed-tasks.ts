@@ -26,19 +26,17 @@ const PROGRESS_EVERY = 100_000;
  * (a capped few per tenant, written as files) and `audit_events`. One pass,
  * flat memory: nothing but the current row is held.
  */
-export function seedTasks(ctx: SeedContext): void {
+export async function seedTasks(ctx: SeedContext): Promise<void> {
   const total = ctx.tenants.reduce((sum, s) => sum + s.profile.tasks, 0);
   const longBody = longCommentBody();
   let done = 0;
-  ctx.transaction(() => {
-    ctx.eachTenantRow(
-      (s) => s.profile.tasks,
-      (state, i) => {
-        seedTask(ctx, state, i, longBody);
-        if (++done % PROGRESS_EVERY === 0) ctx.progress(`tasks: ${done} of ${total}`);
-      },
-    );
-  });
+  await ctx.eachTenantRow(
+    (s) => s.profile.tasks,
+    (state, i) => {
+      seedTask(ctx, state, i, longBody);
+      if (++done % PROGRESS_EVERY === 0) ctx.progress(`tasks: ${done} of ${total}`);
+    },
+  );
   ctx.progress(`tasks: ${total} of ${total}`);
 }
 
@@ -55,7 +53,7 @@ function seedTask(ctx: SeedContext, state: TenantState, i: number, longBody: str
   state.projectLastTask[p] = id;
   const status = rng.pick(STATUSES);
   const deleted = i % 31 === 7;
-  ctx.insert('tasks', {
+  const task = {
     id,
     tenant_id: tenant,
     project_id: projectId,
@@ -76,7 +74,9 @@ function seedTask(ctx: SeedContext, state: TenantState, i: number, longBody: str
     created_at: ctx.stamp(created),
     updated_at: ctx.stamp(created + rng.int(20 * DAY)),
     deleted_at: deleted ? ctx.stamp(created + 25 * DAY) : null,
-  });
+  };
+  ctx.insert('tasks', task);
+  if (!deleted) ctx.projectStats.addLiveTask(projectId, status, task.updated_at);
 
   const comments = i === 3 ? 2 : rng.int(4);
   let firstComment: number | null = null;
@@ -90,7 +90,7 @@ function seedTask(ctx: SeedContext, state: TenantState, i: number, longBody: str
         : i < 20
           ? (HARD_TEXTS[(i + k) % HARD_TEXTS.length] ?? '')
           : prose(rng, 3);
-    ctx.insert('comments', {
+    const comment = {
       id: commentId,
       tenant_id: tenant,
       task_id: id,
@@ -100,7 +100,9 @@ function seedTask(ctx: SeedContext, state: TenantState, i: number, longBody: str
       created_at: ctx.stamp(at),
       edited_at: rng.chance(0.15) ? ctx.stamp(at + rng.between(1, 600) * 60_000) : null,
       deleted_at: deleted || rng.chance(0.02) ? ctx.stamp(at + DAY) : null,
-    });
+    };
+    ctx.insert('comments', comment);
+    if (comment.deleted_at === null) ctx.projectStats.addLiveComment(projectId);
   }
 
   const labelCount = Math.min(rng.int(3), state.labelIds.length);

@@ -1,17 +1,20 @@
 import { resolve } from 'node:path';
+import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
 import type { SourceDatabase } from './types.js';
 
 export type * from './types.js';
+export { PostgresSource, type PostgresSourceOptions } from './postgres-source.js';
+export { SOURCE_TYPES } from './postgres-types.js';
 export { SqliteSource } from './sqlite-source.js';
 export { quoteIdent } from './sql-text.js';
 
-/** Opens the platform's database named by `PORTAGE_SOURCE_URL` (a SQLite path for now). */
+/**
+ * Opens the platform's database named by `PORTAGE_SOURCE_URL`: a PostgreSQL
+ * database for a `postgres://` or `postgresql://` URL, otherwise a SQLite file
+ * (a path, or a `sqlite:` URL).
+ */
 export function openSource(url: string): SourceDatabase {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error(
-      'PORTAGE_SOURCE_URL: a PostgreSQL source is not available in this version; use a SQLite file path',
-    );
-  }
+  if (/^postgres(ql)?:\/\//.test(url)) return new PostgresSource(url);
   return new SqliteSource(resolve(url.replace(/^sqlite:(\/\/)?/, '')));
 }

@@ -1,0 +1,71 @@
+import type { Catalog } from '../catalog/index.js';
+import type { ImportConflict, ImportErrorCode } from './import-error.js';
+import type { ImportLimits } from './import-limits.js';
+import type { PlatformWriter } from './platform-writer.js';
+
+/**
+ * How records keep their identity:
+ * - `preserve` keeps ids and timestamps (for an empty target or a fresh
+ *   platform); an id already present fails the import with `id_conflict`;
+ *   the `account` record updates the target tenant's own row.
+ * - `remap` gives every category with a single integer primary key new ids and
+ *   rewrites every reference per the catalog, keeping timestamps; the target
+ *   tenant's own row is left alone.
+ */
+export type ImportMode = 'preserve' | 'remap';
+
+/** Where an import stands, reported as it moves on. */
+export interface ImportProgress {
+  /** `checking` archive integrity, `scanning` records (schema, keys, conflicts), `writing` them. */
+  readonly phase: 'checking' | 'scanning' | 'writing';
+  /** The category being read; null while checking. */
+  readonly category: string | null;
+  /** Rows read in this phase so far, across categories. */
+  readonly rows: number;
+  /** Archive entries whose checksum was checked so far. */
+  readonly files: number;
+}
+
+/** What {@link importBundle} needs. */
+export interface ImportOptions {
+  /** Path of the bundle archive (a zip exported with purpose `duplication`). */
+  readonly file: string;
+  /** The catalog in use; the bundle must carry the same `catalog_version`. */
+  readonly catalog: Catalog;
+  /** The target platform database; the import runs in one transaction of it. */
+  readonly target: PlatformWriter;
+  /** The tenant the records are written into (every row's tenant column is set to it). */
+  readonly tenant: string;
+  /** (Default: `preserve`) */
+  readonly mode?: ImportMode;
+  /** Check everything, conflicts included, and report counts, writing nothing. (Default: false) */
+  readonly dryRun?: boolean;
+  /**
+   * The platform's files directory, where attachment files are written under
+   * their `storage_key`. Null writes no file (only checks the archive holds
+   * them). (Default: null)
+   */
+  readonly filesDir?: string | null;
+  /** Overrides of {@link DEFAULT_IMPORT_LIMITS}. (Default: none) */
+  readonly limits?: Partial<ImportLimits>;
+  /** Called as the import moves on; must be cheap. (Default: none) */
+  readonly onProgress?: (progress: ImportProgress) => void;
+  /** Stops the import (rolled back) between batches. (Default: none) */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The outcome of an import. A refusal the archive or the target causes is a
+ * `failed` result, not an exception; `counts` and `conflicts` are filled as
+ * far as the import got.
+ */
+export interface ImportResult {
+  readonly status: 'completed' | 'failed';
+  readonly mode: ImportMode;
+  readonly dryRun: boolean;
+  /** Rows written per category (in a dry run: rows that would be written). */
+  readonly counts: Record<string, number>;
+  /** Keys already present in the target (preserve mode), per category. */
+  readonly conflicts: readonly ImportConflict[];
+  readonly error: { readonly code: ImportErrorCode; readonly message: string } | null;
+}

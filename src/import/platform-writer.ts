@@ -1,0 +1,75 @@
+import type { CatalogField } from '../catalog/index.js';
+import type { JsonValue } from '../formats/index.js';
+
+/**
+ * One column an import writes: a catalog field, whose type decides how its
+ * JSON value is stored, or an excluded field (`field: null`) written with its
+ * catalog `import_default` as is.
+ */
+export interface ImportColumn {
+  readonly name: string;
+  readonly field: CatalogField | null;
+}
+
+/** The rows an import writes or looks up, values in their JSON (bundle) form. */
+export type ImportRow = readonly JsonValue[];
+
+/**
+ * The platform's database inside the one transaction of an import. Every
+ * method takes values in their JSON form and stores them as the platform does
+ * (the inverse of the export's value model).
+ */
+export interface PlatformTransaction {
+  /** Largest value of an integer column, 0 when the table is empty. */
+  maxKey(table: string, column: string): Promise<bigint>;
+  /** Those of `keys` (values aligned with `columns`) already present in `table`. */
+  existingKeys(
+    table: string,
+    columns: readonly ImportColumn[],
+    keys: readonly ImportRow[],
+  ): Promise<ImportRow[]>;
+  /**
+   * Inserts rows aligned with `columns`.
+   * @throws {@link ConstraintError} when the database refuses a row.
+   */
+  insert(
+    table: string,
+    columns: readonly ImportColumn[],
+    rows: readonly ImportRow[],
+  ): Promise<void>;
+  /** Updates the row whose `key` column equals `keyValue`; resolves to the rows changed (0 or 1). */
+  update(
+    table: string,
+    columns: readonly ImportColumn[],
+    row: ImportRow,
+    key: ImportColumn,
+    keyValue: JsonValue,
+  ): Promise<number>;
+}
+
+/** Options of {@link PlatformWriter.transaction}. */
+export interface TransactionOptions {
+  /** Commit when `work` resolves; otherwise roll back even then (a dry run). */
+  readonly commit: boolean;
+}
+
+/**
+ * A writable handle on the platform's database (the import target). An
+ * import runs entirely inside one transaction: rolled back on any failure,
+ * so a refused import leaves the database exactly as it was.
+ */
+export interface PlatformWriter {
+  /** `sqlite` or `postgres`. */
+  readonly dialect: string;
+  /** Runs `work` in one transaction, committed or rolled back per `options`. */
+  transaction<T>(
+    work: (tx: PlatformTransaction) => Promise<T>,
+    options: TransactionOptions,
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The database refused a row (a unique, foreign-key or not-null constraint). */
+export class ConstraintError extends Error {
+  override readonly name = 'ConstraintError';
+}

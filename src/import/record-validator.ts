@@ -1,0 +1,65 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { IncludedCategory } from '../catalog/index.js';
+import { categoryJsonSchema } from '../formats/index.js';
+import { ImportRefusal } from './import-error.js';
+
+/** Checks parsed records against their category's JSON Schema. */
+export class RecordValidator {
+  private readonly ajv = new Ajv2020({ allErrors: false, strict: true });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly catalogVersion: string) {
+    addFormats.default(this.ajv);
+  }
+
+  /**
+   * Parses one line and validates it as a record of `category`.
+   * @throws {@link ImportRefusal} `schema_violation` naming the file, line and
+   * the JSON pointer of the failing field.
+   */
+  parse(
+    category: IncludedCategory,
+    path: string,
+    line: number,
+    text: string,
+  ): Record<string, unknown> {
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      throw new ImportRefusal('schema_violation', `${path} line ${line} is not JSON.`);
+    }
+    const validate = this.validator(category);
+    if (!validate(record)) {
+      const error = validate.errors?.[0];
+      throw new ImportRefusal(
+        'schema_violation',
+        `${path} line ${line} breaks the schema of "${category.name}": ${describe(error)}.`,
+      );
+    }
+    return record as Record<string, unknown>;
+  }
+
+  private validator(category: IncludedCategory): ValidateFunction {
+    let validate = this.compiled.get(category.name);
+    if (validate === undefined) {
+      validate = this.ajv.compile(categoryJsonSchema(category, this.catalogVersion));
+      this.compiled.set(category.name, validate);
+    }
+    return validate;
+  }
+}
+
+function describe(error: ErrorObject | undefined): string {
+  if (error === undefined) return 'invalid record';
+  let pointer = error.instancePath;
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  if (params.missingProperty !== undefined) pointer += `/${escape(params.missingProperty)}`;
+  if (params.additionalProperty !== undefined) pointer += `/${escape(params.additionalProperty)}`;
+  return `${pointer === '' ? '/' : pointer} ${error.message ?? 'is invalid'}`;
+}
+
+function escape(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}

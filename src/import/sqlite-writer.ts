@@ -1,0 +1,124 @@
+import Database, { type Statement } from 'better-sqlite3';
+import { compileConverter, type JsonValue } from '../formats/index.js';
+import { quoteIdent } from '../sources/index.js';
+import {
+  ConstraintError,
+  type ImportColumn,
+  type ImportRow,
+  type PlatformTransaction,
+  type PlatformWriter,
+  type TransactionOptions,
+} from './platform-writer.js';
+import { toSqliteValue } from './sqlite-values.js';
+
+/** Keys looked up per statement (well under SQLite's bound-parameter limit). */
+const LOOKUP_BATCH = 500;
+
+/**
+ * The platform's SQLite database as an import target: a connection of its
+ * own, one `BEGIN IMMEDIATE` transaction per import (the write lock is taken
+ * up front, so the checks and the writes see the same data).
+ */
+export class SqliteWriter implements PlatformWriter {
+  readonly dialect = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Statement>();
+
+  /** Opens the existing database at `file` for writing. */
+  constructor(readonly file: string) {
+    this.db = new Database(file, { fileMustExist: true });
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async transaction<T>(
+    work: (tx: PlatformTransaction) => Promise<T>,
+    options: TransactionOptions,
+  ): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.tx());
+      this.db.exec(options.commit ? 'COMMIT' : 'ROLLBACK');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  private tx(): PlatformTransaction {
+    return {
+      maxKey: (table, column) => {
+        const max = this.prepare(`SELECT max(${quoteIdent(column)}) FROM ${quoteIdent(table)}`)
+          .pluck()
+          .safeIntegers(true)
+          .get() as bigint | number | null;
+        return Promise.resolve(max === null ? 0n : BigInt(max));
+      },
+      existingKeys: (table, columns, keys) => {
+        const found: ImportRow[] = [];
+        const converters = columns.map((c) => keyConverter(c));
+        for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
+          const batch = keys.slice(start, start + LOOKUP_BATCH);
+          const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+          const tuple = `(${columns.map(() => '?').join(', ')})`;
+          const sql =
+            `SELECT ${names} FROM ${quoteIdent(table)} WHERE (${names}) IN ` +
+            `(VALUES ${batch.map(() => tuple).join(', ')})`;
+          const params = batch.flatMap((key) => key.map((v, i) => toSqliteValue(columns[i]!, v)));
+          const rows = this.prepare(sql).raw(true).safeIntegers(true).all(params) as unknown[][];
+          for (const row of rows) found.push(row.map((v, i) => converters[i]!(v as never)));
+        }
+        return Promise.resolve(found);
+      },
+      insert: (table, columns, rows) => {
+        const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+        const sql = `INSERT INTO ${quoteIdent(table)} (${names}) VALUES (${columns.map(() => '?').join(', ')})`;
+        const statement = this.prepare(sql);
+        for (const row of rows) {
+          guard(() => statement.run(row.map((v, i) => toSqliteValue(columns[i]!, v))));
+        }
+        return Promise.resolve();
+      },
+      update: (table, columns, row, key, keyValue) => {
+        const set = columns.map((c) => `${quoteIdent(c.name)} = ?`).join(', ');
+        const sql = `UPDATE ${quoteIdent(table)} SET ${set} WHERE ${quoteIdent(key.name)} = ?`;
+        const params = [
+          ...row.map((v, i) => toSqliteValue(columns[i]!, v)),
+          toSqliteValue(key, keyValue),
+        ];
+        return Promise.resolve(guard(() => this.prepare(sql).run(params)).changes);
+      },
+    };
+  }
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+function keyConverter(column: ImportColumn): (raw: unknown) => JsonValue {
+  if (column.field === null) return (raw) => raw as JsonValue;
+  const convert = compileConverter(column.field, column.name);
+  return (raw) => convert(raw as never);
+}
+
+function guard<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
+      throw new ConstraintError(error.message);
+    }
+    throw error;
+  }
+}

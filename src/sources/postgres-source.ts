@@ -1,0 +1,84 @@
+import pg from 'pg';
+import { toError } from '../errors/index.js';
+import { postgresSnapshot } from './postgres-snapshot.js';
+import type { SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
+
+/** Options of {@link PostgresSource}. */
+export interface PostgresSourceOptions {
+  /** Connections kept open at most; each running export holds one. (Default: 10) */
+  readonly maxConnections?: number;
+}
+
+/**
+ * Session settings of every snapshot, so that values print the same whatever
+ * the server's defaults: timestamps in UTC and ISO form, bytea in hex.
+ */
+const SNAPSHOT_SETTINGS = [
+  "SET LOCAL TimeZone = 'UTC'",
+  "SET LOCAL DateStyle = 'ISO, YMD'",
+  "SET LOCAL IntervalStyle = 'iso_8601'",
+  "SET LOCAL bytea_output = 'hex'",
+].join('; ');
+
+/**
+ * A platform database in PostgreSQL, read through a connection pool. A
+ * snapshot is one `REPEATABLE READ READ ONLY` transaction on one connection;
+ * rows stream through server-side cursors, and every value keeps the exact
+ * form the value model expects (see `SOURCE_TYPES`).
+ */
+export class PostgresSource implements SourceDatabase {
+  readonly dialect = 'postgres';
+  private readonly pool: pg.Pool;
+
+  /** @param url - A `postgres://` or `postgresql://` connection URL. */
+  constructor(url: string, options: PostgresSourceOptions = {}) {
+    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    // An idle connection that fails must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(SNAPSHOT_SETTINGS);
+      // The snapshot is taken by the first query: take it now, not at the first category.
+      await client.query('SELECT 1');
+      const result = await work(postgresSnapshot(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = toError(rollbackError);
+      });
+      throw toError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async introspect(): Promise<SourceColumn[]> {
+    const { rows } = await this.pool.query<{ table: string; column: string; type: string }>(
+      `SELECT c.table_name AS "table", c.column_name AS "column",
+              CASE WHEN c.data_type IN ('USER-DEFINED', 'ARRAY') THEN c.udt_name
+                   ELSE c.data_type END AS "type"
+       FROM information_schema.columns c
+       JOIN information_schema.tables t
+         ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+       WHERE c.table_schema = ANY (current_schemas(false))
+         AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
+         AND t.table_type = 'BASE TABLE'
+       ORDER BY c.table_name COLLATE "C", c.ordinal_position`,
+    );
+    return rows;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { beforeEach } from 'vitest';
+
+/**
+ * The PostgreSQL server tests use, reached as a superuser with trust auth.
+ * (Default: `postgres://postgres@127.0.0.1:5432/postgres`; `PORTAGE_TEST_POSTGRES_URL` overrides.)
+ */
+export const TEST_POSTGRES_URL =
+  process.env.PORTAGE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A database created for one test file. */
+export interface TestDatabase {
+  /** Its connection URL. */
+  readonly url: string;
+  /** Its name, `portage_t_<random hex>`. */
+  readonly name: string;
+  /** Drops it, closing any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates an empty database on {@link TEST_POSTGRES_URL}'s server. Drop it in
+ * `afterAll` only when the tests passed, so that a failure stays inspectable.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `portage_t_${randomBytes(6).toString('hex')}`;
+  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/**
+ * Watches the tests of the file it is called in (it registers a `beforeEach`):
+ * the function it returns says whether none of them failed so far.
+ */
+export function watchFailures(): () => boolean {
+  let failed = false;
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      failed = true;
+    });
+  });
+  return () => !failed;
+}
+
+/**
+ * Drops the test database when the tests passed, and otherwise keeps it and
+ * names it on stderr for inspection.
+ */
+export async function dropIfPassed(
+  database: TestDatabase | undefined,
+  passed: boolean,
+): Promise<void> {
+  if (database === undefined) return;
+  if (passed) await database.drop();
+  else
+    process.stderr.write(`kept test database ${database.name} for inspection: ${database.url}\n`);
+}
