@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { VERIFY_STEPS } from '../archive/index.js';
+import type { SummaryPdfInput } from './document-input.js';
+import { countRecords, describePurpose } from './document-wording.js';
+import { UNICODE_FONT, loadUnicodeFont } from './pdf-fonts.js';
+import { PDFDocument, type PdfDocument } from './pdfkit-document.js';
+import { paragraph, type Span } from './pdf-writer.js';
+
+const MARGIN = 56;
+const MUTED = '#57606a';
+
+/**
+ * `summary.pdf`: a printable summary of the archive for people — the account
+ * (name and id), when and why it was exported, every category with its record
+ * count or the reason it is not here, the fields left out and why, and how to
+ * verify the archive, on numbered A4 pages. The same input always gives the
+ * same bytes: the document's dates come from `generated_at` and its id from them.
+ */
+export async function renderSummaryPdf(input: SummaryPdfInput): Promise<Buffer> {
+  const e = input.manifest.export;
+  const generatedAt = new Date(e.generated_at);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    compress: true,
+    displayTitle: true,
+    lang: 'en',
+    info: {
+      Title: `${e.platform.name} data export: ${input.accountName ?? e.tenant}`,
+      Author: e.platform.name,
+      Subject: `Summary of export ${e.id} (${e.purpose})`,
+      Creator: 'Portage',
+      Producer: 'Portage',
+      CreationDate: generatedAt,
+      ModDate: generatedAt,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  doc.registerFont(UNICODE_FONT, await loadUnicodeFont());
+  writeBody(doc, input);
+  numberPages(doc, e.id);
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** Writes `summary.pdf` to `output`; resolves with its size and SHA-256 once written. */
+export async function writeSummaryPdf(
+  input: SummaryPdfInput,
+  output: Writable,
+): Promise<{ bytes: number; sha256: string }> {
+  const pdf = await renderSummaryPdf(input);
+  await new Promise<void>((resolve, reject) =>
+    output.write(pdf, (error) => (error ? reject(error) : resolve())),
+  );
+  return { bytes: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') };
+}
+
+function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
+  const { manifest } = input;
+  const e = manifest.export;
+  paragraph(doc, [{ text: `${e.platform.name} data export`, style: 'bold' }], { size: 20, gap: 2 });
+  paragraph(doc, [{ text: input.accountName ?? e.tenant, style: 'bold' }], { size: 14, gap: 10 });
+  const facts: [string, Span[]][] = [
+    ['Account', [{ text: input.accountName ?? e.tenant }]],
+    ['Account id', [{ text: e.tenant, style: 'mono' }]],
+    ['Exported at', [{ text: `${e.generated_at} (UTC)` }]],
+    ['Purpose', [{ text: describePurpose(e.purpose) }]],
+    ['Export id', [{ text: e.id, style: 'mono' }]],
+    ['Formats', [{ text: e.formats.join(', ') }]],
+    ['Catalog version', [{ text: e.catalog_version }]],
+  ];
+  for (const [label, value] of facts) keyValue(doc, label, value);
+  doc.moveDown(0.6);
+  paragraph(
+    doc,
+    [
+      { text: `This archive holds the data that ${e.platform.name} keeps about this account. ` },
+      { text: 'index.html', style: 'mono' },
+      { text: ' (any web browser) and ' },
+      { text: 'README.md', style: 'mono' },
+      { text: ' (any text editor) explain every file; ' },
+      { text: 'manifest.json', style: 'mono' },
+      { text: ' lists them with their checksums.' },
+    ],
+    { gap: 4 },
+  );
+  heading(doc, 'Categories');
+  paragraph(
+    doc,
+    [
+      {
+        text: 'Every category of data the platform holds about the account, and whether it is in this export.',
+      },
+    ],
+    { color: MUTED, size: 9, gap: 6 },
+  );
+  for (const c of manifest.categories) {
+    const status = !c.included
+      ? 'not exported'
+      : !c.requested
+        ? 'not requested'
+        : countRecords(c.rows ?? 0);
+    categoryLine(doc, c.title, c.name, status);
+    if (!c.included) note(doc, `Not exported: ${c.reason}`);
+    else if (!c.requested) note(doc, 'Exportable, but not requested for this export.');
+  }
+  const leftOut = manifest.categories.flatMap((c) =>
+    c.included ? c.excluded_fields.map((f) => ({ category: c, field: f })) : [],
+  );
+  if (leftOut.length > 0) {
+    heading(doc, 'Fields left out');
+    for (const { category, field } of leftOut) {
+      paragraph(doc, [{ text: `${category.title}: ` }, { text: field.name, style: 'mono' }], {
+        gap: 1,
+      });
+      note(doc, field.reason);
+    }
+  }
+  if (manifest.undeclared.length > 0) {
+    heading(doc, 'Not declared in the catalog');
+    note(
+      doc,
+      "The platform's database holds these tables or columns, which its catalog does not declare; they are not in this export:",
+    );
+    for (const u of manifest.undeclared) {
+      paragraph(
+        doc,
+        [{ text: u.column === null ? u.table : `${u.table}.${u.column}`, style: 'mono' }],
+        { gap: 1 },
+      );
+    }
+  }
+  heading(doc, 'How to verify this archive');
+  VERIFY_STEPS.forEach((step, i) => {
+    paragraph(doc, [{ text: `${i + 1}. ` }, ...codeSpans(step)], { gap: 4 });
+  });
+  note(doc, 'README.md gives the same commands as plain text, to copy exactly.');
+}
+
+function heading(doc: PdfDocument, text: string): void {
+  doc.moveDown(0.8);
+  if (doc.y > doc.page.height - MARGIN - 60) doc.addPage();
+  paragraph(doc, [{ text, style: 'bold' }], { size: 13, gap: 4 });
+}
+
+function keyValue(doc: PdfDocument, label: string, value: readonly Span[]): void {
+  const y = doc.y;
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  paragraph(doc, [{ text: label, style: 'bold' }], { x: left, y, width: 110 });
+  const labelBottom = doc.y;
+  paragraph(doc, value, { x: left + 115, y, width: width - 115 });
+  doc.x = left;
+  doc.y = Math.max(doc.y, labelBottom) + 2;
+}
+
+function categoryLine(doc: PdfDocument, title: string, name: string, status: string): void {
+  if (doc.y > doc.page.height - MARGIN - 40) doc.addPage();
+  const y = doc.y;
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  paragraph(doc, [{ text: status, style: status.startsWith('not') ? 'regular' : 'bold' }], {
+    x: left,
+    y,
+    width,
+    align: 'right',
+  });
+  paragraph(
+    doc,
+    [
+      { text: title, style: 'bold' },
+      { text: `  ${name}`, style: 'mono' },
+    ],
+    {
+      x: left,
+      y,
+      width: width - 130,
+    },
+  );
+  doc.x = left;
+  doc.y += 2;
+}
+
+function note(doc: PdfDocument, text: string): void {
+  paragraph(doc, codeSpans(text), {
+    size: 9,
+    color: MUTED,
+    x: doc.page.margins.left + 12,
+    width: doc.page.width - 2 * MARGIN - 12,
+    gap: 5,
+  });
+  doc.x = doc.page.margins.left;
+}
+
+/** The shared and catalog texts mark names and commands with backquotes: those spans are set in a monospaced font. */
+function codeSpans(text: string): Span[] {
+  return text
+    .split('`')
+    .map((part, i) => ({ text: part, style: i % 2 === 1 ? 'mono' : 'regular' }));
+}
+
+function numberPages(doc: PdfDocument, exportId: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - MARGIN + 18;
+    const width = doc.page.width - 2 * MARGIN;
+    paragraph(doc, [{ text: `Export ${exportId}` }], {
+      size: 8,
+      color: MUTED,
+      x: MARGIN,
+      y,
+      width,
+    });
+    paragraph(doc, [{ text: `Page ${i + 1} of ${range.count}` }], {
+      size: 8,
+      color: MUTED,
+      x: MARGIN,
+      y,
+      width,
+      align: 'right',
+    });
+    doc.page.margins.bottom = bottom;
+  }
+}
