@@ -8,6 +8,8 @@ import { formatCheck, runCheck } from './check-command.js';
 import { writeDocs } from './docs-command.js';
 import { exportToFile } from './export-command.js';
 import { serve } from './serve-command.js';
+import { listSigningKeys, rotateSigningKeys } from './signing-command.js';
+import { verifyCommand } from './verify-command.js';
 import { runWorker } from './worker-command.js';
 
 const list = (value: string) =>
@@ -120,6 +122,38 @@ program
   .action(async (options: Parameters<typeof exportToFile>[1]) =>
     exportToFile(loadSettings(), options),
   );
+
+program
+  .command('verify')
+  .description(
+    'Verify an export archive: every checksum, the manifest, and the signature of an audit export; names the first mismatch and exits 1.',
+  )
+  .argument('<zip>', 'the archive')
+  .option(
+    '--key <key>',
+    'trusted public key(s): a PEM file, a JWKS file, or JWKS JSON (repeatable); without it the signature is not checked against a trusted key',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .action(async (file: string, options: { key?: string[] }) => {
+    process.exitCode = await verifyCommand(file, options.key ?? []);
+  });
+
+const signingKeys = program
+  .command('signing-keys')
+  .description('Manage the Ed25519 keys that sign audit exports.');
+signingKeys
+  .command('list')
+  .description('List the published signing keys (the active one first).')
+  .option('--jwks', 'print the JWKS that GET /v1/signing-keys serves')
+  .action(async (options: { jwks?: boolean }) => {
+    process.stdout.write(await listSigningKeys(loadSettings(), options));
+  });
+signingKeys
+  .command('rotate')
+  .description('Make a new active signing key; the previous one stays published as retired.')
+  .action(async () => {
+    process.stdout.write(await rotateSigningKeys(loadSettings()));
+  });
 
 try {
   await program.parseAsync();
