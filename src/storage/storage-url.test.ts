@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStore } from './file-store.js';
-import { StorageConfigError } from './storage-errors.js';
+import { S3Store } from './s3-store.js';
 import { openStore, parseStorageUrl } from './storage-url.js';
 
 const options = { dataDir: '/var/lib/portage' };
@@ -36,16 +36,16 @@ describe('PORTAGE_STORAGE_URL', () => {
     expect((store as FileStore).root).toBe('/srv/exports');
   });
 
-  it('parses s3 URLs but says plainly that S3 is not available yet', () => {
+  it('opens an S3 store on the bucket and prefix of an s3 URL', () => {
     expect(parseStorageUrl('s3://my-bucket/portage/exports', options)).toEqual({
       kind: 's3',
       bucket: 'my-bucket',
       prefix: 'portage/exports/',
     });
-    expect(() => openStore('s3://my-bucket/exports', options)).toThrow(StorageConfigError);
-    expect(() => openStore('s3://my-bucket/exports', options)).toThrow(
-      /^PORTAGE_STORAGE_URL: S3 storage is not available yet/,
-    );
+    const store = openStore('s3://my-bucket/portage/exports', options);
+    expect(store).toBeInstanceOf(S3Store);
+    expect(store).toMatchObject({ kind: 's3', bucket: 'my-bucket', prefix: 'portage/exports/' });
+    expect(openStore('s3://my-bucket', options)).toMatchObject({ prefix: '' });
   });
 
   it.each(['http://example.com/x', 'file://remote-host/x', 's3://B/x', 'file:/abs', 'ftp:x'])(

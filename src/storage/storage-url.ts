@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from './file-store.js';
+import { S3Store } from './s3-store.js';
 import { StorageConfigError } from './storage-errors.js';
 import type { ObjectStore } from './types.js';
 
@@ -52,19 +53,16 @@ export function parseStorageUrl(
 
 /**
  * Opens the object store a `PORTAGE_STORAGE_URL` names (see {@link parseStorageUrl}).
- * The directory of a file store is created on first write.
+ * The directory of a file store is created on first write. An `s3://` store
+ * takes its endpoint, region and credentials from the AWS SDK's own variables
+ * (see `createS3Client`); nothing is contacted until first use.
  *
- * @throws StorageConfigError for an invalid URL, and for `s3://`, which this
- * version cannot open yet.
+ * @throws StorageConfigError for an invalid URL or `AWS_S3_FORCE_PATH_STYLE`.
  */
 export function openStore(url: string | undefined, options: OpenStoreOptions): ObjectStore {
   const location = parseStorageUrl(url, options);
-  if (location.kind === 's3') {
-    throw new StorageConfigError(
-      SETTING,
-      'S3 storage is not available yet in this version of Portage; use a file: URL',
-    );
-  }
+  if (location.kind === 's3')
+    return new S3Store({ bucket: location.bucket, prefix: location.prefix });
   return new FileStore(location.root);
 }
 
