@@ -104,26 +104,26 @@ export function databaseDigest(file: string): string {
 
 /** Reads every entry of a (small) zip into memory, in archive order. */
 export async function readZip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file, { lazyEntries: false, autoClose: true });
+  const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
   const entries = new Map<string, Buffer>();
-  const done = new Promise<void>((resolve, reject) => {
-    zip.on('end', resolve);
-    zip.on('error', reject);
-  });
-  const reads: Promise<void>[] = [];
-  zip.on('entry', (entry: yauzl.Entry) => {
-    reads.push(
-      (async () => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of await zip.openReadStreamPromise(entry))
-          chunks.push(chunk as Buffer);
-        entries.set(entry.fileName, Buffer.concat(chunks));
-      })(),
-    );
-  });
-  await done;
-  await Promise.all(reads);
-  return entries;
+  try {
+    for (;;) {
+      const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+        zip.once('entry', resolve);
+        zip.once('end', () => resolve(null));
+        zip.once('error', reject);
+        zip.readEntry();
+      });
+      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
+      if (entry === null) return entries;
+      const chunks: Buffer[] = [];
+      for await (const chunk of await zip.openReadStreamPromise(entry))
+        chunks.push(chunk as Buffer);
+      entries.set(entry.fileName, Buffer.concat(chunks));
+    }
+  } finally {
+    zip.close();
+  }
 }
 
 /** Writes `entries` as a zip with yazl directly (no path checks, so hostile names go through). */
