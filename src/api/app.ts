@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../errors/index.js';
-import { loadKeyring } from '../signing/index.js';
 import type { ApiContext } from './api-context.js';
 import { handleError, sendProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -80,6 +79,6 @@ export async function buildApp(
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
-  signingKeyRoutes(app, await loadKeyring(ctx.settings));
+  signingKeyRoutes(app, ctx.keyring);
   return app;
 }

@@ -9,7 +9,7 @@ export const PURPOSE_RULES: Readonly<
   closure: {
     allowed: ['json', 'jsonl', 'csv', 'pdf'],
     defaults: ['json', 'csv', 'pdf'],
-    available: false,
+    available: true,
   },
-  audit: { allowed: ['json', 'jsonl'], defaults: ['json'], available: false },
+  audit: { allowed: ['json', 'jsonl'], defaults: ['json'], available: true },
 };

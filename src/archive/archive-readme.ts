@@ -1,3 +1,4 @@
+import { opensslVerifyMarkdown } from '../signing/index.js';
 import type { Manifest } from './manifest.js';
 
 /** The CSV dialect, stated once for every document that explains it. */
@@ -37,6 +38,17 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     '| `SHA256SUMS` | The SHA-256 checksum of every other file, in the format `sha256sum -c` reads. |',
     '| `README.md` | This file. |',
   ];
+  if (e.signing_key_id !== null) {
+    out.push(
+      '| `manifest.sig` | The Ed25519 signature of the exact bytes of `manifest.json` (see below). |',
+    );
+  }
+  if (e.purpose === 'closure') {
+    out.push(
+      '| `index.html` | The same explanation as a web page that opens offline in any browser, with the first records of every category. |',
+      '| `summary.pdf` | A printable summary: the account, every category and its record count, what was left out and why, how to verify. |',
+    );
+  }
   if (e.formats.includes('bundle')) {
     out.push(
       '| `bundle.json` | The bundle header that `POST /v1/imports` reads: catalog version and, per category, its data file, rows, primary key, fields and references. |',
@@ -102,5 +114,14 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     ...VERIFY_STEPS.map((line, i) => `${i + 1}. ${line}`),
     '',
   );
+  if (e.signing_key_id !== null) {
+    out.push(
+      '### Checking the signature',
+      '',
+      `\`manifest.sig\` is the Ed25519 signature of the exact bytes of \`manifest.json\`, made with the key \`${e.signing_key_id}\`, whose public key is published at \`/v1/signing-keys/${e.signing_key_id}.pem\` and in the JWKS at \`/v1/signing-keys\`. \`portage verify <archive>.zip --key <key>\` checks everything at once.`,
+      '',
+      ...opensslVerifyMarkdown(),
+    );
+  }
   return out.join('\n');
 }

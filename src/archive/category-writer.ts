@@ -33,6 +33,8 @@ export interface CategoryWrite {
   readonly signal: AbortSignal;
   readonly totals: Totals;
   readonly onProgress: () => void;
+  /** Sees every row of the category once (for documents that show records), if set. */
+  readonly sample?: (row: Row) => void;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function writeCategoryData(
     });
     const path = `data/${job.category.name}.${encoder.extension}`;
     const counter = { rows: 0 };
-    const entry = await zip.addStream(path, encodeRows(job, encoder, counter));
+    const sample = files.length === 0 ? job.sample : undefined;
+    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample));
     files.push({
       path,
       format,
@@ -76,6 +79,7 @@ async function* encodeRows(
   job: CategoryWrite,
   encoder: FormatEncoder,
   counter: { rows: number },
+  sample: ((row: Row) => void) | undefined,
 ): AsyncGenerator<string> {
   const { category, totals } = job;
   const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
@@ -103,6 +107,7 @@ async function* encodeRows(
     for (const raw of next.value) {
       const row: Row = new Array(width);
       for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
+      sample?.(row);
       text += encoder.row(row, counter.rows++);
     }
     totals.rowsWritten += next.value.length;

@@ -6,9 +6,16 @@ import {
   stringifyJson,
   type CsvOptions,
   type EncodedFormat,
+  type Row,
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
+import {
+  renderIndexHtml,
+  renderSummaryPdf,
+  RecordSampler,
+  type RecordSamples,
+} from '../documents/index.js';
 import { writeAttachments } from './attachment-writer.js';
 import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
@@ -38,6 +45,8 @@ export interface BuildInput {
   readonly csv: CsvOptions;
   readonly generatedAt: Date;
   readonly undeclared: readonly UndeclaredItem[];
+  /** Signs `manifest.json` into `manifest.sig` (audit exports); null leaves the archive unsigned. */
+  readonly signer: { readonly kid: string; sign(bytes: Uint8Array): Buffer } | null;
   /** The platform's files directory, where attachment paths are resolved. */
   readonly filesDir: string;
   /** Called after every batch of rows; must be cheap (throttle inside). */
@@ -81,6 +90,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     bytesWritten: 0,
   };
   const onProgress = () => input.onProgress({ ...totals });
+  const sampler = input.purpose === 'closure' ? new RecordSampler() : null;
   const entries: { path: string; sha256: string }[] = [];
   const written = new Map<string, WrittenCategory>();
 
@@ -96,6 +106,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       signal: input.signal,
       totals,
       onProgress,
+      ...(sampler && { sample: (row: Row) => sampler.add(category.name, row) }),
     });
     entries.push(...data.files);
     const schema = Buffer.from(
@@ -137,6 +148,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     written,
     undeclared: input.undeclared,
     contentSha256: digest,
+    signingKeyId: input.signer?.kid ?? null,
   };
   const documents = [];
   if (input.formats.includes('bundle')) {
@@ -150,12 +162,35 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     Buffer.from(archiveReadme(buildManifest({ ...base, documents: [] }))),
   );
   documents.push(readme);
+  if (sampler !== null) {
+    const overview = buildManifest({ ...base, documents: [] });
+    const samples = sampler.samples();
+    const html = renderIndexHtml({ manifest: overview, catalog: input.catalog, samples });
+    documents.push(await zip.addBuffer('index.html', Buffer.from(html)));
+    const pdf = await renderSummaryPdf({
+      manifest: overview,
+      accountName: accountName(input.catalog, samples),
+    });
+    documents.push(await zip.addBuffer('summary.pdf', pdf));
+  }
   entries.push(...documents);
   const manifest = buildManifest({ ...base, documents });
-  entries.push(
-    await zip.addBuffer('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2) + '\n')),
-  );
+  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+  entries.push(await zip.addBuffer('manifest.json', manifestBytes));
+  if (input.signer !== null) {
+    // The signature covers the exact bytes of manifest.json; SHA256SUMS does not list it.
+    await zip.addBuffer('manifest.sig', input.signer.sign(manifestBytes));
+  }
   await zip.addBuffer('SHA256SUMS', Buffer.from(sha256sumsText(entries)));
   const archive = await zip.finish();
   return { ...archive, manifest, progress: totals };
+}
+
+/** The account's display name: the `name` field of the first `account` record, if the catalog has one. */
+function accountName(catalog: Catalog, samples: RecordSamples): string | null {
+  const account = catalog.categories.find((c) => c.name === 'account');
+  if (account === undefined || !account.included) return null;
+  const index = account.fields.findIndex((f) => f.name === 'name');
+  const value = samples.get('account')?.[0]?.[index];
+  return typeof value === 'string' ? value : null;
 }

@@ -56,6 +56,8 @@ export interface Manifest {
     readonly catalog_version: string;
     readonly platform: { readonly name: string; readonly description: string };
     readonly csv: { readonly bom: boolean; readonly formula_protection: boolean } | null;
+    /** The `kid` of the key that signed `manifest.sig` (audit exports); null when unsigned. */
+    readonly signing_key_id: string | null;
   };
   readonly categories: readonly ManifestCategory[];
   readonly undeclared: readonly UndeclaredItem[];
@@ -89,6 +91,7 @@ export interface ManifestInput {
   readonly undeclared: readonly UndeclaredItem[];
   readonly documents: Manifest['documents'];
   readonly contentSha256: string;
+  readonly signingKeyId: string | null;
 }
 
 /** Builds the manifest: every catalog category, in catalog order, included or not. */
@@ -104,6 +107,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       generated_at: input.generatedAt,
       catalog_version: catalog.version,
       platform: { name: catalog.platform.name, description: catalog.platform.description },
+      signing_key_id: input.signingKeyId,
       csv: input.csv && { bom: input.csv.bom, formula_protection: input.csv.formulaProtection },
     },
     categories: catalog.categories.map((category): ManifestCategory => {

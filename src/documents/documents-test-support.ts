@@ -97,6 +97,7 @@ export function sampleDocumentInput(): IndexHtmlInput & SummaryPdfInput {
     purpose: 'closure',
     formats: ['json', 'csv', 'pdf'],
     generatedAt: '2025-06-30T14:05:09.123Z',
+    signingKeyId: null,
     requested,
     csv: { bom: false, formulaProtection: true },
     written,

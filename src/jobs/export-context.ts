@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
+import type { Keyring } from '../signing/index.js';
 import type { SourceDatabase } from '../sources/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { Store } from '../store/index.js';
@@ -11,4 +12,6 @@ export interface ExportContext {
   readonly source: SourceDatabase;
   readonly catalog: Catalog;
   readonly storage: ObjectStore;
+  /** Signs audit manifests; its public keys are served at `/v1/signing-keys`. */
+  readonly keyring: Keyring;
 }

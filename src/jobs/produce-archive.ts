@@ -2,6 +2,8 @@ import type { Writable } from 'node:stream';
 import { buildArchive, type BuildProgress, type BuildResult } from '../archive/export-builder.js';
 import { checkDrift, type Catalog } from '../catalog/index.js';
 import { ENCODED_FORMATS, type CsvOptions, type EncodedFormat } from '../formats/index.js';
+import { PortageError } from '../errors/index.js';
+import type { Keyring } from '../signing/index.js';
 import type { SourceDatabase } from '../sources/index.js';
 
 /** What to export, whoever asked (the API's job or the command line). */
@@ -22,10 +24,22 @@ export interface ArchiveSpec {
  */
 export async function produceArchive(
   spec: ArchiveSpec,
-  deps: { catalog: Catalog; source: SourceDatabase; settings: { filesDir: string } },
+  deps: {
+    catalog: Catalog;
+    source: SourceDatabase;
+    settings: { filesDir: string };
+    keyring?: Keyring;
+  },
   output: Writable,
   options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
 ): Promise<BuildResult> {
+  const signer = spec.purpose === 'audit' ? (deps.keyring?.active ?? null) : null;
+  if (spec.purpose === 'audit' && signer === null) {
+    throw new PortageError(
+      'internal_error',
+      'An audit export needs a signing key, and none is loaded.',
+    );
+  }
   const { undeclared } = checkDrift(deps.catalog, await deps.source.introspect());
   return deps.source.withSnapshot((snapshot) =>
     buildArchive(
@@ -43,6 +57,7 @@ export async function produceArchive(
         generatedAt: spec.generatedAt,
         undeclared,
         filesDir: deps.settings.filesDir,
+        signer,
         onProgress: options.onProgress,
         signal: options.signal,
       },

@@ -3,6 +3,7 @@ import { loadCatalogFile, type Catalog } from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
 import type { ExportContext } from '../jobs/index.js';
+import { loadKeyring } from '../signing/index.js';
 import { openSource, type SourceDatabase } from '../sources/index.js';
 import { openStore as openObjectStore } from '../storage/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -25,6 +26,7 @@ export async function openRuntime(
     log(`Generating the demo platform at ${settings.sourceUrl} …`);
     await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
   }
+  const keyring = await loadKeyring(settings);
   const store: Store = await openStore(settings.databaseUrl);
   let source: SourceDatabase | null = null;
   try {
@@ -40,6 +42,7 @@ export async function openRuntime(
       source: opened,
       catalog,
       storage,
+      keyring,
       close: async () => {
         await opened.close();
         await store.close();
