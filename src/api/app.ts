@@ -8,6 +8,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
+import { importRoutes } from './routes/imports.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
@@ -63,6 +64,7 @@ export async function buildApp(
       },
       tags: [
         { name: 'exports', description: 'Create, follow and download exports.' },
+        { name: 'imports', description: 'Import a bundle archive back, exactly.' },
         { name: 'catalog', description: 'What exports contain, and what they never contain.' },
         { name: 'operations', description: 'Health and readiness.' },
       ],
@@ -79,6 +81,7 @@ export async function buildApp(
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
+  importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
   return app;
 }

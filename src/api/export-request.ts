@@ -19,13 +19,6 @@ export function resolveExportRequest(
 ): ExportRequest {
   const purpose = body.purpose as Purpose;
   const rules = PURPOSE_RULES[purpose];
-  if (!rules.available) {
-    throw new PortageError(
-      'purpose_not_available',
-      `The purpose "${purpose}" is not available in this version of Portage; "migration" is.`,
-      { errors: [{ pointer: '/purpose', detail: `"${purpose}" is not available yet` }] },
-    );
-  }
   const errors: FieldError[] = [];
   const formats = body.formats ?? rules.defaults;
   formats.forEach((format, i) => {

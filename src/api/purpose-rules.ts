@@ -1,15 +1,11 @@
 import type { Purpose } from '../store/index.js';
 
-/** Per purpose: the formats it allows, its default formats, and whether this version builds it. */
+/** Per purpose: the formats it allows and its default formats (SPEC §11). */
 export const PURPOSE_RULES: Readonly<
-  Record<Purpose, { allowed: readonly string[]; defaults: readonly string[]; available: boolean }>
+  Record<Purpose, { allowed: readonly string[]; defaults: readonly string[] }>
 > = {
-  migration: { allowed: ['json', 'jsonl', 'csv'], defaults: ['json', 'csv'], available: true },
-  duplication: { allowed: ['bundle'], defaults: ['bundle'], available: false },
-  closure: {
-    allowed: ['json', 'jsonl', 'csv', 'pdf'],
-    defaults: ['json', 'csv', 'pdf'],
-    available: true,
-  },
-  audit: { allowed: ['json', 'jsonl'], defaults: ['json'], available: true },
+  migration: { allowed: ['json', 'jsonl', 'csv'], defaults: ['json', 'csv'] },
+  duplication: { allowed: ['bundle'], defaults: ['bundle'] },
+  closure: { allowed: ['json', 'jsonl', 'csv', 'pdf'], defaults: ['json', 'csv', 'pdf'] },
+  audit: { allowed: ['json', 'jsonl'], defaults: ['json'] },
 };

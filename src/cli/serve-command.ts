@@ -2,7 +2,7 @@ import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
 import { toError } from '../errors/index.js';
-import { openExportQueue } from '../jobs/index.js';
+import { ImportRunner, openExportQueue } from '../jobs/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** Options of `portage serve`. */
@@ -29,9 +29,14 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     },
   );
   const downloadSecret = await runtime.store.tenants.secret('download-url');
-  const app = await buildApp({ ...runtime, dispatcher: queue, downloadSecret }, { logger: true });
+  const importRunner = new ImportRunner(runtime);
+  const app = await buildApp(
+    { ...runtime, dispatcher: queue, downloadSecret, importRunner },
+    { logger: true },
+  );
   if (options.worker) await queue.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
+  await importRunner.resume();
 
   if (settings.demo) {
     const base = settings.publicUrl ?? `http://localhost:${new URL(address).port}`;
@@ -62,6 +67,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
       let code = 0;
       try {
         await app.close();
+        await importRunner.drain();
         await queue.stop(settings.shutdownGraceSeconds * 1000);
         await queue.close();
         await runtime.close();

@@ -33,6 +33,8 @@ export interface Settings {
   /** Whether the bundled demo platform is used (true when `PORTAGE_SOURCE_URL` is unset). */
   readonly demo: boolean;
   readonly limits: Limits;
+  /** Largest bundle archive `POST /v1/imports` accepts, in bytes. (`PORTAGE_IMPORT_MAX_BYTES`, default 2147483648) */
+  readonly importMaxBytes: number;
   /** Lifetime of a download URL. (`PORTAGE_DOWNLOAD_TTL_SECONDS`, default 86400) */
   readonly downloadTtlSeconds: number;
   /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
@@ -126,6 +128,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       perMonth: int('PORTAGE_LIMIT_PER_MONTH', 50, 0),
       maxRunning: int('PORTAGE_MAX_RUNNING', 2, 1),
     },
+    importMaxBytes: int('PORTAGE_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),
     leaseSeconds: int('PORTAGE_LEASE_SECONDS', 30, 1),

@@ -26,7 +26,6 @@ export function buildCatalogDocument(
   catalog: Catalog,
   settings: Pick<Settings, 'limits' | 'downloadTtlSeconds' | 'retentionSeconds'>,
 ) {
-  const available = PURPOSES.filter((p) => PURPOSE_RULES[p].available);
   return {
     object: 'catalog' as const,
     platform: catalog.platform,
@@ -36,7 +35,6 @@ export function buildCatalogDocument(
       description: PURPOSE_TEXT[name] ?? '',
       default_formats: [...PURPOSE_RULES[name].defaults],
       allowed_formats: [...PURPOSE_RULES[name].allowed],
-      available: PURPOSE_RULES[name].available,
     })),
     categories: catalog.categories.map((c) =>
       c.included
@@ -47,9 +45,9 @@ export function buildCatalogDocument(
             included: true as const,
             formats: [
               ...new Set(
-                available
-                  .flatMap((p) => PURPOSE_RULES[p].allowed)
-                  .filter((f) => f !== 'pdf' && (f !== 'csv' || c.tabular)),
+                PURPOSES.flatMap((p) => PURPOSE_RULES[p].allowed).filter(
+                  (f) => f !== 'pdf' && (f !== 'csv' || c.tabular),
+                ),
               ),
             ],
             primary_key: [...c.primaryKey],

@@ -32,7 +32,7 @@ export function renderExportDocsHtml(doc: CatalogDocument): string {
     '<h2 id="purposes">Purposes</h2><table><tr><th>purpose</th><th>for</th><th>default formats</th><th>allowed formats</th></tr>',
     ...doc.purposes.map(
       (p) =>
-        `<tr><td><code>${e(p.name)}</code>${p.available ? '' : ' <span class="muted">(not yet available)</span>'}</td><td>${e(p.description)}</td><td>${e(p.default_formats.join(', '))}</td><td>${e(p.allowed_formats.join(', '))}</td></tr>`,
+        `<tr><td><code>${e(p.name)}</code></td><td>${e(p.description)}</td><td>${e(p.default_formats.join(', '))}</td><td>${e(p.allowed_formats.join(', '))}</td></tr>`,
     ),
     '</table><h2 id="categories">Categories</h2><table><tr><th>category</th><th>exported</th><th>why not / formats</th></tr>',
     ...doc.categories.map((c) =>

@@ -25,7 +25,7 @@ export function renderExportDocsMarkdown(doc: CatalogDocument): string {
     '| --- | --- | --- | --- |',
     ...doc.purposes.map(
       (p) =>
-        `| \`${p.name}\`${p.available ? '' : ' (not yet available)'} | ${cell(p.description)} | ${p.default_formats.join(', ')} | ${p.allowed_formats.join(', ')} |`,
+        `| \`${p.name}\` | ${cell(p.description)} | ${p.default_formats.join(', ')} | ${p.allowed_formats.join(', ')} |`,
     ),
     '',
     '## Categories',

@@ -17,7 +17,6 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type', retryable: false },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable', retryable: false },
   validation_failed: { status: 422, title: 'Invalid request', retryable: false },
-  purpose_not_available: { status: 422, title: 'Purpose not available', retryable: false },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused', retryable: false },
   rate_limited: { status: 429, title: 'Too many exports', retryable: true },
   internal_error: { status: 500, title: 'Internal error', retryable: true },
@@ -33,6 +32,37 @@ export const ERROR_CODES = {
     retryable: false,
   },
   catalog_invalid: { status: 500, title: 'The catalog is invalid', retryable: false },
+  // Codes a failed import carries in `error.code`.
+  checksum_mismatch: { status: 422, title: 'A file does not match its checksum', retryable: false },
+  catalog_version_unknown: {
+    status: 422,
+    title: 'The bundle was written with another catalog version',
+    retryable: false,
+  },
+  not_a_bundle: { status: 422, title: 'The archive is not a bundle export', retryable: false },
+  unsafe_path: { status: 422, title: 'An archive path escapes the archive', retryable: false },
+  archive_too_large: {
+    status: 413,
+    title: 'The archive expands beyond the limits',
+    retryable: false,
+  },
+  schema_violation: { status: 422, title: 'A record breaks its category schema', retryable: false },
+  id_conflict: { status: 409, title: 'Records with these ids already exist', retryable: false },
+  reference_unresolved: {
+    status: 422,
+    title: 'A record points at a record that does not exist',
+    retryable: false,
+  },
+  constraint_violation: {
+    status: 409,
+    title: 'The platform database refused a record',
+    retryable: false,
+  },
+  import_unavailable: {
+    status: 422,
+    title: 'Imports into this platform database are not available',
+    retryable: false,
+  },
 } as const satisfies Record<string, { status: number; title: string; retryable: boolean }>;
 
 /** One error code of {@link ERROR_CODES}. */

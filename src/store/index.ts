@@ -1,6 +1,7 @@
 import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
+import { ImportStore } from './import-store.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 
@@ -12,6 +13,7 @@ export type { ProgressUpdate } from './export-leases.js';
 export type { StalledExports } from './stalled-exports.js';
 export { isPostgresUrl, type StateDbOptions, type StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
+export type { ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 
 /** Portage's own state, by role. */
@@ -22,6 +24,7 @@ export interface Store {
   readonly exports: ExportStore;
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
+  readonly imports: ImportStore;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     exports: new ExportStore(db, dialect),
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
+    imports: new ImportStore(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

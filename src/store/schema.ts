@@ -6,6 +6,7 @@ export interface StateDatabase {
   api_keys: ApiKeyTable;
   exports: ExportTable;
   secrets: SecretTable;
+  imports: ImportTable;
 }
 
 export interface TenantTable {
@@ -64,4 +65,25 @@ export interface SecretTable {
   name: string;
   value: string;
   created_at: string;
+}
+
+export interface ImportTable {
+  id: string;
+  tenant_id: string;
+  status: string;
+  mode: string;
+  /** 1 when the import only checks and reports. */
+  dry_run: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  /** Where the uploaded archive waits for its import (deleted once finished). */
+  upload_path: string;
+  upload_bytes: number;
+  /** JSON object: rows per category. */
+  counts: string;
+  /** JSON array of `{category, ids, count}`. */
+  conflicts: string;
+  error_code: string | null;
+  error_message: string | null;
 }

@@ -4,11 +4,15 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
+import * as imports from './migrations/0002-imports.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial };
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-imports': imports,
+};
 
 /** The database engines Portage keeps its state in. */
 export type StateDialect = 'sqlite' | 'postgres';

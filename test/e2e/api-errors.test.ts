@@ -110,25 +110,6 @@ describe('API errors, answered as problem details', () => {
     }
   });
 
-  it('422 for a purpose this version does not build yet, and nothing is created', async () => {
-    const before = await api<{ data: unknown[] }>(server.baseUrl, 'GET', '/v1/exports', {
-      key: server.keys.initech,
-    });
-    const problem = expectProblem(
-      await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.initech,
-        body: { purpose: 'audit' },
-      }),
-      422,
-      'purpose_not_available',
-    );
-    expect(problem.errors?.[0]?.pointer).toBe('/purpose');
-    const after = await api<{ data: unknown[] }>(server.baseUrl, 'GET', '/v1/exports', {
-      key: server.keys.initech,
-    });
-    expect(after.body.data.length).toBe(before.body.data.length);
-  });
-
   it("404 for an unknown id and for another tenant's export, alike", async () => {
     const created = await api(server.baseUrl, 'POST', '/v1/exports', {
       key,

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/api/index.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import { inject } from 'vitest';
 import { DEMO_TENANTS } from '../../src/demo/index.js';
-import { LocalDispatcher, Worker } from '../../src/jobs/index.js';
+import { ImportRunner, LocalDispatcher, Worker } from '../../src/jobs/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 
 /** A Portage server listening on a loopback port, over its own data directory. */
@@ -28,7 +28,12 @@ function demoDir(): string {
 /** Starts Portage on the demo platform with `env` overriding settings; `worker: false` runs the API only. */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { worker?: boolean; dataDir?: string } = {},
+  options: {
+    worker?: boolean;
+    dataDir?: string;
+    /** A platform of the test's own (imports write into it); default: the shared, read-only demo. */
+    platform?: { sourceUrl: string; filesDir: string };
+  } = {},
 ): Promise<TestServer> {
   const demo = demoDir();
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portage-test-')));
@@ -45,13 +50,14 @@ export async function startServer(
   // The demo platform is shared read-only by every server of the file.
   const shared = {
     ...settings,
-    sourceUrl: join(demo, 'demo-platform.sqlite'),
-    filesDir: join(demo, 'demo-files'),
+    sourceUrl: options.platform?.sourceUrl ?? join(demo, 'demo-platform.sqlite'),
+    filesDir: options.platform?.filesDir ?? join(demo, 'demo-files'),
   };
   const runtime = await openRuntime(shared);
   const dispatcher = new LocalDispatcher();
   const downloadSecret = await runtime.store.tenants.secret('download-url');
-  const app = await buildApp({ ...runtime, dispatcher, downloadSecret });
+  const importRunner = new ImportRunner(runtime);
+  const app = await buildApp({ ...runtime, dispatcher, downloadSecret, importRunner });
   const worker = options.worker === false ? null : new Worker(runtime, dispatcher);
   worker?.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -66,6 +72,7 @@ export async function startServer(
     keys,
     async close({ keep = false } = {}) {
       await app.close();
+      await importRunner.drain();
       await worker?.stop(1000);
       await runtime.close();
       if (!keep && options.dataDir === undefined)

@@ -1,0 +1,164 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { PortageError } from '../../errors/index.js';
+import type { ImportRecord } from '../../store/index.js';
+import type { ApiContext } from '../api-context.js';
+import { authenticate } from '../auth.js';
+import { problems } from '../schemas.js';
+
+const security = [{ bearer: [] }];
+
+/** The import object (SPEC §11): every field always present, null where it does not apply. */
+export const ImportObject = Type.Object(
+  {
+    id: Type.String({ description: 'Unguessable id, `imp_` prefix.' }),
+    object: Type.Literal('import'),
+    status: Type.String({ enum: ['pending', 'running', 'completed', 'failed'] }),
+    mode: Type.String({ enum: ['preserve', 'remap'] }),
+    dry_run: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    counts: Type.Record(Type.String(), Type.Integer(), {
+      description: 'Rows written (or, in a dry run, that would be) per category.',
+    }),
+    conflicts: Type.Array(
+      Type.Object({
+        category: Type.String(),
+        ids: Type.Array(Type.Unknown()),
+        count: Type.Integer(),
+      }),
+      { description: 'Ids already present in the target (preserve mode).' },
+    ),
+    error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  },
+  { $id: 'Import' },
+);
+
+function importView(record: ImportRecord) {
+  return {
+    id: record.id,
+    object: 'import' as const,
+    status: record.status,
+    mode: record.mode,
+    dry_run: record.dryRun,
+    created_at: record.createdAt,
+    started_at: record.startedAt,
+    completed_at: record.completedAt,
+    counts: record.counts,
+    conflicts: record.conflicts,
+    error: record.error,
+  };
+}
+
+/** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
+export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.addSchema(ImportObject);
+  app.addContentTypeParser('application/zip', (_request, payload, done) => done(null, payload));
+
+  app.post(
+    '/v1/imports',
+    {
+      schema: {
+        summary: 'Import a bundle archive into your tenant',
+        description:
+          'The body is a `bundle` archive (`application/zip`, from a `duplication` export). Always asynchronous: answers 202 with the pending import; poll `Location`. All or nothing: a refused import writes nothing.',
+        tags: ['imports'],
+        security,
+        querystring: Type.Object(
+          {
+            mode: Type.Optional(Type.String({ enum: ['preserve', 'remap'], default: 'preserve' })),
+            dry_run: Type.Optional(
+              Type.Boolean({ default: false, description: 'Check and report, write nothing.' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Ref('Import'), ...problems(401, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await authenticate(ctx.store, request);
+      if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/zip') {
+        throw new PortageError(
+          'unsupported_media_type',
+          'Send the bundle archive as application/zip.',
+        );
+      }
+      const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
+      const id = ctx.store.imports.newId();
+      const dir = join(ctx.settings.dataDir, 'imports');
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `${id}.zip`);
+      const bytes = await receive(
+        request.body as Readable,
+        `${path}.partial`,
+        ctx.settings.importMaxBytes,
+      );
+      await rename(`${path}.partial`, path);
+      const record = await ctx.store.imports.create({
+        id,
+        tenantId: tenant,
+        mode: query.mode ?? 'preserve',
+        dryRun: query.dry_run ?? false,
+        uploadPath: path,
+        uploadBytes: bytes,
+      });
+      ctx.importRunner.submit(record);
+      return reply.code(202).header('Location', `/v1/imports/${id}`).send(importView(record));
+    },
+  );
+
+  app.get(
+    '/v1/imports/:id',
+    {
+      schema: {
+        summary: 'Get an import',
+        tags: ['imports'],
+        security,
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Ref('Import'), ...problems(401, 404) },
+      },
+    },
+    async (request) => {
+      const tenant = await authenticate(ctx.store, request);
+      const { id } = request.params as { id: string };
+      const record = await ctx.store.imports.get(tenant, id);
+      if (record === null)
+        throw new PortageError('not_found', `No import "${id}" exists for this API key's tenant.`);
+      return importView(record);
+    },
+  );
+}
+
+/** Streams the upload to `file`, refusing it (and removing the file) past `limit` bytes. */
+async function receive(body: Readable, file: string, limit: number): Promise<number> {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > limit) {
+        done(
+          new PortageError(
+            'payload_too_large',
+            `The archive is larger than the ${limit} bytes an import accepts.`,
+          ),
+        );
+      } else done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, counter, createWriteStream(file));
+  } catch (error) {
+    await rm(file, { force: true });
+    throw error;
+  }
+  if (bytes === 0)
+    throw new PortageError('validation_failed', 'The body is empty; send a bundle archive.');
+  return bytes;
+}
