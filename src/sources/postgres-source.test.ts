@@ -8,6 +8,7 @@ import { checkDrift, loadCatalogFile, type CatalogField } from '../catalog/index
 import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatformInPostgres } from '../demo/index.js';
 import { compileRowConverter } from '../formats/index.js';
 import { produceArchive } from '../jobs/produce-archive.js';
+import { loadKeyring, type Keyring } from '../signing/index.js';
 import {
   createTestDatabase,
   dropIfPassed,
@@ -42,6 +43,15 @@ beforeAll(async () => {
   ready = true;
 });
 
+let keyring: Keyring;
+beforeAll(async () => {
+  // One key signs both exports, so their manifests may be compared byte for byte.
+  keyring = await loadKeyring({
+    signingKeyFile: null,
+    signingKeysDir: join(filesDir, 'signing-keys'),
+  });
+});
+
 afterAll(async () => {
   for (const { source } of sources) await source.close();
   rmSync(filesDir, { recursive: true, force: true });
@@ -65,7 +75,7 @@ function exportOf(
       csv: { bom: false, formulaProtection: false },
       generatedAt: new Date('2025-07-01T00:00:00.000Z'),
     },
-    { catalog, source, settings: { filesDir: files } },
+    { catalog, source, settings: { filesDir: files }, keyring },
     discard,
     { onProgress: () => undefined, signal: new AbortController().signal },
   );
