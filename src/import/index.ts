@@ -16,3 +16,4 @@ export {
   type TransactionOptions,
 } from './platform-writer.js';
 export { SqliteWriter } from './sqlite-writer.js';
+export { PostgresWriter } from './postgres-writer.js';
