@@ -6,6 +6,7 @@ import { PortageError, toError } from '../errors/index.js';
 import { openStore } from '../store/index.js';
 import { formatCheck, runCheck } from './check-command.js';
 import { writeDocs } from './docs-command.js';
+import { tenantLimits } from './tenants-command.js';
 import { exportToFile } from './export-command.js';
 import { serve } from './serve-command.js';
 import { listSigningKeys, rotateSigningKeys } from './signing-command.js';
@@ -92,6 +93,27 @@ program
   .description('Print the export documentation (Markdown) derived from the catalog.')
   .option('--out <file>', 'write it to a file instead')
   .action(async (options: { out?: string }) => writeDocs(loadSettings(), options.out));
+
+const count = (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of 0 or more');
+  return Number(value);
+};
+program
+  .command('tenants')
+  .description("Manage tenants' own settings.")
+  .command('limits')
+  .description(
+    "Set a tenant's own quotas (each flag overrides one default) and print the limits in force for it.",
+  )
+  .requiredOption('--tenant <id>', 'the tenant')
+  .option('--per-day <n>', 'exports per rolling 24 hours', count)
+  .option('--per-month <n>', 'exports per rolling 30 days', count)
+  .option('--max-running <n>', 'exports running at once', positive)
+  .option('--reset', 'drop the overrides not given, back to the defaults')
+  .action(async (options: Parameters<typeof tenantLimits>[1]) => {
+    const limits = await tenantLimits(loadSettings(), options);
+    process.stdout.write(`${JSON.stringify(limits, null, 2)}\n`);
+  });
 
 const keys = program.command('keys').description('Manage API keys.');
 keys

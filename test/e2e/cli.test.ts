@@ -40,6 +40,40 @@ describe('the portage command', () => {
     }
   });
 
+  it('tenants limits overrides one tenant’s quota, which the API then enforces', async () => {
+    const { stdout } = await run(
+      'node',
+      [BIN, 'tenants', 'limits', '--tenant', 'globex', '--per-day', '1'],
+      { env },
+    );
+    expect(JSON.parse(stdout)).toEqual({ perDay: 1, perMonth: 50, maxRunning: 2 });
+    const server = await startServer({}, { dataDir: dir, worker: false });
+    try {
+      const key = server.keys.globex;
+      const first = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key,
+        body: { purpose: 'migration' },
+      });
+      const second = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key,
+        body: { purpose: 'migration' },
+      });
+      expect([first.status, second.status]).toEqual([202, 429]);
+      expect(first.headers.get('ratelimit-policy')).toContain('"day";q=1;w=86400');
+      const other = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key: server.keys.acme,
+        body: { purpose: 'migration' },
+      });
+      expect(other.status).toBe(202);
+    } finally {
+      await server.close();
+    }
+    const reset = await run('node', [BIN, 'tenants', 'limits', '--tenant', 'globex', '--reset'], {
+      env,
+    });
+    expect(JSON.parse(reset.stdout)).toEqual({ perDay: 10, perMonth: 50, maxRunning: 2 });
+  });
+
   it('export writes the same data as the API, without a server', async () => {
     const out = join(dir, 'acme.zip');
     await run('node', [BIN, 'export', '--tenant', 'acme', '--purpose', 'migration', '--out', out], {
