@@ -56,10 +56,12 @@ beforeAll(async () => {
   pool = new pg.Pool({
     connectionString: database.url,
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      getTypeParser: ((oid: number) =>
         RAW_TEXT.has(oid)
           ? (value: string) => value
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          : (pg.types.getTypeParser(oid, 'text') as (
+              value: string,
+            ) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
   await pool.query(createTablesSql());
