@@ -58,11 +58,6 @@ export const ERROR_CODES = {
     title: 'The platform database refused a record',
     retryable: false,
   },
-  import_unavailable: {
-    status: 422,
-    title: 'Imports into this platform database are not available',
-    retryable: false,
-  },
 } as const satisfies Record<string, { status: number; title: string; retryable: boolean }>;
 
 /** One error code of {@link ERROR_CODES}. */

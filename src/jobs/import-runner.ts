@@ -1,6 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { PortageError, toError } from '../errors/index.js';
-import { importBundle, SqliteWriter, type PlatformWriter } from '../import/index.js';
+import pg from 'pg';
+import {
+  importBundle,
+  PostgresWriter,
+  SqliteWriter,
+  type PlatformWriter,
+} from '../import/index.js';
 import type { ImportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
 
@@ -67,12 +73,19 @@ export class ImportRunner {
   }
 }
 
+/** A writable handle on the platform database the exports read. */
 function openWriter(sourceUrl: string): PlatformWriter {
   if (/^postgres(ql)?:\/\//.test(sourceUrl)) {
-    throw new PortageError(
-      'import_unavailable',
-      'Imports into a PostgreSQL platform database are not available in this version; the platform must be SQLite.',
-    );
+    const pool = new pg.Pool({ connectionString: sourceUrl, max: 2 });
+    const writer = new PostgresWriter(pool);
+    return {
+      dialect: writer.dialect,
+      transaction: (work, options) => writer.transaction(work, options),
+      close: async () => {
+        await writer.close();
+        await pool.end();
+      },
+    };
   }
   return new SqliteWriter(sourceUrl.replace(/^sqlite:(\/\/)?/, ''));
 }
