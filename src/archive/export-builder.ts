@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Catalog, IncludedCategory, UndeclaredItem } from '../catalog/index.js';
 import {
   categoryJsonSchema,
+  ENCODED_FORMATS,
   schemaPath,
   stringifyJson,
   type CsvOptions,
@@ -38,8 +39,8 @@ export interface BuildInput {
   readonly exportId: string;
   readonly tenant: string;
   readonly purpose: string;
-  /** Data formats to write (`pdf` is a document, not a data format). */
-  readonly formats: readonly EncodedFormat[];
+  /** The formats asked for, as the manifest records them; `pdf` is a document, the others data formats. */
+  readonly formats: readonly string[];
   /** Categories the request asked for; the manifest lists the others as not requested. */
   readonly categories: readonly string[];
   readonly csv: CsvOptions;
@@ -90,6 +91,9 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     bytesWritten: 0,
   };
   const onProgress = () => input.onProgress({ ...totals });
+  const dataFormats = input.formats.filter((f): f is EncodedFormat =>
+    (ENCODED_FORMATS as readonly string[]).includes(f),
+  );
   const sampler = input.purpose === 'closure' ? new RecordSampler() : null;
   const entries: { path: string; sha256: string }[] = [];
   const written = new Map<string, WrittenCategory>();
@@ -100,7 +104,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       category,
       tenant: input.tenant,
       catalogVersion: input.catalog.version,
-      formats: input.formats,
+      formats: dataFormats,
       csv: input.csv,
       canonical: input.purpose === 'audit',
       signal: input.signal,

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { buildArchive, type BuildProgress, type BuildResult } from '../archive/export-builder.js';
 import { checkDrift, type Catalog } from '../catalog/index.js';
-import { ENCODED_FORMATS, type CsvOptions, type EncodedFormat } from '../formats/index.js';
+import type { CsvOptions } from '../formats/index.js';
 import { PortageError } from '../errors/index.js';
 import type { Keyring } from '../signing/index.js';
 import type { SourceDatabase } from '../sources/index.js';
@@ -49,9 +49,7 @@ export async function produceArchive(
         exportId: spec.exportId,
         tenant: spec.tenant,
         purpose: spec.purpose,
-        formats: spec.formats.filter((f): f is EncodedFormat =>
-          (ENCODED_FORMATS as readonly string[]).includes(f),
-        ),
+        formats: spec.formats,
         categories: spec.categories,
         csv: spec.csv,
         generatedAt: spec.generatedAt,
