@@ -1,8 +1,8 @@
 import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
-import { toError } from '../errors/index.js';
 import { ImportRunner, openExportQueue } from '../jobs/index.js';
+import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** Options of `portage serve`. */
@@ -58,26 +58,11 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     log('');
   }
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log(`${signal}: draining …`);
-    void (async () => {
-      let code = 0;
-      try {
-        await app.close();
-        await importRunner.drain();
-        await queue.stop(settings.shutdownGraceSeconds * 1000);
-        await queue.close();
-        await runtime.close();
-      } catch (error) {
-        process.stderr.write(`portage serve: draining failed: ${toError(error).message}\n`);
-        code = 1;
-      }
-      process.exit(code);
-    })();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignal('serve', log, async () => {
+    await app.close();
+    await importRunner.drain();
+    await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await queue.close();
+    await runtime.close();
+  });
 }

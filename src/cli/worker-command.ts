@@ -1,6 +1,6 @@
 import type { Settings } from '../config/index.js';
-import { toError } from '../errors/index.js';
 import { openExportQueue } from '../jobs/index.js';
+import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /**
@@ -23,25 +23,10 @@ export async function runWorker(settings: Settings): Promise<void> {
     `Portage worker ${process.pid} is taking exports (${queue.kind} queue, ${settings.workerConcurrency} at once).`,
   );
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log(`${signal}: draining …`);
-    void (async () => {
-      let code = 0;
-      try {
-        await queue.stop(settings.shutdownGraceSeconds * 1000);
-        await queue.close();
-        await runtime.close();
-        log('Drained.');
-      } catch (error) {
-        process.stderr.write(`portage worker: draining failed: ${toError(error).message}\n`);
-        code = 1;
-      }
-      process.exit(code);
-    })();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignal('worker', log, async () => {
+    await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await queue.close();
+    await runtime.close();
+    log('Drained.');
+  });
 }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { validateEntryPath } from '../archive/zip-entry-path.js';
+import { nextZipEntry } from '../archive/zip-reader.js';
 import { toError } from '../errors/index.js';
 import { ImportRefusal } from './import-error.js';
 import type { ImportLimits } from './import-limits.js';
@@ -146,24 +147,12 @@ function entryPath(entry: Entry): string {
   return path;
 }
 
-function nextEntry(zip: ZipFile): Promise<Entry | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(null));
-    const onError = (error: unknown) => {
-      cleanup();
-      reject(new ImportRefusal('not_a_bundle', `Damaged zip archive: ${toError(error).message}`));
-    };
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
+async function nextEntry(zip: ZipFile): Promise<Entry | null> {
+  try {
+    return await nextZipEntry(zip);
+  } catch (error) {
+    throw new ImportRefusal('not_a_bundle', `Damaged zip archive: ${toError(error).message}`);
+  }
 }
 
 /** Passes bytes through, failing once more than `limit` went by. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { validateEntryPath } from '../archive/zip-entry-path.js';
+import { nextZipEntry } from '../archive/zip-reader.js';
 import { toError } from '../errors/index.js';
 
 /** One file of an archive, measured on its uncompressed bytes. */
@@ -50,7 +51,7 @@ export async function readArchiveEntries(
   const entries = new Map<string, ArchiveEntry>();
   try {
     for (;;) {
-      const entry = await nextEntry(zip);
+      const entry = await nextZipEntry(zip);
       if (entry === null) return { ok: true, entries };
       const path = yauzl.getFileNameLowLevel(
         entry.generalPurposeBitFlag,
@@ -86,23 +87,6 @@ function pathProblem(path: string): string | null {
   } catch (caught) {
     return toError(caught).message;
   }
-}
-
-function nextEntry(zip: ZipFile): Promise<Entry | null> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-    };
-    const onEntry = (entry: Entry) => (cleanup(), resolve(entry));
-    const onEnd = () => (cleanup(), resolve(null));
-    const onError = (error: unknown) => (cleanup(), reject(toError(error)));
-    zip.on('entry', onEntry);
-    zip.on('end', onEnd);
-    zip.on('error', onError);
-    zip.readEntry();
-  });
 }
 
 async function measure(
