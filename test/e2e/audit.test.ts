@@ -116,8 +116,7 @@ describe('audit exports: reproducible, timestamped, signed', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect((failed as { code: number }).code).toBe(1);
-    const said =
-      (failed).stdout + (failed as { stderr: string }).stderr;
+    const said = failed.stdout + (failed as { stderr: string }).stderr;
     expect(said).toContain('manifest.json');
   });
 });
