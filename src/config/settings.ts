@@ -43,6 +43,18 @@ export interface Settings {
   readonly leaseSeconds: number;
   /** Attempts before an export fails for good. (`PORTAGE_MAX_ATTEMPTS`, default 3) */
   readonly maxAttempts: number;
+  /**
+   * Tries of an export's archive write when storage or the platform database
+   * fails transiently (refused, reset, timed out, S3 5xx or `SlowDown`), the
+   * first included; each retry writes the whole archive again. Also bounds the
+   * retries of a worker's own state writes. (`PORTAGE_RETRY_ATTEMPTS`, default 5)
+   */
+  readonly retryAttempts: number;
+  /**
+   * Wait before the first retry, in ms, doubled before each next one and
+   * jittered down by up to half. (`PORTAGE_RETRY_BASE_MS`, default 500)
+   */
+  readonly retryBaseMs: number;
   /** Exports one worker process runs at once. (`PORTAGE_WORKER_CONCURRENCY`, default 2) */
   readonly workerConcurrency: number;
   /** How often an idle worker looks for work, in ms; at least 500 with PostgreSQL. (`PORTAGE_POLL_MS`, default 500) */
@@ -133,6 +145,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),
     leaseSeconds: int('PORTAGE_LEASE_SECONDS', 30, 1),
     maxAttempts: int('PORTAGE_MAX_ATTEMPTS', 3, 1),
+    retryAttempts: int('PORTAGE_RETRY_ATTEMPTS', 5, 1, 20),
+    retryBaseMs: int('PORTAGE_RETRY_BASE_MS', 500, 1, 600_000),
     workerConcurrency: int('PORTAGE_WORKER_CONCURRENCY', 2, 1, 64),
     pollMs: int('PORTAGE_POLL_MS', 500, 10),
     reaperSeconds: int('PORTAGE_REAPER_SECONDS', 15, 1, 86_400),

@@ -1,5 +1,7 @@
 import { PortageError, toError, type ErrorCode } from '../errors/index.js';
 import { StorageError } from '../storage/index.js';
+import { RetriesExhausted } from './retry.js';
+import { storageFailureOf } from './transient-errors.js';
 
 /** A failed export's `error`: a code from the catalog of errors and a message naming the fault. */
 export interface Failure {
@@ -9,7 +11,9 @@ export interface Failure {
 
 /** Classifies what an export threw into the error it records. */
 export function classifyFailure(thrown: unknown): Failure {
-  const error = rootCause(toError(thrown));
+  const caught = toError(thrown);
+  if (caught instanceof RetriesExhausted) return exhausted(caught);
+  const error = rootCause(caught);
   if (error instanceof PortageError) return { code: error.code, message: error.message };
   if (error instanceof StorageError)
     return { code: 'storage_failed', message: `Writing the archive failed: ${error.message}` };
@@ -36,4 +40,24 @@ function rootCause(error: Error): Error {
     current = current.cause;
   }
   return error;
+}
+
+/** The `what` of the retried archive write: a failure in it is storage's or the platform database's. */
+export const WRITING_THE_ARCHIVE = 'writing the archive';
+
+/** A transient failure that outlasted its retries, named by what failed. */
+function exhausted(error: RetriesExhausted): Failure {
+  const storage = storageFailureOf(error.last);
+  const archive = error.what === WRITING_THE_ARCHIVE;
+  const what = storage
+    ? 'Writing the archive to storage'
+    : archive
+      ? 'Reading the platform database'
+      : error.what.charAt(0).toUpperCase() + error.what.slice(1);
+  return {
+    code: storage ? 'storage_failed' : archive ? 'source_read_failed' : 'internal_error',
+    message:
+      `${what} failed ${error.tries} times in a row, retried with backoff; ` +
+      `last error: ${(storage ?? error.last).message}`,
+  };
 }

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, waitForExport } from '../support/http.js';
+import { startServer, type TestServer } from '../support/portage-server.js';
+import {
+  s3rverClient,
+  setProcessEnv,
+  startS3Server,
+  type TestS3Server,
+} from '../support/s3-server.js';
+import { startOutageProxy, type OutageProxy } from './outage-proxy.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Portage reaches s3rver through a proxy the tests cut and restore. Four tries
+// with waits from 400 ms: an outage of a few hundred ms passes, one of ~3 s does not.
+describe('storage unavailable for a while (s3rver behind a cut line)', { timeout: 60_000 }, () => {
+  let s3: TestS3Server;
+  let proxy: OutageProxy;
+  let client: S3Client;
+  let restoreEnv: () => void;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    proxy = await startOutageProxy({ host: '127.0.0.1', port: Number(new URL(s3.endpoint).port) });
+    client = s3rverClient(s3);
+    const env = { ...s3.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` };
+    restoreEnv = setProcessEnv(env);
+    server = await startServer({
+      PORTAGE_STORAGE_URL: `s3://${s3.bucket}/`,
+      PORTAGE_RETRY_ATTEMPTS: '4',
+      PORTAGE_RETRY_BASE_MS: '400',
+      ...env,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    restoreEnv?.();
+    client?.destroy();
+    await proxy?.close();
+    await s3?.close();
+  });
+
+  const create = async (): Promise<string> => {
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: server.keys.acme,
+      body: { purpose: 'migration' },
+    });
+    expect(created.status).toBe(202);
+    return created.body.id as string;
+  };
+  const keysOf = async (id: string): Promise<string[]> => {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    return (page.Contents ?? [])
+      .map((object) => object.Key ?? '')
+      .filter((key) => key.includes(id) || key.startsWith('.tmp/'));
+  };
+  /** Exactly one object for the export, no temporary one, its bytes matching `file`. */
+  const expectOneValidObject = async (done: Record<string, unknown>) => {
+    const id = done.id as string;
+    const file = done.file as { name: string; bytes: number; sha256: string };
+    const keys = await keysOf(id);
+    expect(keys).toEqual([`exports/acme/${file.name}`]);
+    const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: keys[0] }));
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    expect(bytes.length).toBe(file.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+  };
+
+  it('completes when storage is down as the export starts and comes back a little later', async () => {
+    proxy.cut();
+    const id = await create();
+    const refusedBefore = proxy.refused;
+    while (proxy.refused === refusedBefore) await sleep(20);
+    await sleep(300);
+    proxy.restore();
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, id);
+    expect(done.status).toBe('completed');
+    await expectOneValidObject(done);
+    expect((await server.runtime.store.exports.getById(id))?.attempts).toBe(1);
+  });
+
+  it('completes when the line is cut in the middle of the upload and restored a little later', async () => {
+    const cut = proxy.cutAfter(64 * 1024);
+    const id = await create();
+    await cut;
+    await sleep(300);
+    proxy.restore();
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, id);
+    expect(done.status).toBe('completed');
+    await expectOneValidObject(done);
+  });
+
+  it('fails with storage_failed, saying how often it tried and why, when the outage outlasts the retries', async () => {
+    proxy.cut();
+    const started = Date.now();
+    const id = await create();
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, id);
+    const elapsed = Date.now() - started;
+    proxy.restore();
+    expect(done.status).toBe('failed');
+    const error = done.error as { code: string; message: string };
+    expect(error.code).toBe('storage_failed');
+    expect(error.message).toMatch(
+      /^Writing the archive to storage failed 4 times in a row, retried with backoff; last error: S3 .+ failed: .*(ECONNRESET|ECONNREFUSED|socket hang up)/,
+    );
+    // Three waits of at least 200, 400 and 800 ms (the jitter takes off at most half).
+    expect(elapsed).toBeGreaterThanOrEqual(1400);
+    expect(await keysOf(id)).toEqual([]);
+  });
+});
+
+describe('storage that refuses (no such bucket)', { timeout: 30_000 }, () => {
+  let s3: TestS3Server;
+  let restoreEnv: () => void;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    restoreEnv = setProcessEnv(s3.env);
+    server = await startServer({
+      PORTAGE_STORAGE_URL: `s3://${s3.bucket}-missing/`,
+      PORTAGE_RETRY_BASE_MS: '5000',
+      ...s3.env,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    restoreEnv?.();
+    await s3?.close();
+  });
+
+  it('fails at once with storage_failed: a 4xx is not retried', async () => {
+    const started = Date.now();
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: server.keys.acme,
+      body: { purpose: 'migration' },
+    });
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, created.body.id as string);
+    expect(done.status).toBe('failed');
+    const error = done.error as { code: string; message: string };
+    expect(error.code).toBe('storage_failed');
+    expect(error.message).toMatch(/NoSuchBucket/);
+    expect(error.message).not.toMatch(/times in a row/);
+    // A retry would have waited at least 2.5 s.
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
