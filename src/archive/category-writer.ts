@@ -12,6 +12,20 @@ import type { SourceSnapshot } from '../sources/index.js';
 import type { ManifestFile } from './manifest.js';
 import type { ZipWriter } from './zip-writer.js';
 
+/**
+ * Deflate level of the data files: level 1, as `zip -1` and `gzip --fast`,
+ * compresses several times faster than the default 6 for archives typically
+ * 10–20% larger, and the data files are most of an archive's bytes and time.
+ */
+export const DATA_DEFLATE_LEVEL = 1;
+
+/**
+ * Rows encoded into one chunk. The text of a chunk is a chain of row strings
+ * until it is turned into bytes: kept short, it dies young, and V8's cheap
+ * young-generation collections reclaim it instead of full collections.
+ */
+const CHUNK_ROWS = 250;
+
 /** Running totals shared by every category of one archive. */
 export interface Totals {
   categoriesTotal: number;
@@ -61,7 +75,9 @@ export async function writeCategoryData(
     const path = `data/${job.category.name}.${encoder.extension}`;
     const counter = { rows: 0 };
     const sample = files.length === 0 ? job.sample : undefined;
-    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample));
+    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample), {
+      level: DATA_DEFLATE_LEVEL,
+    });
     files.push({
       path,
       format,
@@ -80,12 +96,12 @@ async function* encodeRows(
   encoder: FormatEncoder,
   counter: { rows: number },
   sample: ((row: Row) => void) | undefined,
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer> {
   const { category, totals } = job;
   const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
   const width = converters.length;
-  const head = encoder.begin();
-  totals.bytesWritten += Buffer.byteLength(head);
+  const head = Buffer.from(encoder.begin());
+  totals.bytesWritten += head.length;
   yield head;
   const read = {
     source: category.source,
@@ -103,20 +119,26 @@ async function* encodeRows(
     }
     if (next.done) break;
     job.signal.throwIfAborted();
-    let text = '';
-    for (const raw of next.value) {
-      const row: Row = new Array(width);
-      for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
-      sample?.(row);
-      text += encoder.row(row, counter.rows++);
+    const batch = next.value;
+    for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
+      const stop = Math.min(start + CHUNK_ROWS, batch.length);
+      let text = '';
+      for (let r = start; r < stop; r++) {
+        const raw = batch[r]!;
+        const row: Row = new Array(width);
+        for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
+        sample?.(row);
+        text += encoder.row(row, counter.rows++);
+      }
+      const chunk = Buffer.from(text);
+      totals.rowsWritten += stop - start;
+      totals.bytesWritten += chunk.length;
+      yield chunk;
     }
-    totals.rowsWritten += next.value.length;
-    totals.bytesWritten += Buffer.byteLength(text);
     job.onProgress();
-    yield text;
   }
-  const tail = encoder.end(counter.rows);
-  totals.bytesWritten += Buffer.byteLength(tail);
+  const tail = Buffer.from(encoder.end(counter.rows));
+  totals.bytesWritten += tail.length;
   yield tail;
 }
 

@@ -24,8 +24,14 @@ export interface ZipWriterOptions {
 
 /** Options of one entry. */
 export interface ZipEntryOptions {
-  /** Deflate the entry (level 6); `false` stores it as is. (Default: true) */
+  /** Deflate the entry; `false` stores it as is. (Default: true) */
   readonly compress?: boolean;
+  /**
+   * zlib deflate level of a compressed entry, 1 (fastest) to 9 (smallest). The
+   * level changes the compressed bytes only: the entry's content, size and
+   * CRC-32 stay the same. (Default: 6)
+   */
+  readonly level?: number;
 }
 
 /** The content of an entry: a byte stream, or any async iterable of strings (UTF-8) and bytes. */
@@ -102,7 +108,7 @@ export class ZipWriter {
       const entryOptions = {
         mtime: this.#mtime,
         mode: FILE_MODE,
-        compress: options.compress ?? true,
+        compressionLevel: options.compress === false ? 0 : (options.level ?? 6),
         forceZip64Format: this.#forceZip64,
       };
       this.#zip.addReadStreamLazy(path, entryOptions, (callback) => {

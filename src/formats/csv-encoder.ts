@@ -6,6 +6,14 @@ import type { EncoderContext, FormatEncoder, JsonValue, Row } from './types.js';
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8; header=present';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+const FIXED_FORM_TYPES: ReadonlySet<string> = new Set([
+  'integer',
+  'bigint',
+  'decimal',
+  'boolean',
+  'timestamp',
+  'date',
+]);
 const QUOTE = /"/g;
 
 /**
@@ -41,12 +49,19 @@ export class CsvEncoder implements FormatEncoder {
   private readonly jsonText: readonly boolean[];
   /** Per field: whether formula protection applies to its cells. */
   private readonly protect: readonly boolean[];
+  /**
+   * Per field: whether its cells have a fixed form (numbers, booleans, exact
+   * decimals, timestamps, dates) that the value model never writes with a
+   * character needing quotes, so the quoting check is skipped.
+   */
+  private readonly fixedForm: readonly boolean[];
 
   constructor(ctx: EncoderContext) {
     this.category = ctx.category.name;
     this.fields = ctx.fields;
     this.bom = ctx.csv.bom;
     this.jsonText = ctx.fields.map((field) => field.type === 'json');
+    this.fixedForm = ctx.fields.map((field) => FIXED_FORM_TYPES.has(field.type));
     this.protect = ctx.fields.map(
       (field) => ctx.csv.formulaProtection && (field.type === 'string' || field.type === 'json'),
     );
@@ -68,6 +83,10 @@ export class CsvEncoder implements FormatEncoder {
       const value = row[i] as JsonValue;
       if (value === null) continue;
       let cell = typeof value === 'string' && !this.jsonText[i] ? value : stringifyJson(value);
+      if (this.fixedForm[i] && cell !== '') {
+        line += cell;
+        continue;
+      }
       if (this.protect[i] && startsLikeFormula(cell)) cell = "'" + cell;
       line += quoteCell(cell);
     }

@@ -111,6 +111,9 @@ function toDate(raw: NonNullable<RawValue>, where: string): string {
 }
 
 function toJson(raw: NonNullable<RawValue>, where: string): JsonValue {
+  // The empty array and object are common enough (tags, custom fields) to skip the parser.
+  if (raw === '[]') return [];
+  if (raw === '{}') return {};
   if (typeof raw === 'string' || raw instanceof Uint8Array) {
     const source = typeof raw === 'string' ? raw : decodeUtf8(raw, where);
     try {
