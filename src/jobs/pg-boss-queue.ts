@@ -1,9 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { toError } from '../errors/index.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportQueue } from './export-queue.js';
-import { runQueuedExport } from './queued-export.js';
+import { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
 import { Reaper } from './reaper.js';
+import { backoffMs } from './retry.js';
 import { newWorkerOwner } from './worker.js';
 
 /** The pg-boss queue that carries one job per export to run. */
@@ -128,9 +130,32 @@ export class PgBossQueue implements ExportQueue {
       await this.announce(exportId);
       return;
     }
-    const outcome = await runQueuedExport(this.ctx, exportId, this.owner, this.shutdown.signal);
+    let outcome: QueuedExportOutcome;
+    try {
+      outcome = await runQueuedExport(this.ctx, exportId, this.owner, this.shutdown.signal);
+    } catch (error) {
+      // Portage's database stayed away longer than the retries: the export's lease
+      // lapses and the reaper hands it on. pg-boss records the job's end without
+      // catching a failure, so the job must not end before the database is back.
+      console.error(`export ${exportId}: left to the reaper:`, toError(error).message);
+      await this.untilQueueAnswers();
+      return;
+    }
     if (outcome === 'busy') await this.announce(exportId, BUSY_RETRY_SECONDS);
     else if (outcome === 'released') await this.announce(exportId);
+  }
+
+  /** Waits, with backoff, until pg-boss's database answers again (or the process stops). */
+  private async untilQueueAnswers(): Promise<void> {
+    for (let retry = 1; !this.shutdown.signal.aborted; retry++) {
+      try {
+        await this.boss.getQueue(EXPORT_QUEUE_NAME);
+        return;
+      } catch {
+        const waitMs = Math.min(backoffMs(retry, this.ctx.settings.retryBaseMs), 30_000);
+        await sleep(waitMs, undefined, { signal: this.shutdown.signal }).catch(() => undefined);
+      }
+    }
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

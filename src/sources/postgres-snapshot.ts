@@ -30,14 +30,17 @@ export function postgresSnapshot(client: PoolClient): SourceSnapshot {
           types: SOURCE_TYPES,
         }),
       );
+      let failed = false;
+      cursor.on('error', () => (failed = true));
       try {
         for (;;) {
-          const rows = await cursor.read(BATCH_ROWS);
+          const rows = await readBatch(client, cursor);
           if (rows.length === 0) return;
           yield rows;
         }
       } finally {
-        await cursor.close();
+        // A failed cursor's portal went with its transaction.
+        if (!failed) await closeCursor(client, cursor);
       }
     },
     async count(read) {
@@ -50,6 +53,39 @@ export function postgresSnapshot(client: PoolClient): SourceSnapshot {
       return Number(rows[0]?.[0] ?? 0);
     },
   };
+}
+
+/**
+ * The cursor's next batch. pg-cursor leaves a read pending forever when the
+ * connection drops between the server's last two answers (CommandComplete,
+ * ReadyForQuery): the connection's end fails it instead.
+ */
+async function readBatch(client: PoolClient, cursor: Cursor<RawValue[]>): Promise<RawValue[][]> {
+  let drop: () => void = () => undefined;
+  const dropped = new Promise<never>((_, reject) => {
+    drop = () => reject(new Error('Connection terminated unexpectedly'));
+  });
+  client.once('end', drop);
+  try {
+    return await Promise.race([cursor.read(BATCH_ROWS), dropped]);
+  } finally {
+    client.off('end', drop);
+  }
+}
+
+/**
+ * Closes the cursor's portal. On a connection that drops meanwhile, pg-cursor
+ * would wait forever for the server's answer: the connection's end settles it.
+ */
+async function closeCursor(client: PoolClient, cursor: Cursor<RawValue[]>): Promise<void> {
+  let gone: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (gone = resolve));
+  client.once('end', gone);
+  try {
+    await Promise.race([cursor.close(), ended]);
+  } finally {
+    client.off('end', gone);
+  }
 }
 
 /**

@@ -35,6 +35,8 @@ export class PostgresSource implements SourceDatabase {
     this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
     // An idle connection that fails must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
+    // So must one checked out (a snapshot's) whose connection drops: its query fails with it.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {

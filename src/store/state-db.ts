@@ -77,6 +77,9 @@ function openPostgres(url: string, options: StateDbOptions): StateDb {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => console.error('PostgreSQL pool:', toError(error).message));
+  // A client checked out when its connection drops emits 'error' too: its query already
+  // failed with it, and the pool discards the client on release, so there is nothing more to do.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres' };
 }
