@@ -4,6 +4,7 @@ import { toExportRecord, type ExportRecord } from './export-record.js';
 import { isoTime } from './ids.js';
 import type { StateDatabase } from './schema.js';
 import type { StateDialect } from './state-db.js';
+import { failExhausted } from './fail-exhausted.js';
 import { lockTenant } from './tenant-lock.js';
 
 /** A worker's hold on a running export; writes succeed only while `fence` is current. */
@@ -32,11 +33,6 @@ export interface ClaimOptions {
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly lease: Lease; readonly export: ExportRecord }
   | { readonly kind: 'busy' | 'held' | 'exhausted' | 'gone' };
-
-/** The message of an export failed because its attempts were spent. */
-export function exhaustedMessage(attempts: number): string {
-  return `The export was attempted ${attempts} times and its worker stopped each time before finishing (lease lapsed).`;
-}
 
 /**
  * Claims one export — pending, or running with a lapsed lease — in one
@@ -71,21 +67,7 @@ export async function claimExport(
       return { kind: 'held' };
     if (row.status !== 'pending' && row.status !== 'running') return { kind: 'gone' };
     if (row.attempts >= options.maxAttempts) {
-      await trx
-        .updateTable('exports')
-        .set({
-          status: 'failed',
-          error_code: 'attempts_exhausted',
-          error_message: exhaustedMessage(row.attempts),
-          completed_at: nowText,
-          charged: 0,
-          lease_owner: null,
-          lease_expires_at: null,
-          fence: row.fence + 1,
-        })
-        .where('id', '=', row.id)
-        .where('fence', '=', row.fence)
-        .execute();
+      await failExhausted(trx, row, nowText);
       return { kind: 'exhausted' };
     }
     const running = await trx

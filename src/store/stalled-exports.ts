@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { exhaustedMessage } from './claim-export.js';
+import { failExhausted } from './fail-exhausted.js';
 import { isoTime } from './ids.js';
 import type { StateDatabase } from './schema.js';
 
@@ -47,23 +47,7 @@ export async function findStalledExports(
       lapsed.push(row.id);
       continue;
     }
-    const result = await db
-      .updateTable('exports')
-      .set({
-        status: 'failed',
-        error_code: 'attempts_exhausted',
-        error_message: exhaustedMessage(row.attempts),
-        completed_at: nowText,
-        charged: 0,
-        lease_owner: null,
-        lease_expires_at: null,
-        fence: row.fence + 1,
-      })
-      .where('id', '=', row.id)
-      .where('fence', '=', row.fence)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) failed.push(row.id);
+    if (await failExhausted(db, row, nowText)) failed.push(row.id);
   }
   return { pending: pending.map((r) => r.id), lapsed, failed };
 }
