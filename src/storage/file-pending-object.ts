@@ -5,70 +5,43 @@ import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { toError } from '../errors/index.js';
 import { IntegrityError, errnoCode } from './storage-errors.js';
-import type { ExpectedContent, PendingObject } from './types.js';
+import { PendingObjectBase } from './pending-object-base.js';
+import type { ExpectedContent } from './types.js';
 
 const READ_CHUNK_BYTES = 1 << 20;
 
 /** A file-store object being written to a temporary file; see {@link PendingObject}. */
-export class FilePendingObject implements PendingObject {
+export class FilePendingObject extends PendingObjectBase {
   readonly writable: WriteStream;
-  #state: 'open' | 'publishing' | 'published' | 'aborted' = 'open';
-  #publishing: Promise<void> | undefined;
 
   /** Use `FileStore.beginWrite`; `tempPath` must already be created by the caller. */
   constructor(
-    readonly key: string,
+    key: string,
     private readonly tempPath: string,
     private readonly finalPath: string,
   ) {
+    super(key);
     this.writable = createWriteStream(tempPath, { flags: 'r+' });
   }
 
-  publish(expected: ExpectedContent): Promise<void> {
-    if (this.#state !== 'open') {
-      return Promise.reject(new Error(`cannot publish ${this.key}: already ${this.#state}`));
+  protected async verifyAndPlace(expected: ExpectedContent): Promise<void> {
+    await finished(this.writable);
+    const actual = await hashAndSync(this.tempPath);
+    if (actual.bytes !== expected.bytes || actual.sha256 !== expected.sha256.toLowerCase()) {
+      throw new IntegrityError(this.key, expected, actual);
     }
-    if (!this.writable.writableEnded) {
-      return Promise.reject(
-        new Error(`cannot publish ${this.key}: its writable has not been ended`),
-      );
-    }
-    this.#state = 'publishing';
-    this.#publishing = this.#verifyAndRename(expected);
-    return this.#publishing;
+    await mkdir(dirname(this.finalPath), { recursive: true });
+    await rename(this.tempPath, this.finalPath);
+    await syncDirectory(dirname(this.finalPath));
   }
 
-  async abort(): Promise<void> {
-    // A publish under way runs to its end; its outcome decides whether anything is left to discard.
-    await this.#publishing?.catch(() => undefined);
-    if (this.#state === 'published' || this.#state === 'aborted') return;
-    this.#state = 'aborted';
+  protected async discard(): Promise<void> {
     this.writable.destroy();
     await new Promise<void>((resolve) => {
       if (this.writable.closed) resolve();
       else this.writable.once('close', () => resolve());
     });
     await removeIfPresent(this.tempPath);
-  }
-
-  async #verifyAndRename(expected: ExpectedContent): Promise<void> {
-    try {
-      await finished(this.writable);
-      const actual = await hashAndSync(this.tempPath);
-      if (actual.bytes !== expected.bytes || actual.sha256 !== expected.sha256.toLowerCase()) {
-        throw new IntegrityError(this.key, expected, actual);
-      }
-      await mkdir(dirname(this.finalPath), { recursive: true });
-      await rename(this.tempPath, this.finalPath);
-      await syncDirectory(dirname(this.finalPath));
-      this.#state = 'published';
-    } catch (caught) {
-      const error = toError(caught);
-      this.#state = 'aborted';
-      this.writable.destroy();
-      await removeIfPresent(this.tempPath);
-      throw error;
-    }
   }
 }
 

@@ -3,11 +3,11 @@ import { PassThrough, Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { toError } from '../errors/index.js';
 import { abortMultipartUpload, copyWithinBucket } from './s3-copy.js';
 import { s3Failure } from './s3-errors.js';
 import { IntegrityError } from './storage-errors.js';
-import type { ExpectedContent, PendingObject } from './types.js';
+import { PendingObjectBase } from './pending-object-base.js';
+import type { ExpectedContent } from './types.js';
 
 /** Where and how an {@link S3PendingObject} writes. */
 export interface S3WriteTarget {
@@ -30,20 +30,16 @@ const CONTENT_TYPE = 'application/zip';
  * temporary key, at most `queueSize + 1` parts in memory. `publish` re-reads
  * them, then copies them to the final key; see {@link PendingObject}.
  */
-export class S3PendingObject implements PendingObject {
+export class S3PendingObject extends PendingObjectBase {
   readonly writable: PassThrough;
   readonly #target: S3WriteTarget;
   readonly #upload: Upload;
   /** Settles when the upload has stopped: `null` once stored, or what made it fail. */
   readonly #uploaded: Promise<Error | null>;
-  #state: 'open' | 'publishing' | 'published' | 'aborted' = 'open';
-  #publishing: Promise<void> | undefined;
 
   /** Use `S3Store.beginWrite`. */
-  constructor(
-    readonly key: string,
-    target: S3WriteTarget,
-  ) {
+  constructor(key: string, target: S3WriteTarget) {
+    super(key);
     this.#target = target;
     this.writable = new PassThrough();
     this.#upload = new Upload({
@@ -69,65 +65,36 @@ export class S3PendingObject implements PendingObject {
     );
   }
 
-  publish(expected: ExpectedContent): Promise<void> {
-    if (this.#state !== 'open') {
-      return Promise.reject(new Error(`cannot publish ${this.key}: already ${this.#state}`));
-    }
-    if (!this.writable.writableEnded) {
-      return Promise.reject(
-        new Error(`cannot publish ${this.key}: its writable has not been ended`),
-      );
-    }
-    this.#state = 'publishing';
-    this.#publishing = this.#verifyAndCopy(expected);
-    return this.#publishing;
-  }
-
-  async abort(): Promise<void> {
-    await this.#publishing?.catch(() => undefined);
-    if (this.#state === 'published' || this.#state === 'aborted') return;
-    this.#state = 'aborted';
-    await this.#discard();
-  }
-
-  async #verifyAndCopy(expected: ExpectedContent): Promise<void> {
+  protected async verifyAndPlace(expected: ExpectedContent): Promise<void> {
     const { client, bucket, tempKey, finalKey } = this.#target;
-    try {
-      const failure = await this.#uploaded;
-      if (failure !== null) throw failure;
-      const head = await client
-        .send(new HeadObjectCommand({ Bucket: bucket, Key: tempKey }))
-        .catch((caught: unknown) =>
-          Promise.reject(s3Failure('HeadObject', bucket, tempKey, caught)),
-        );
-      const actual = await this.#hashStored(head.ETag);
-      if (
-        head.ContentLength !== expected.bytes ||
-        actual.bytes !== expected.bytes ||
-        actual.sha256 !== expected.sha256.toLowerCase()
-      ) {
-        throw new IntegrityError(this.key, expected, actual);
-      }
-      await copyWithinBucket(client, {
-        bucket,
-        sourceKey: tempKey,
-        targetKey: finalKey,
-        bytes: actual.bytes,
-        etag: head.ETag,
-        contentType: CONTENT_TYPE,
-        multipartThresholdBytes: this.#target.multipartCopyThresholdBytes,
-        partBytes: this.#target.copyPartBytes,
-      });
-      this.#state = 'published';
-    } catch (caught) {
-      const error = toError(caught);
-      this.#state = 'aborted';
-      // The first failure is the one to report; a temporary left behind is for sweepTemporary.
-      await this.#discard().catch(() => undefined);
-      throw error;
+    const failure = await this.#uploaded;
+    if (failure !== null) throw failure;
+    const head = await client
+      .send(new HeadObjectCommand({ Bucket: bucket, Key: tempKey }))
+      .catch((caught: unknown) => Promise.reject(s3Failure('HeadObject', bucket, tempKey, caught)));
+    const actual = await this.#hashStored(head.ETag);
+    if (
+      head.ContentLength !== expected.bytes ||
+      actual.bytes !== expected.bytes ||
+      actual.sha256 !== expected.sha256.toLowerCase()
+    ) {
+      throw new IntegrityError(this.key, expected, actual);
     }
-    // Published already: a temporary object left by a failed delete is for sweepTemporary.
-    await this.#deleteTemp().catch(() => undefined);
+    await copyWithinBucket(client, {
+      bucket,
+      sourceKey: tempKey,
+      targetKey: finalKey,
+      bytes: actual.bytes,
+      etag: head.ETag,
+      contentType: CONTENT_TYPE,
+      multipartThresholdBytes: this.#target.multipartCopyThresholdBytes,
+      partBytes: this.#target.copyPartBytes,
+    });
+  }
+
+  /** A temporary object left by a failed delete is for sweepTemporary. */
+  protected override afterPublish(): Promise<void> {
+    return this.#deleteTemp();
   }
 
   /** Streams the temporary object back, returning its size and sha256. */
@@ -152,7 +119,7 @@ export class S3PendingObject implements PendingObject {
   }
 
   /** Stops the upload, aborts its multipart upload if any, and deletes the temporary object. */
-  async #discard(): Promise<void> {
+  protected async discard(): Promise<void> {
     const { client, bucket, tempKey } = this.#target;
     this.writable.destroy(
       Object.assign(new Error(`write of ${this.key} aborted`), { name: 'AbortError' }),
