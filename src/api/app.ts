@@ -9,6 +9,7 @@ import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
@@ -77,6 +78,7 @@ export async function buildApp(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
+  metricsRoutes(app, ctx);
   healthRoutes(app, ctx);
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);

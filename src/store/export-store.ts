@@ -114,6 +114,16 @@ export class ExportStore {
     return quotaStates(this.db, tenantId, limits, now);
   }
 
+  /** How many exports are in each status, across every tenant (for metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('exports')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   /** One export of a tenant; `null` for a missing id and for another tenant's. */
   async get(tenantId: string, id: string): Promise<ExportRecord | null> {
     const row = await this.db

@@ -84,6 +84,16 @@ export class ImportStore {
     return (await this.getById(input.id)) as ImportRecord;
   }
 
+  /** How many imports are in each status, across every tenant (for metrics). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('imports')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
   /** One import of a tenant; null for a missing id and for another tenant's. */
   async get(tenantId: string, id: string): Promise<ImportRecord | null> {
     const row = await this.db

@@ -199,6 +199,10 @@ describe('API errors, answered as problem details', () => {
       '/v1/exports/{id}/download',
       '/healthz',
       '/readyz',
+      '/metrics',
+      '/v1/catalog',
+      '/v1/imports',
+      '/v1/signing-keys',
     ]) {
       expect(Object.keys(spec.body.paths)).toContain(path);
     }
@@ -207,6 +211,20 @@ describe('API errors, answered as problem details', () => {
     const page = await fetch(new URL('/docs', server.baseUrl));
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<html/i);
+  });
+
+  it('serves Prometheus metrics: requests by route pattern, exports by status', async () => {
+    const response = await fetch(new URL('/metrics', server.baseUrl));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^portage_exports\{status="pending"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^portage_exports\{status="failed"\} [1-9]\d*$/m);
+    expect(text).toMatch(
+      /^portage_http_requests_total\{method="GET",route="\/v1\/exports\/:id",status="404"\} [1-9]\d*$/m,
+    );
+    expect(text).not.toContain('exp_');
+    expect(text).toMatch(/^portage_process_resident_memory_bytes \d+/m);
   });
 
   it('answers liveness and readiness', async () => {
