@@ -21,3 +21,21 @@ export async function expireDue(
   }
   return count;
 }
+
+/**
+ * How long a temporary object may go unwritten before it is taken for a
+ * crashed writer's and deleted: far longer than a lease, so a live export,
+ * however slow, is never swept.
+ */
+export const TEMPORARY_MAX_AGE_MS = 24 * 3_600_000;
+
+/**
+ * The periodic tidy-up of a worker: expires archives past retention, and
+ * deletes the temporary objects of writers that died before they could
+ * discard them, so a failed export leaves nothing behind for long.
+ */
+export async function housekeep(ctx: Pick<ExportContext, 'store' | 'storage'>): Promise<void> {
+  await expireDue(ctx);
+  const swept = await ctx.storage.sweepTemporary(TEMPORARY_MAX_AGE_MS);
+  if (swept > 0) console.error(`housekeeping: deleted ${swept} abandoned temporary object(s)`);
+}

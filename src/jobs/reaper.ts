@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toError } from '../errors/index.js';
 import type { ExportContext } from './export-context.js';
-import { expireDue } from './expiry.js';
+import { housekeep } from './expiry.js';
 import { EXPIRY_EVERY_MS } from './worker.js';
 
 /** What one pass of the reaper did. */
@@ -68,7 +68,7 @@ export class Reaper {
         await this.reapOnce();
         if (Date.now() - lastExpiry > EXPIRY_EVERY_MS) {
           lastExpiry = Date.now();
-          await expireDue(this.ctx);
+          await housekeep(this.ctx);
         }
       } catch (error) {
         console.error('reaper: a pass failed, retrying:', toError(error).message);

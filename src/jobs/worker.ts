@@ -5,7 +5,7 @@ import { toError } from '../errors/index.js';
 import type { LocalDispatcher } from './dispatcher.js';
 import type { ExportContext } from './export-context.js';
 import { runExport } from './export-job.js';
-import { expireDue } from './expiry.js';
+import { housekeep } from './expiry.js';
 
 /** How often a worker deletes archives past their retention. */
 export const EXPIRY_EVERY_MS = 60_000;
@@ -62,7 +62,7 @@ export class Worker {
       try {
         if (Date.now() - lastExpiry > EXPIRY_EVERY_MS) {
           lastExpiry = Date.now();
-          await expireDue(this.ctx);
+          await housekeep(this.ctx);
         }
         if (this.running.size < settings.workerConcurrency && (await this.claimOne())) continue;
       } catch (error) {
