@@ -1,4 +1,5 @@
 import { toError } from '../errors/index.js';
+import type { ExportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
 
 /**
@@ -13,13 +14,29 @@ export async function expireDue(
   let count = 0;
   for (const record of await ctx.store.lifecycle.due(now)) {
     try {
-      if (record.storageKey !== null) await ctx.storage.delete(record.storageKey);
-      if (await ctx.store.lifecycle.markExpired(record.id)) count++;
+      if ((await expireIfDue(ctx, record, now)).status === 'expired') count++;
     } catch (error) {
       console.error(`expiring export ${record.id} failed, will retry:`, toError(error).message);
     }
   }
   return count;
+}
+
+/**
+ * Expires this one export now if its retention ran out (deleting its archive
+ * first), so that a read never shows a link to a deleted file between two
+ * housekeeping passes. Returns the record as it now stands.
+ */
+export async function expireIfDue(
+  ctx: Pick<ExportContext, 'store' | 'storage'>,
+  record: ExportRecord,
+  now = new Date(),
+): Promise<ExportRecord> {
+  if (record.status !== 'completed' || record.expiresAt === null) return record;
+  if (Date.parse(record.expiresAt) > now.getTime()) return record;
+  if (record.storageKey !== null) await ctx.storage.delete(record.storageKey);
+  await ctx.store.lifecycle.markExpired(record.id);
+  return (await ctx.store.exports.getById(record.id)) ?? record;
 }
 
 /**

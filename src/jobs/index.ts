@@ -4,7 +4,7 @@ export { EmbeddedQueue } from './embedded-queue.js';
 export type { ExportContext } from './export-context.js';
 export { runExport } from './export-job.js';
 export type { ExportQueue } from './export-queue.js';
-export { expireDue, housekeep, TEMPORARY_MAX_AGE_MS } from './expiry.js';
+export { expireDue, expireIfDue, housekeep, TEMPORARY_MAX_AGE_MS } from './expiry.js';
 export { openExportQueue, type OpenQueueOptions } from './open-queue.js';
 export { EXPORT_QUEUE_NAME, PgBossQueue, type ExportJobData } from './pg-boss-queue.js';
 export { produceArchive, type ArchiveSpec } from './produce-archive.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireDue } from '../../jobs/index.js';
+import { expireIfDue } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import { verifyDownload } from '../../storage/index.js';
 import type { ApiContext } from '../api-context.js';
@@ -97,17 +97,9 @@ async function authorise(
   } else {
     record = await ctx.store.exports.get(await authenticate(ctx.store, request), id);
   }
-  if (
-    record?.status === 'completed' &&
-    record.expiresAt !== null &&
-    Date.parse(record.expiresAt) <= Date.now()
-  ) {
-    await expireDue(ctx);
-    record = await ctx.store.exports.getById(id);
-  }
   if (record === null)
     throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
-  return record;
+  return expireIfDue(ctx, record);
 }
 
 async function stream(

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireDue } from '../../jobs/index.js';
+import { expireIfDue } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
@@ -18,23 +18,11 @@ const security = [{ bearer: [] }];
 export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { store, settings } = ctx;
 
-  /** Lazily expires an archive past its retention, so no read shows a dead link. */
-  const fresh = async (record: ExportRecord | null): Promise<ExportRecord | null> => {
-    if (
-      record?.status === 'completed' &&
-      record.expiresAt !== null &&
-      Date.parse(record.expiresAt) <= Date.now()
-    ) {
-      await expireDue(ctx);
-      return store.exports.getById(record.id);
-    }
-    return record;
-  };
   const find = async (tenant: string, id: string): Promise<ExportRecord> => {
-    const record = await fresh(await store.exports.get(tenant, id));
+    const record = await store.exports.get(tenant, id);
     if (record === null)
       throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
-    return record;
+    return expireIfDue(ctx, record);
   };
 
   app.post(
@@ -127,7 +115,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const links = linksFor(ctx, request);
       const data = [];
       for (const record of page.exports)
-        data.push(exportView((await fresh(record)) ?? record, links));
+        data.push(exportView(await expireIfDue(ctx, record), links));
       return { data, next_cursor: page.more && last ? encodeCursor(last) : null };
     },
   );
