@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CatalogError } from '../catalog/index.js';
-import { ConfigError, loadSettings } from '../config/index.js';
+import { ConfigError, isPostgresUrl, loadSettings } from '../config/index.js';
 import { generateDemoPlatform, generateDemoPlatformInPostgres } from '../demo/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import { openStore } from '../store/index.js';
@@ -51,7 +51,7 @@ program
     '--database <url>',
     'a postgres:// URL to write the demo tables into (its current schema) instead of SQLite',
     (value: string) => {
-      if (!/^postgres(ql)?:\/\//.test(value)) {
+      if (!isPostgresUrl(value)) {
         throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
       }
       return value;

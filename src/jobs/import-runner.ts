@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { isPostgresUrl, sqlitePath } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import pg from 'pg';
 import {
@@ -75,7 +76,7 @@ export class ImportRunner {
 
 /** A writable handle on the platform database the exports read. */
 function openWriter(sourceUrl: string): PlatformWriter {
-  if (/^postgres(ql)?:\/\//.test(sourceUrl)) {
+  if (isPostgresUrl(sourceUrl)) {
     const pool = new pg.Pool({ connectionString: sourceUrl, max: 2 });
     const writer = new PostgresWriter(pool);
     return {
@@ -87,5 +88,5 @@ function openWriter(sourceUrl: string): PlatformWriter {
       },
     };
   }
-  return new SqliteWriter(sourceUrl.replace(/^sqlite:(\/\/)?/, ''));
+  return new SqliteWriter(sqlitePath(sourceUrl));
 }

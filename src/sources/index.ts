@@ -1,3 +1,4 @@
+import { isPostgresUrl, sqlitePath } from '../config/index.js';
 import { resolve } from 'node:path';
 import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
@@ -15,6 +16,6 @@ export { quoteIdent } from './sql-text.js';
  * (a path, or a `sqlite:` URL).
  */
 export function openSource(url: string): SourceDatabase {
-  if (/^postgres(ql)?:\/\//.test(url)) return new PostgresSource(url);
-  return new SqliteSource(resolve(url.replace(/^sqlite:(\/\/)?/, '')));
+  if (isPostgresUrl(url)) return new PostgresSource(url);
+  return new SqliteSource(resolve(sqlitePath(url)));
 }

@@ -11,7 +11,7 @@ export { QUOTA_WINDOWS } from './export-store.js';
 export type { ClaimOptions, ClaimResult, Lease } from './claim-export.js';
 export type { ProgressUpdate } from './export-leases.js';
 export type { StalledExports } from './stalled-exports.js';
-export { isPostgresUrl, type StateDbOptions, type StateDialect } from './state-db.js';
+export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export type { ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
+import { isPostgresUrl, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
@@ -27,11 +28,6 @@ export interface StateDb {
 export interface StateDbOptions {
   /** Connections in the PostgreSQL pool. (Default: 10) */
   readonly poolSize?: number;
-}
-
-/** True when `url` names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /**
@@ -59,7 +55,7 @@ export async function openStateDb(url: string, options: StateDbOptions = {}): Pr
 }
 
 function openSqlite(url: string): StateDb {
-  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  const file = sqlitePath(url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
