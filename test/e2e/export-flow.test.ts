@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +185,47 @@ describe('an export, end to end over HTTP', () => {
       headers: { range: 'bytes=-10' },
     });
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 10));
+  });
+
+  it('exports a subset of categories with the CSV options, and says so in the manifest', async () => {
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: server.keys.globex,
+      body: {
+        purpose: 'migration',
+        categories: ['tasks', 'labels'],
+        csv: { bom: true, formula_protection: true },
+      },
+    });
+    expect(created.body.categories).toEqual(['labels', 'tasks']);
+    const done = await waitForExport(
+      server.baseUrl,
+      server.keys.globex!,
+      created.body.id as string,
+    );
+    const subset = await extractArchive(
+      Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer()),
+    );
+    const subsetManifest = await subset.json<Manifest>('manifest.json');
+    expect(subsetManifest.export.csv).toEqual({ bom: true, formula_protection: true });
+    expect(subsetManifest.categories.map((c) => c.name)).toEqual(
+      server.runtime.catalog.categories.map((c) => c.name),
+    );
+    for (const category of subsetManifest.categories) {
+      const wanted = category.name === 'tasks' || category.name === 'labels';
+      expect(category.requested, category.name).toBe(wanted);
+      if (category.included) expect(category.files.length > 0, category.name).toBe(wanted);
+    }
+    expect(subsetManifest.categories.find((c) => c.name === 'api_keys')).toMatchObject({
+      included: false,
+      requested: false,
+    });
+    const csv = await readFile(join(subset.dir, 'data', 'tasks.csv'));
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // Spreadsheet formula bait in the demo's task titles comes out as text.
+    const rows: string[][] = parseCsv(csv, { bom: true });
+    const cells = rows.flat();
+    expect(cells.some((cell) => cell.startsWith("'="))).toBe(true);
+    expect(cells.some((cell) => /^[=@]/.test(cell))).toBe(false);
   });
 
   it('refuses a tampered download link with 403', async () => {
