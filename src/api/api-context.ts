@@ -15,5 +15,10 @@ export interface ApiContext extends ExportContext {
 /** Link-minting settings for one request: the public base URL, or the request's own host. */
 export function linksFor(ctx: ApiContext, request: FastifyRequest): DownloadLinks {
   const baseUrl = ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;
-  return { baseUrl, secret: ctx.downloadSecret, ttlSeconds: ctx.settings.downloadTtlSeconds };
+  return {
+    baseUrl,
+    secret: ctx.downloadSecret,
+    ttlSeconds: ctx.settings.downloadTtlSeconds,
+    storage: ctx.storage,
+  };
 }

@@ -1,5 +1,5 @@
 import type { ExportRecord } from '../store/index.js';
-import { signDownload } from '../storage/index.js';
+import { signDownload, type ObjectStore } from '../storage/index.js';
 import type { ExportObject } from './schemas.js';
 
 /** How to mint a download link for a completed export. */
@@ -7,7 +7,18 @@ export interface DownloadLinks {
   readonly baseUrl: string;
   readonly secret: Buffer;
   readonly ttlSeconds: number;
+  /** The object store, whose own presigned URL (S3) is the link when it can mint one. */
+  readonly storage: Pick<ObjectStore, 'presignGet'>;
   readonly now?: Date;
+}
+
+/**
+ * When a link minted now for a completed export stops working: after the TTL,
+ * and never past the archive's own expiry; whole seconds.
+ */
+export function linkExpiry(record: ExportRecord, ttlSeconds: number, now = new Date()): Date {
+  const until = Math.min(now.getTime() + ttlSeconds * 1000, Date.parse(record.expiresAt ?? ''));
+  return new Date(Math.floor(until / 1000) * 1000);
 }
 
 /** The public path of an export's download. */
@@ -17,20 +28,32 @@ export function downloadPath(id: string): string {
 
 /**
  * The export object as clients see it. A completed export gets a download
- * link minted now: valid for the TTL, never past the archive's own expiry.
+ * link minted now (see {@link linkExpiry}): the object store's presigned URL
+ * (S3), or Portage's own HMAC-signed URL (file store).
  */
-export function exportView(record: ExportRecord, links: DownloadLinks): ExportObject {
+export async function exportView(
+  record: ExportRecord,
+  links: DownloadLinks,
+): Promise<ExportObject> {
   let downloadUrl: string | null = null;
   let downloadExpiresAt: string | null = null;
-  if (record.status === 'completed' && record.expiresAt !== null) {
+  if (
+    record.status === 'completed' &&
+    record.expiresAt !== null &&
+    record.file &&
+    record.storageKey
+  ) {
     const now = links.now ?? new Date();
-    const expiresAt = new Date(
-      Math.min(now.getTime() + links.ttlSeconds * 1000, Date.parse(record.expiresAt)),
-    );
+    const expiresAt = linkExpiry(record, links.ttlSeconds, now);
+    const expiresInSeconds = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 1000));
     const path = downloadPath(record.id);
-    const { query } = signDownload({ path, expiresAt, secret: links.secret });
-    downloadUrl = `${links.baseUrl}${path}?${query}`;
-    downloadExpiresAt = new Date(Math.floor(expiresAt.getTime() / 1000) * 1000).toISOString();
+    downloadUrl =
+      (await links.storage.presignGet(record.storageKey, {
+        expiresInSeconds,
+        fileName: record.file.name,
+      })) ??
+      `${links.baseUrl}${path}?${signDownload({ path, expiresAt, secret: links.secret }).query}`;
+    downloadExpiresAt = expiresAt.toISOString();
   }
   return {
     id: record.id,

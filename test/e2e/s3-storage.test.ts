@@ -55,19 +55,18 @@ describe('an export stored in S3 (s3rver), end to end over HTTP', () => {
     expect(stored.filter((key) => key.includes('.tmp/'))).toEqual([]);
   });
 
-  it('redirects the download (API key or download_url) to a presigned URL giving bytes with file.sha256', async () => {
+  it('gives a presigned download_url, and redirects /download to a fresh one, both with file.sha256', async () => {
     const file = exportObject.file as { name: string; bytes: number; sha256: string };
+    const link = new URL(exportObject.download_url as string);
+    expect(link.origin).toBe(s3.endpoint);
+    expect(Number(link.searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(86_400);
     const byKey = await fetch(
       new URL(`/v1/exports/${String(exportObject.id)}/download`, server.baseUrl),
-      {
-        headers: { authorization: `Bearer ${server.keys.acme}` },
-        redirect: 'manual',
-      },
+      { headers: { authorization: `Bearer ${server.keys.acme}` }, redirect: 'manual' },
     );
-    const byLink = await fetch(exportObject.download_url as string, { redirect: 'manual' });
-    for (const answer of [byKey, byLink]) {
-      expect(answer.status).toBe(302);
-      const location = new URL(answer.headers.get('location') ?? '');
+    expect(byKey.status).toBe(302);
+    const redirected = new URL(byKey.headers.get('location') ?? '');
+    for (const location of [link, redirected]) {
       expect(location.origin).toBe(s3.endpoint);
       expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
       const download = await fetch(location);

@@ -7,7 +7,7 @@ import { verifyDownload } from '../../storage/index.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate } from '../auth.js';
 import { parseRange } from '../byte-range.js';
-import { downloadPath } from '../export-view.js';
+import { downloadPath, linkExpiry } from '../export-view.js';
 import { problems } from '../schemas.js';
 
 /**
@@ -52,13 +52,9 @@ export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
           `Export "${id}" is ${record.status}; it can be downloaded once completed.`,
         );
       }
-      const expiresIn = Math.max(
-        1,
-        Math.min(
-          ctx.settings.downloadTtlSeconds,
-          Math.floor((Date.parse(record.expiresAt ?? '') - Date.now()) / 1000),
-        ),
-      );
+      const now = new Date();
+      const until = linkExpiry(record, ctx.settings.downloadTtlSeconds, now).getTime();
+      const expiresIn = Math.max(1, Math.round((until - now.getTime()) / 1000));
       const direct = await ctx.storage.presignGet(record.storageKey, {
         expiresInSeconds: expiresIn,
         fileName: record.file.name,

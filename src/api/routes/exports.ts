@@ -83,7 +83,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return reply
         .code(202)
         .header('Location', `/v1/exports/${result.export.id}`)
-        .send(exportView(result.export, linksFor(ctx, request)));
+        .send(await exportView(result.export, linksFor(ctx, request)));
     },
   );
 
@@ -115,7 +115,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const links = linksFor(ctx, request);
       const data = [];
       for (const record of page.exports)
-        data.push(exportView(await expireIfDue(ctx, record), links));
+        data.push(await exportView(await expireIfDue(ctx, record), links));
       return { data, next_cursor: page.more && last ? encodeCursor(last) : null };
     },
   );
