@@ -59,11 +59,14 @@ export class Worker {
     const { settings } = this.ctx;
     let lastExpiry = 0;
     while (!this.stopping) {
+      if (Date.now() - lastExpiry > EXPIRY_EVERY_MS) {
+        lastExpiry = Date.now();
+        // A failed tidy-up waits for the next pass; it never holds up work.
+        await housekeep(this.ctx).catch((error: unknown) =>
+          console.error('worker: housekeeping failed, retrying later:', toError(error).message),
+        );
+      }
       try {
-        if (Date.now() - lastExpiry > EXPIRY_EVERY_MS) {
-          lastExpiry = Date.now();
-          await housekeep(this.ctx);
-        }
         if (this.running.size < settings.workerConcurrency && (await this.claimOne())) continue;
       } catch (error) {
         console.error('worker: taking work failed, retrying:', toError(error).message);

@@ -64,9 +64,9 @@ describe('two API processes sharing PostgreSQL', () => {
         expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(refused.headers.get('ratelimit-policy')).toBeTruthy();
       }
-      // Both processes granted some: the limit held across them, not within one.
-      const granted = answers.flatMap((a, i) => (a.status === 202 ? [i % 2] : []));
-      expect(new Set(granted).size).toBe(2);
+      // Each process answered 100 of them, so ten grants in all (not ten
+      // each) means each process counted the other's; which process won the
+      // races is up to the scheduler.
       const listed = await api(apis[1]!.baseUrl, 'GET', '/v1/exports?limit=100', {
         key: keys.acme,
       });

@@ -10,6 +10,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  store: {
+    getResourcePath(bucket: string, key: string, resource: string): string;
+    deleteObject(bucket: string, key: string): Promise<void>;
+  };
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -58,6 +62,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     silent: true,
     configureBuckets: [{ name: bucket }],
   });
+  keepDirectoriesOnDelete(server);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -74,6 +79,25 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * s3rver keeps each object as files in a directory per key prefix, and after a
+ * delete it removes the prefix's directory once it looks empty. That races
+ * with a concurrent write under the same prefix: the directory, and the object
+ * just written into it, vanish (a HEAD of the new object answers 404). S3 has
+ * no directories and no such race, so deletes here remove the object's files
+ * only; an empty directory lists no objects.
+ */
+function keepDirectoriesOnDelete(server: S3rverInstance): void {
+  const { store } = server;
+  store.deleteObject = async (bucket, key) => {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        rm(store.getResourcePath(bucket, key, resource), { force: true }),
+      ),
+    );
   };
 }
 
