@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { toError } from '../errors/index.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportQueue } from './export-queue.js';
 import { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
+import { PORTAGE_LOCK_CLASS } from '../store/tenant-lock.js';
 import { Reaper } from './reaper.js';
 import { backoffMs } from './retry.js';
 import { newWorkerOwner } from './worker.js';
@@ -64,16 +66,12 @@ export class PgBossQueue implements ExportQueue {
     });
     boss.on('error', (error) => console.error('queue:', toError(error).message));
     await boss.start();
-    await boss.createQueue(EXPORT_QUEUE_NAME, {
-      name: EXPORT_QUEUE_NAME,
-      policy: 'short',
-      retryLimit: 10,
-      retryDelay: 5,
-      retryBackoff: true,
-      // The lease decides whether a worker still runs an export; this only bounds
-      // how long pg-boss keeps the job of a dead worker active.
-      expireInSeconds: 6 * 3600,
-    });
+    try {
+      await ensureExportQueue(boss, ctx.settings.databaseUrl);
+    } catch (error) {
+      await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+      throw error;
+    }
     return new PgBossQueue(boss, ctx);
   }
 
@@ -162,5 +160,34 @@ export class PgBossQueue implements ExportQueue {
     this.running.add(work);
     void work.finally(() => this.running.delete(work)).catch(() => undefined);
     return work;
+  }
+}
+
+/**
+ * Creates the export queue unless it exists. pg-boss's `createQueue` is not
+ * safe to run from several processes at once (concurrent calls deadlock in
+ * PostgreSQL), and a deployment often starts every process together, so the
+ * check and the creation run under a session advisory lock.
+ */
+async function ensureExportQueue(boss: PgBoss, databaseUrl: string): Promise<void> {
+  if ((await boss.getQueue(EXPORT_QUEUE_NAME)) !== null) return;
+  const lock = new pg.Client({ connectionString: databaseUrl, application_name: 'portage-queue' });
+  await lock.connect();
+  try {
+    await lock.query(`select pg_advisory_lock($1, hashtext('queue setup'))`, [PORTAGE_LOCK_CLASS]);
+    if ((await boss.getQueue(EXPORT_QUEUE_NAME)) !== null) return;
+    await boss.createQueue(EXPORT_QUEUE_NAME, {
+      name: EXPORT_QUEUE_NAME,
+      policy: 'short',
+      retryLimit: 10,
+      retryDelay: 5,
+      retryBackoff: true,
+      // The lease decides whether a worker still runs an export; this only bounds
+      // how long pg-boss keeps the job of a dead worker active.
+      expireInSeconds: 6 * 3600,
+    });
+  } finally {
+    // Ending the session releases its lock.
+    await lock.end();
   }
 }

@@ -7,7 +7,7 @@ import type { StateDatabase } from './schema.js';
  * apart from the one-key locks other software (pg-boss, Kysely's migrator)
  * takes, and this constant keeps them apart from other two-key users.
  */
-const PORTAGE_LOCK_CLASS = 0x706f7274; // "port"
+export const PORTAGE_LOCK_CLASS = 0x706f7274; // "port"
 
 /**
  * Serializes, until `trx` ends, every transaction that decides something from
