@@ -11,12 +11,9 @@ import {
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
-import {
-  renderIndexHtml,
-  renderSummaryPdf,
-  RecordSampler,
-  type RecordSamples,
-} from '../documents/index.js';
+import { renderIndexHtml } from '../documents/index-html.js';
+import { RecordSampler } from '../documents/record-sampler.js';
+import type { RecordSamples } from '../documents/index.js';
 import { writeAttachments } from './attachment-writer.js';
 import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
@@ -171,6 +168,8 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     const samples = sampler.samples();
     const html = renderIndexHtml({ manifest: overview, catalog: input.catalog, samples });
     documents.push(await zip.addBuffer('index.html', Buffer.from(html)));
+    // The PDF renderer (pdfkit and its fonts) loads only for exports that carry a summary.
+    const { renderSummaryPdf } = await import('../documents/summary-pdf.js');
     const pdf = await renderSummaryPdf({
       manifest: overview,
       accountName: accountName(input.catalog, samples),

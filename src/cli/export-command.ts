@@ -3,7 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { resolveExportRequest } from '../api/export-request.js';
 import type { CreateExportBody } from '../api/schemas.js';
 import type { Settings } from '../config/index.js';
-import { produceArchive } from '../jobs/index.js';
+import { produceArchive } from '../jobs/produce-archive.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { newId } from '../store/index.js';
 

@@ -1,17 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { CatalogError } from '../catalog/index.js';
 import { ConfigError, isPostgresUrl, loadSettings } from '../config/index.js';
-import { generateDemoPlatform, generateDemoPlatformInPostgres } from '../demo/index.js';
 import { PortageError, toError } from '../errors/index.js';
-import { openStore } from '../store/index.js';
-import { formatCheck, runCheck } from './check-command.js';
-import { writeDocs } from './docs-command.js';
-import { tenantLimits } from './tenants-command.js';
-import { exportToFile } from './export-command.js';
-import { serve } from './serve-command.js';
-import { listSigningKeys, rotateSigningKeys } from './signing-command.js';
-import { verifyCommand } from './verify-command.js';
-import { runWorker } from './worker-command.js';
+import type { ExportOptions } from './export-command.js';
+import type { TenantLimitsOptions } from './tenants-command.js';
+
+// Each command loads its own modules when it runs: a one-off `portage export`
+// or `portage verify` starts without the HTTP server, the queue, the S3
+// client or the PDF renderer it does not use.
 
 const list = (value: string) =>
   value
@@ -32,14 +28,20 @@ program
   .command('serve')
   .description('Serve the HTTP API (with in-process workers unless --no-worker).')
   .option('--no-worker', 'run the API only')
-  .action(async (options: { worker: boolean }) => serve(loadSettings(), options));
+  .action(async (options: { worker: boolean }) => {
+    const { serve } = await import('./serve-command.js');
+    await serve(loadSettings(), options);
+  });
 
 program
   .command('worker')
   .description(
     'Run workers only: take exports from the queue until SIGTERM, then drain (PostgreSQL state: any number of these).',
   )
-  .action(async () => runWorker(loadSettings()));
+  .action(async () => {
+    const { runWorker } = await import('./worker-command.js');
+    await runWorker(loadSettings());
+  });
 
 program
   .command('demo')
@@ -59,6 +61,8 @@ program
   )
   .action(async (options: { scale: number; database?: string }) => {
     const settings = loadSettings();
+    const { generateDemoPlatform, generateDemoPlatformInPostgres } =
+      await import('../demo/index.js');
     const started = Date.now();
     const common = {
       filesDir: settings.filesDir,
@@ -81,6 +85,7 @@ program
   )
   .option('--json', 'print the report as JSON')
   .action(async (options: { json?: boolean }) => {
+    const { formatCheck, runCheck } = await import('./check-command.js');
     const result = await runCheck(loadSettings());
     process.stdout.write(
       options.json ? `${JSON.stringify(result, null, 2)}\n` : formatCheck(result),
@@ -92,7 +97,10 @@ program
   .command('docs')
   .description('Print the export documentation (Markdown) derived from the catalog.')
   .option('--out <file>', 'write it to a file instead')
-  .action(async (options: { out?: string }) => writeDocs(loadSettings(), options.out));
+  .action(async (options: { out?: string }) => {
+    const { writeDocs } = await import('./docs-command.js');
+    await writeDocs(loadSettings(), options.out);
+  });
 
 const count = (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of 0 or more');
@@ -110,7 +118,8 @@ program
   .option('--per-month <n>', 'exports per rolling 30 days', count)
   .option('--max-running <n>', 'exports running at once', positive)
   .option('--reset', 'drop the overrides not given, back to the defaults')
-  .action(async (options: Parameters<typeof tenantLimits>[1]) => {
+  .action(async (options: TenantLimitsOptions) => {
+    const { tenantLimits } = await import('./tenants-command.js');
     const limits = await tenantLimits(loadSettings(), options);
     process.stdout.write(`${JSON.stringify(limits, null, 2)}\n`);
   });
@@ -121,6 +130,7 @@ keys
   .description('Create an API key for a tenant and print it, alone, on stdout.')
   .requiredOption('--tenant <id>', 'the tenant the key belongs to')
   .action(async (options: { tenant: string }) => {
+    const { openStore } = await import('../store/index.js');
     const store = await openStore(loadSettings().databaseUrl);
     try {
       if ((await store.tenants.get(options.tenant)) === null)
@@ -141,9 +151,10 @@ program
   .option('--categories <list>', 'comma-separated categories (default: all included)', list)
   .option('--csv-bom', 'start CSV files with a UTF-8 byte-order mark')
   .option('--csv-formula-protection', 'protect spreadsheet users from formula injection')
-  .action(async (options: Parameters<typeof exportToFile>[1]) =>
-    exportToFile(loadSettings(), options),
-  );
+  .action(async (options: ExportOptions) => {
+    const { exportToFile } = await import('./export-command.js');
+    await exportToFile(loadSettings(), options);
+  });
 
 program
   .command('verify')
@@ -157,6 +168,7 @@ program
     (value: string, previous: string[] = []) => [...previous, value],
   )
   .action(async (file: string, options: { key?: string[] }) => {
+    const { verifyCommand } = await import('./verify-command.js');
     process.exitCode = await verifyCommand(file, options.key ?? []);
   });
 
@@ -168,12 +180,14 @@ signingKeys
   .description('List the published signing keys (the active one first).')
   .option('--jwks', 'print the JWKS that GET /v1/signing-keys serves')
   .action(async (options: { jwks?: boolean }) => {
+    const { listSigningKeys } = await import('./signing-command.js');
     process.stdout.write(await listSigningKeys(loadSettings(), options));
   });
 signingKeys
   .command('rotate')
   .description('Make a new active signing key; the previous one stays published as retired.')
   .action(async () => {
+    const { rotateSigningKeys } = await import('./signing-command.js');
     process.stdout.write(await rotateSigningKeys(loadSettings()));
   });
 

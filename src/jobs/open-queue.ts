@@ -1,7 +1,6 @@
 import { EmbeddedQueue } from './embedded-queue.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportQueue } from './export-queue.js';
-import { PgBossQueue } from './pg-boss-queue.js';
 
 /** Options of {@link openExportQueue}. */
 export interface OpenQueueOptions {
@@ -17,5 +16,8 @@ export async function openExportQueue(
   ctx: ExportContext,
   options: OpenQueueOptions = {},
 ): Promise<ExportQueue> {
-  return ctx.store.dialect === 'postgres' ? PgBossQueue.open(ctx, options) : new EmbeddedQueue(ctx);
+  if (ctx.store.dialect !== 'postgres') return new EmbeddedQueue(ctx);
+  // pg-boss is loaded only by processes on PostgreSQL state.
+  const { PgBossQueue } = await import('./pg-boss-queue.js');
+  return PgBossQueue.open(ctx, options);
 }

@@ -5,7 +5,7 @@ import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/i
 import type { ExportContext } from '../jobs/index.js';
 import { loadKeyring } from '../signing/index.js';
 import { openSource, type SourceDatabase } from '../sources/index.js';
-import { openStore as openObjectStore } from '../storage/index.js';
+import { openStore as openObjectStore } from '../storage/storage-url.js';
 import { openStore, type Store } from '../store/index.js';
 
 /** Everything a Portage process holds open; `close()` releases it all. */
@@ -31,7 +31,7 @@ export async function openRuntime(
   let source: SourceDatabase | null = null;
   try {
     source = openSource(settings.sourceUrl);
-    const storage = openObjectStore(settings.storageUrl, { dataDir: settings.dataDir });
+    const storage = await openObjectStore(settings.storageUrl, { dataDir: settings.dataDir });
     if (settings.demo) {
       for (const tenant of DEMO_TENANTS) await store.tenants.upsert(tenant.id, tenant.name);
     }

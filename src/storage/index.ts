@@ -13,9 +13,10 @@ export {
   StorageConfigError,
   StorageError,
 } from './storage-errors.js';
+// S3Store is imported from './s3-store.js' by the code that needs it, so that
+// processes without S3 storage never load the AWS SDK.
 export { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
 export { FileStore } from './file-store.js';
-export { MAX_PRESIGN_SECONDS, S3Store, createS3Client, type S3StoreOptions } from './s3-store.js';
 export { StorageRequestError } from './s3-errors.js';
 export {
   MIN_SIGNING_SECRET_BYTES,

@@ -30,28 +30,28 @@ describe('PORTAGE_STORAGE_URL', () => {
     });
   });
 
-  it('opens a file store at that directory', () => {
-    const store = openStore('file:///srv/exports', options);
+  it('opens a file store at that directory', async () => {
+    const store = await openStore('file:///srv/exports', options);
     expect(store).toBeInstanceOf(FileStore);
     expect((store as FileStore).root).toBe('/srv/exports');
   });
 
-  it('opens an S3 store on the bucket and prefix of an s3 URL', () => {
+  it('opens an S3 store on the bucket and prefix of an s3 URL', async () => {
     expect(parseStorageUrl('s3://my-bucket/portage/exports', options)).toEqual({
       kind: 's3',
       bucket: 'my-bucket',
       prefix: 'portage/exports/',
     });
-    const store = openStore('s3://my-bucket/portage/exports', options);
+    const store = await openStore('s3://my-bucket/portage/exports', options);
     expect(store).toBeInstanceOf(S3Store);
     expect(store).toMatchObject({ kind: 's3', bucket: 'my-bucket', prefix: 'portage/exports/' });
-    expect(openStore('s3://my-bucket', options)).toMatchObject({ prefix: '' });
+    expect(await openStore('s3://my-bucket', options)).toMatchObject({ prefix: '' });
   });
 
   it.each(['http://example.com/x', 'file://remote-host/x', 's3://B/x', 'file:/abs', 'ftp:x'])(
     'refuses %j naming PORTAGE_STORAGE_URL',
-    (url) => {
-      expect(() => openStore(url, options)).toThrow(/^PORTAGE_STORAGE_URL: /);
+    async (url) => {
+      await expect(openStore(url, options)).rejects.toThrow(/^PORTAGE_STORAGE_URL: /);
     },
   );
 });

@@ -1,7 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from './file-store.js';
-import { S3Store } from './s3-store.js';
 import { StorageConfigError } from './storage-errors.js';
 import type { ObjectStore } from './types.js';
 
@@ -59,11 +58,15 @@ export function parseStorageUrl(
  *
  * @throws StorageConfigError for an invalid URL or `AWS_S3_FORCE_PATH_STYLE`.
  */
-export function openStore(url: string | undefined, options: OpenStoreOptions): ObjectStore {
+export async function openStore(
+  url: string | undefined,
+  options: OpenStoreOptions,
+): Promise<ObjectStore> {
   const location = parseStorageUrl(url, options);
-  if (location.kind === 's3')
-    return new S3Store({ bucket: location.bucket, prefix: location.prefix });
-  return new FileStore(location.root);
+  if (location.kind === 'file') return new FileStore(location.root);
+  // The AWS SDK is loaded only by processes that store in S3.
+  const { S3Store } = await import('./s3-store.js');
+  return new S3Store({ bucket: location.bucket, prefix: location.prefix });
 }
 
 function parseFileUrl(text: string): string {
