@@ -20,12 +20,50 @@ import type { JsonValue } from './types.js';
  * `bigint`, a non-finite number, or an object that is not a plain object or array).
  */
 export function stringifyJson(value: JsonValue): string {
+  if (typeof value === 'object' && value !== null) {
+    const known = canonicalTexts.get(value);
+    if (known !== undefined) return known;
+  }
+  return write(value);
+}
+
+/** The shortest round-trip form of a finite number, as JSON writes it (`-0` as `0`). */
+function writeNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
+  return String(value);
+}
+
+/**
+ * The canonical text of the values {@link sharedJson} returned: such a value
+ * cannot change, so its text is written once however many records hold it.
+ */
+const canonicalTexts = new WeakMap<object, string>();
+
+/**
+ * Makes `value` deeply immutable (frozen at every depth) and returns it, so
+ * that one parsed value can be handed to many records; {@link stringifyJson}
+ * then writes its canonical text once and reuses it.
+ */
+export function sharedJson<T extends JsonValue>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    deepFreeze(value);
+    canonicalTexts.set(value, write(value));
+  }
+  return value;
+}
+
+function deepFreeze(value: JsonValue): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Array.isArray(value) ? value : Object.values(value)) deepFreeze(item);
+}
+
+function write(value: JsonValue): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
-      return JSON.stringify(value);
+      return writeNumber(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -40,7 +78,7 @@ function stringifyArray(items: readonly JsonValue[]): string {
   let text = '[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) text += ',';
-    text += stringifyJson(items[i] as JsonValue);
+    text += write(items[i] as JsonValue);
   }
   return text + ']';
 }
@@ -56,7 +94,7 @@ function stringifyObject(object: { readonly [key: string]: JsonValue }): string 
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (i > 0) text += ',';
-    text += JSON.stringify(key) + ':' + stringifyJson(object[key] as JsonValue);
+    text += JSON.stringify(key) + ':' + write(object[key] as JsonValue);
   }
   return text + '}';
 }

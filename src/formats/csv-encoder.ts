@@ -15,6 +15,8 @@ const FIXED_FORM_TYPES: ReadonlySet<string> = new Set([
   'date',
 ]);
 const QUOTE = /"/g;
+/** Distinct `json` cells an encoder remembers before it starts afresh. */
+const JSON_CELLS_REMEMBERED = 1024;
 
 /**
  * Writes RFC 4180 CSV: a header row of field names, then one line per row.
@@ -55,6 +57,8 @@ export class CsvEncoder implements FormatEncoder {
    * character needing quotes, so the quoting check is skipped.
    */
   private readonly fixedForm: readonly boolean[];
+  /** Quoted cells of `json` objects and arrays, by their canonical text. */
+  private readonly jsonCells = new Map<string, string>();
 
   constructor(ctx: EncoderContext) {
     this.category = ctx.category.name;
@@ -82,7 +86,11 @@ export class CsvEncoder implements FormatEncoder {
       if (i > 0) line += ',';
       const value = row[i] as JsonValue;
       if (value === null) continue;
-      let cell = typeof value === 'string' && !this.jsonText[i] ? value : stringifyJson(value);
+      if (this.jsonText[i]) {
+        line += this.jsonCell(i, value);
+        continue;
+      }
+      let cell = typeof value === 'string' ? value : stringifyJson(value);
       if (this.fixedForm[i] && cell !== '') {
         line += cell;
         continue;
@@ -95,6 +103,26 @@ export class CsvEncoder implements FormatEncoder {
 
   end(): string {
     return '';
+  }
+
+  /**
+   * The cell of a `json` field. The cells of objects and arrays are
+   * remembered by their text: such fields repeat a few values across rows,
+   * and their text, full of quotes, is the costliest to quote.
+   */
+  private jsonCell(i: number, value: JsonValue): string {
+    const text = stringifyJson(value);
+    const remember = typeof value === 'object' && value !== null;
+    if (remember) {
+      const known = this.jsonCells.get(text);
+      if (known !== undefined) return known;
+    }
+    const cell = quoteCell(this.protect[i] && startsLikeFormula(text) ? "'" + text : text);
+    if (remember) {
+      if (this.jsonCells.size >= JSON_CELLS_REMEMBERED) this.jsonCells.clear();
+      this.jsonCells.set(text, cell);
+    }
+    return cell;
   }
 }
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CatalogField, FieldType } from '../catalog/index.js';
+import { stringifyJson } from './canonical-json.js';
+import type { JsonValue } from './types.js';
 import { ValueError } from './value-error.js';
 import { compileConverter, compileRowConverter, toJsonValue } from './value-model.js';
 
@@ -199,6 +201,31 @@ describe('json', () => {
     );
     expect(() => convert('json', { when: new Date(0) })).toThrow(/not a JSON value/);
     expect(() => convert('json', [Number.NaN])).toThrow(/not a JSON value/);
+  });
+
+  it('shares one immutable value among rows holding the same text, written as a fresh parse is', () => {
+    const converter = compileConverter(field('json'), where);
+    const text = '{"b":[2,1],"a":{"d":1.50,"c":"x"}}';
+    const first = converter(text);
+    expect(converter(text)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => (first as { b: number[] }).b.push(3)).toThrow(TypeError);
+    expect(stringifyJson(first)).toBe(stringifyJson(JSON.parse(text) as JsonValue));
+    expect(stringifyJson(first)).toBe('{"a":{"c":"x","d":1.5},"b":[2,1]}');
+  });
+
+  it('gives the same values however many distinct texts it has seen', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue(), { minLength: 1, maxLength: 3000 }), (values) => {
+        const converter = compileConverter(field('json'), where);
+        const texts = values.map((v) => JSON.stringify(v));
+        // Every text twice, far apart, so that some are remembered and some forgotten.
+        for (const text of [...texts, ...texts]) {
+          expect(stringifyJson(converter(text))).toBe(stringifyJson(JSON.parse(text) as JsonValue));
+        }
+      }),
+      { numRuns: 5 },
+    );
   });
 });
 

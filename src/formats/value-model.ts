@@ -8,6 +8,7 @@ import {
   timestampFromEpochMs,
   timestampFromText,
 } from './timestamp-text.js';
+import { sharedJson } from './canonical-json.js';
 import type { JsonValue } from './types.js';
 import { ValueError } from './value-error.js';
 
@@ -197,7 +198,7 @@ export function toJsonValue(field: CatalogField, raw: RawValue, where: string): 
  * without looking the field's type up again for every row.
  */
 export function compileConverter(field: CatalogField, where: string): ValueConverter {
-  const convert = CONVERTERS[field.type];
+  const convert = field.type === 'json' ? rememberingJson() : CONVERTERS[field.type];
   if (field.nullable)
     return (raw) => (raw === null || raw === undefined ? null : convert(raw, where));
   return (raw) => {
@@ -205,6 +206,31 @@ export function compileConverter(field: CatalogField, where: string): ValueConve
       throw new ValueError(where, raw, 'is not allowed: the field is not nullable');
     }
     return convert(raw, where);
+  };
+}
+
+/** Distinct JSON texts one field's converter remembers before it starts afresh. */
+const JSON_MEMO_ENTRIES = 1024;
+/** Longer JSON texts are parsed every time: they are seldom repeated, and large. */
+const JSON_MEMO_MAX_CHARS = 4096;
+
+/**
+ * The `json` converter of one field, remembering the values of the texts it
+ * has parsed. Such fields repeat a few values across many rows (tags, custom
+ * fields, settings); a remembered value is parsed once and, being shared and
+ * immutable ({@link sharedJson}), written once too.
+ */
+function rememberingJson(): Convert {
+  const memo = new Map<string, JsonValue>();
+  return (raw, where) => {
+    if (typeof raw !== 'string' || raw.length > JSON_MEMO_MAX_CHARS) return toJson(raw, where);
+    let value = memo.get(raw);
+    if (value === undefined) {
+      value = sharedJson(toJson(raw, where));
+      if (memo.size >= JSON_MEMO_ENTRIES) memo.clear();
+      memo.set(raw, value);
+    }
+    return value;
   };
 }
 

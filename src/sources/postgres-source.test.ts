@@ -168,21 +168,22 @@ describe('PostgresSource', () => {
     expect(sizes).toEqual([2000, 966]);
   });
 
-  it('hands the value model exact forms: int8 and numeric as text, booleans, timestamps as text', async () => {
+  it('hands the value model exact forms: int8 as a number when exact else text, numeric as text, booleans, timestamps as text', async () => {
     const read: CategoryRead = {
       source: {
         kind: 'query',
-        sql: `SELECT 'b' AS k, 9007199254740993::int8 AS big, 1.10::numeric AS amount,
+        sql: `SELECT 'b' AS k, 9007199254740993::int8 AS big, -9007199254740991::int8 AS safe,
+                     1.10::numeric AS amount,
                      true AS flag, 7::int4 AS small,
                      '2025-03-04 08:20:30.123+05:45'::timestamptz AS at,
                      '2025-03-04'::date AS day, '{"b":1,"a":[2]}'::jsonb AS doc,
                      '\\x68c3a9'::bytea AS bytes
               WHERE CAST(:tenant AS text) = 'acme'
               UNION ALL
-              SELECT 'B', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
+              SELECT 'B', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
         tables: [],
       },
-      columns: ['k', 'big', 'amount', 'flag', 'small', 'at', 'day', 'doc', 'bytes'],
+      columns: ['k', 'big', 'safe', 'amount', 'flag', 'small', 'at', 'day', 'doc', 'bytes'],
       orderBy: ['k'],
       tenant: 'acme',
     };
@@ -195,6 +196,7 @@ describe('PostgresSource', () => {
     expect(rows[1]).toEqual([
       'b',
       '9007199254740993',
+      -9007199254740991,
       '1.10',
       true,
       7,
@@ -212,6 +214,7 @@ describe('PostgresSource', () => {
     const convert = compileRowConverter('probe', [
       field('k', 'string'),
       field('big', 'bigint'),
+      field('safe', 'integer'),
       field('amount', 'decimal'),
       field('flag', 'boolean'),
       field('small', 'integer'),
@@ -223,6 +226,7 @@ describe('PostgresSource', () => {
     expect(convert(rows[1]!)).toEqual([
       'b',
       '9007199254740993',
+      -9007199254740991,
       '1.10',
       true,
       7,
