@@ -6,6 +6,9 @@ import { validateEntryPath } from './zip-entry-path.js';
 import { toError } from '../errors/index.js';
 import { ZipEntryError, ZipPathError } from './zip-errors.js';
 import { ZipUtcDate } from './zip-utc-date.js';
+import { useNativeCrc32 } from './native-crc32.js';
+
+useNativeCrc32();
 
 /** Unix mode of every entry: a regular file, `rw-r--r--`. */
 const FILE_MODE = 0o100644;

@@ -1,6 +1,31 @@
-import type { CatalogField } from '../catalog/index.js';
+import type { CatalogField, FieldType } from '../catalog/index.js';
 import { stringifyJson } from './canonical-json.js';
 import type { JsonValue, Row } from './types.js';
+
+/** Writes one value of a field as JSON text. */
+type ValueWriter = (value: JsonValue) => string;
+
+/**
+ * Text the value model writes in a fixed form of digits, signs and separators
+ * (timestamps, dates, exact integers and decimals): its JSON string needs no
+ * escape, only quotes.
+ */
+const quotedFixedForm: ValueWriter = (value) =>
+  typeof value === 'string' ? '"' + value + '"' : stringifyJson(value);
+const jsonText: ValueWriter = (value) =>
+  typeof value === 'string' ? JSON.stringify(value) : stringifyJson(value);
+
+/** The writer of each type, for the values the value model gives it; anything else is written generally. */
+const VALUE_WRITERS: { readonly [type in FieldType]: ValueWriter } = {
+  string: jsonText,
+  integer: stringifyJson,
+  bigint: quotedFixedForm,
+  decimal: quotedFixedForm,
+  boolean: stringifyJson,
+  timestamp: quotedFixedForm,
+  date: quotedFixedForm,
+  json: stringifyJson,
+};
 
 /**
  * Writes rows as JSON objects keyed by field name, with the key prefixes
@@ -9,6 +34,8 @@ import type { JsonValue, Row } from './types.js';
 export class RecordWriter {
   private readonly order: readonly number[];
   private readonly prefixes: readonly string[];
+  /** Per key, in written order: the writer of its field's values. */
+  private readonly writers: readonly ValueWriter[];
   private readonly category: string;
 
   /**
@@ -24,6 +51,7 @@ export class RecordWriter {
     }
     this.category = category;
     this.order = order;
+    this.writers = order.map((fieldIndex) => VALUE_WRITERS[fields[fieldIndex]?.type ?? 'json']);
     this.prefixes = order.map(
       (fieldIndex, k) => (k === 0 ? '{' : ',') + JSON.stringify(fields[fieldIndex]?.name) + ':',
     );
@@ -38,8 +66,8 @@ export class RecordWriter {
     if (count === 0) return '{}';
     let text = '';
     for (let k = 0; k < count; k++) {
-      text +=
-        (this.prefixes[k] as string) + stringifyJson(row[this.order[k] as number] as JsonValue);
+      const value = row[this.order[k] as number] as JsonValue;
+      text += (this.prefixes[k] as string) + (value === null ? 'null' : this.writers[k]!(value));
     }
     return text + '}';
   }
