@@ -3,6 +3,16 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/portage.js', import.meta.url));
 
+/**
+ * Every child still running. A test that fails while some of its processes
+ * start never gets them to stop; they are killed when the test process exits,
+ * rather than left behind holding ports and databases.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A `portage` command running in its own process, from the built `dist/`. */
 export interface PortageProcess {
   readonly child: ChildProcess;
@@ -31,12 +41,17 @@ export async function spawnPortage(
     cwd: env.PORTAGE_DATA_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let text = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
+      child.kill('SIGKILL');
       reject(new Error(`portage ${args.join(' ')} not ready after ${timeoutMs} ms:\n${text}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
