@@ -15,6 +15,7 @@ import {
   watchFailures,
   type TestDatabase,
 } from '../../test/support/postgres.js';
+import { BATCH_ROWS } from './postgres-snapshot.js';
 import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
 import type { CategoryRead, SourceDatabase } from './types.js';
@@ -147,7 +148,7 @@ describe('PostgresSource', () => {
     }
   });
 
-  it('streams a category in batches of at most 2,000 rows, in key order', async () => {
+  it('streams a category in batches of at most BATCH_ROWS rows, in key order', async () => {
     const source = sources[1]!.source;
     const sizes: number[] = [];
     let last = 0;
@@ -165,7 +166,31 @@ describe('PostgresSource', () => {
         }
       }
     });
-    expect(sizes).toEqual([2000, 966]);
+    const total = 2966;
+    expect(sizes).toEqual([
+      ...Array<number>(Math.floor(total / BATCH_ROWS)).fill(BATCH_ROWS),
+      total % BATCH_ROWS,
+    ]);
+  });
+
+  it('closes the cursor of a consumer that stops early, with a read ahead in flight', async () => {
+    const source = sources[1]!.source;
+    const comments: CategoryRead = {
+      ...tasksOf('acme'),
+      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id' },
+      columns: ['id'],
+    };
+    const counted = await source.withSnapshot(async (snapshot) => {
+      for await (const batch of snapshot.batches(comments)) {
+        expect(batch).toHaveLength(BATCH_ROWS);
+        break;
+      }
+      // The snapshot's connection is free again: the next read runs in full.
+      let rows = 0;
+      for await (const batch of snapshot.batches(comments)) rows += batch.length;
+      return rows;
+    });
+    expect(counted).toBe(2966);
   });
 
   it('hands the value model exact forms: int8 as a number when exact else text, numeric as text, booleans, timestamps as text', async () => {
