@@ -36,7 +36,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   );
   if (options.worker) await queue.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
-  await importRunner.resume();
+  await importRunner.start();
 
   if (settings.demo) {
     const base = settings.publicUrl ?? `http://localhost:${new URL(address).port}`;

@@ -1,7 +1,10 @@
-import { rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
 import { isPostgresUrl, sqlitePath } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
-import pg from 'pg';
 import {
   importBundle,
   PostgresWriter,
@@ -10,45 +13,108 @@ import {
 } from '../import/index.js';
 import type { ImportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
+import { newWorkerOwner } from './worker.js';
 
 /**
- * Runs imports one after another in this process, in the background. The
- * upload waits in the data directory until its import finishes; imports left
- * pending or running by a stopped process are run again at the next start
- * (an import is one transaction, so a half-run one left nothing behind).
+ * Runs imports in this process, one after another, in the background. Any
+ * API process may run any import: the upload waits in the object store, and a
+ * process claims an import with a lease in the shared state (renewed while it
+ * runs) before running it, so exactly one process runs it at a time. An import
+ * is one transaction, so one whose process died left nothing behind: once its
+ * lease lapses, another process takes it over, up to `PORTAGE_MAX_ATTEMPTS`
+ * starts; then it fails with `attempts_exhausted`.
  */
 export class ImportRunner {
+  private readonly owner = newWorkerOwner();
   private queue: Promise<void> = Promise.resolve();
+  /** Ids queued or running here, so that a sweep does not queue them twice. */
+  private readonly queued = new Set<string>();
   private readonly idle = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: ExportContext) {}
 
-  /** Runs every import a stopped process left unfinished. */
-  async resume(): Promise<void> {
-    for (const record of await this.ctx.store.imports.unfinished()) this.submit(record);
+  /**
+   * Takes up, now and then every `PORTAGE_REAPER_SECONDS`, the imports nobody
+   * runs: pending ones (their process stopped before it began them) and those
+   * whose process stopped renewing its lease.
+   */
+  async start(): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.ctx.settings.reaperSeconds * 1000);
+    this.timer.unref();
   }
 
-  /** Queues an import; it runs after those queued before it. */
+  /** Queues an import; it runs after those queued before it, if this process can claim it. */
   submit(record: ImportRecord): void {
+    if (this.queued.has(record.id)) return;
+    this.queued.add(record.id);
     const run = this.queue.then(() => this.run(record));
     this.queue = run.catch(() => undefined);
     this.idle.add(run);
-    void run.finally(() => this.idle.delete(run));
+    void run.finally(() => {
+      this.idle.delete(run);
+      this.queued.delete(record.id);
+    });
   }
 
-  /** Resolves once every queued import has finished. */
+  /** Stops looking for work and resolves once every queued import has finished. */
   async drain(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
     await Promise.allSettled([...this.idle]);
   }
 
-  private async run(record: ImportRecord): Promise<void> {
-    const { store, settings, catalog } = this.ctx;
-    if (!(await store.imports.start(record.id))) return;
-    let target: PlatformWriter | null = null;
+  private async sweep(): Promise<void> {
+    const { store, settings } = this.ctx;
     try {
+      for (const record of await store.imports.claimable()) {
+        if (record.status === 'running' && record.attempts >= settings.maxAttempts) {
+          await this.giveUp(record);
+        } else {
+          this.submit(record);
+        }
+      }
+    } catch (error) {
+      console.error(
+        'imports: looking for imports to run failed, retrying:',
+        toError(error).message,
+      );
+    }
+  }
+
+  /** Fails an import whose process stopped during each of its attempts. */
+  private async giveUp(record: ImportRecord): Promise<void> {
+    const failed = await this.ctx.store.imports.finish(record.id, null, {
+      status: 'failed',
+      counts: {},
+      conflicts: [],
+      error: {
+        code: 'attempts_exhausted',
+        message: `The import was started ${record.attempts} times and its process stopped each time; nothing was written.`,
+      },
+    });
+    if (failed) await this.deleteUpload(record);
+  }
+
+  private async run(queued: ImportRecord): Promise<void> {
+    const { store, settings, catalog } = this.ctx;
+    const leaseMs = settings.leaseSeconds * 1000;
+    const record = await store.imports.claim(queued.id, this.owner, leaseMs);
+    if (record === null) return;
+    const heartbeat = setInterval(() => {
+      store.imports.renew(record.id, this.owner, leaseMs).catch((error: unknown) => {
+        console.error(`import ${record.id}: renewing its lease failed:`, toError(error).message);
+      });
+    }, leaseMs / 3);
+    let target: PlatformWriter | null = null;
+    let local: string | null = null;
+    let finished = false;
+    try {
+      local = await this.fetchUpload(record);
       target = openWriter(settings.sourceUrl);
       const result = await importBundle({
-        file: record.uploadPath,
+        file: local,
         catalog,
         target,
         tenant: record.tenantId,
@@ -56,20 +122,49 @@ export class ImportRunner {
         dryRun: record.dryRun,
         filesDir: settings.filesDir,
       });
-      await store.imports.finish(record.id, result);
+      finished = await store.imports.finish(record.id, this.owner, result);
     } catch (thrown) {
       const error = toError(thrown);
       const code = error instanceof PortageError ? error.code : 'internal_error';
       if (code === 'internal_error') console.error(`import ${record.id} failed:`, error);
-      await store.imports.finish(record.id, {
+      finished = await store.imports.finish(record.id, this.owner, {
         status: 'failed',
         counts: {},
         conflicts: [],
         error: { code, message: error.message },
       });
     } finally {
+      clearInterval(heartbeat);
       await target?.close();
-      await rm(record.uploadPath, { force: true });
+      if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
+    }
+    if (finished) await this.deleteUpload(record);
+  }
+
+  /**
+   * A local copy of the uploaded archive, for the import to read at random.
+   * (An absolute path is an upload an earlier version kept on local disk.)
+   */
+  private async fetchUpload(record: ImportRecord): Promise<string> {
+    if (isAbsolute(record.uploadKey)) return record.uploadKey;
+    const dir = join(this.ctx.settings.dataDir, 'imports');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `${record.id}-${record.attempts}.zip`);
+    try {
+      await pipeline(await this.ctx.storage.read(record.uploadKey), createWriteStream(file));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+    return file;
+  }
+
+  private async deleteUpload(record: ImportRecord): Promise<void> {
+    try {
+      if (isAbsolute(record.uploadKey)) await rm(record.uploadKey, { force: true });
+      else await this.ctx.storage.delete(record.uploadKey);
+    } catch (error) {
+      console.error(`import ${record.id}: deleting its upload failed:`, toError(error).message);
     }
   }
 }

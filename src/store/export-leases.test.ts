@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Limits } from '../config/index.js';
-import { openStore, type ClaimOptions, type ExportRequest, type Store } from './index.js';
-import { createStateDatabase, DIALECTS, type TestStateDatabase } from './state-test-support.js';
+import type { ClaimOptions, ExportRequest, Store } from './index.js';
+import { DIALECTS, useStoreHandles } from './state-test-support.js';
 
 const limits: Limits = { perDay: 10, perMonth: 50, maxRunning: 2 };
 const request = (tenantId: string, idempotencyKey: string | null = null): ExportRequest => ({
@@ -22,29 +22,10 @@ const claimOptions = (owner: string, leaseMs = 60_000): ClaimOptions => ({
 
 for (const dialect of DIALECTS)
   describe(`leases and shared counting on ${dialect}`, () => {
-    let database: TestStateDatabase;
-    // Two handles on one database, as two processes would hold. (better-sqlite3 is
-    // synchronous: two connections of one thread would wait on each other, so
-    // SQLite gets one handle; other processes wait on its `busy_timeout`.)
+    const handles = useStoreHandles(dialect, [['acme', 'Acme']]);
     let one: Store;
     let two: Store;
-    let failed: boolean;
-    beforeEach(async (context) => {
-      failed = false;
-      context.onTestFailed(() => {
-        failed = true;
-      });
-      database = await createStateDatabase(dialect);
-      one = await openStore(database.url);
-      two = dialect === 'sqlite' ? one : await openStore(database.url);
-      await one.tenants.upsert('acme', 'Acme');
-    });
-    afterEach(async () => {
-      await one.close();
-      if (two !== one) await two.close();
-      if (failed) console.error(`kept the ${dialect} state of the failed test: ${database.url}`);
-      else await database.drop();
-    });
+    beforeEach(() => ({ one, two } = handles));
 
     const createPending = async (count: number): Promise<string[]> => {
       const ids: string[] = [];

@@ -15,8 +15,11 @@ export interface ImportRecord {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
-  readonly uploadPath: string;
+  /** The object-store key of the uploaded archive (an absolute path: a local file, from before). */
+  readonly uploadKey: string;
   readonly uploadBytes: number;
+  /** How many times a process has started it. */
+  readonly attempts: number;
   readonly counts: Record<string, number>;
   readonly conflicts: readonly {
     readonly category: string;
@@ -36,8 +39,9 @@ function toImportRecord(row: Selectable<ImportTable>): ImportRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
-    uploadPath: row.upload_path,
+    uploadKey: row.upload_key ?? row.upload_path,
     uploadBytes: Number(row.upload_bytes),
+    attempts: Number(row.attempts),
     counts: JSON.parse(row.counts) as Record<string, number>,
     conflicts: JSON.parse(row.conflicts) as ImportRecord['conflicts'],
     error:
@@ -61,7 +65,7 @@ export class ImportStore {
       tenantId: string;
       mode: ImportRecord['mode'];
       dryRun: boolean;
-      uploadPath: string;
+      uploadKey: string;
       uploadBytes: number;
     },
     now = new Date(),
@@ -75,7 +79,9 @@ export class ImportStore {
         mode: input.mode,
         dry_run: input.dryRun ? 1 : 0,
         created_at: isoTime(now),
-        upload_path: input.uploadPath,
+        upload_key: input.uploadKey,
+        upload_path: input.uploadKey,
+        attempts: 0,
         upload_bytes: input.uploadBytes,
         counts: '{}',
         conflicts: '[]',
@@ -114,31 +120,76 @@ export class ImportStore {
     return row === undefined ? null : toImportRecord(row);
   }
 
-  /** Imports not finished yet (pending, or running when their process stopped), oldest first. */
-  async unfinished(): Promise<ImportRecord[]> {
+  /**
+   * Imports a process may take: pending ones, and running ones whose process
+   * stopped renewing its lease (it died or lost the database), oldest first.
+   */
+  async claimable(now = new Date()): Promise<ImportRecord[]> {
     const rows = await this.db
       .selectFrom('imports')
       .selectAll()
-      .where('status', 'in', ['pending', 'running'])
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'pending'),
+          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', isoTime(now))]),
+        ]),
+      )
       .orderBy('created_at')
       .execute();
     return rows.map(toImportRecord);
   }
 
-  /** Marks an import running; false when it was no longer pending or running. */
-  async start(id: string, now = new Date()): Promise<boolean> {
+  /**
+   * Takes an import for `owner` until `leaseMs` from now, counting an attempt,
+   * if it is pending or its lease has lapsed; null when another process has it
+   * or it has finished. Exactly one of several processes claiming at once wins.
+   */
+  async claim(
+    id: string,
+    owner: string,
+    leaseMs: number,
+    now = new Date(),
+  ): Promise<ImportRecord | null> {
     const result = await this.db
       .updateTable('imports')
-      .set({ status: 'running', started_at: isoTime(now) })
+      .set((eb) => ({
+        status: 'running',
+        started_at: eb.fn.coalesce('started_at', eb.val(isoTime(now))),
+        lease_owner: owner,
+        lease_expires_at: isoTime(new Date(now.getTime() + leaseMs)),
+        attempts: eb('attempts', '+', 1),
+      }))
       .where('id', '=', id)
-      .where('status', 'in', ['pending', 'running'])
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'pending'),
+          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', isoTime(now))]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? this.getById(id) : null;
+  }
+
+  /** Extends `owner`'s lease; false when it lost the import meanwhile. */
+  async renew(id: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('imports')
+      .set({ lease_expires_at: isoTime(new Date(now.getTime() + leaseMs)) })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('lease_owner', '=', owner)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Records the outcome of an import. */
+  /**
+   * Records the outcome of an import run by `owner` (or, with `owner` null,
+   * of an import nobody holds: one whose attempts are spent); false, writing
+   * nothing, when the import is no longer `owner`'s to finish.
+   */
   async finish(
     id: string,
+    owner: string | null,
     outcome: {
       status: 'completed' | 'failed';
       counts: Record<string, number>;
@@ -146,18 +197,28 @@ export class ImportStore {
       error: { code: string; message: string } | null;
     },
     now = new Date(),
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    let update = this.db
       .updateTable('imports')
       .set({
         status: outcome.status,
         completed_at: isoTime(now),
+        lease_owner: null,
+        lease_expires_at: null,
         counts: JSON.stringify(outcome.counts),
         conflicts: JSON.stringify(outcome.conflicts),
         error_code: outcome.error?.code ?? null,
         error_message: outcome.error?.message ?? null,
       })
       .where('id', '=', id)
-      .execute();
+      .where('status', 'in', ['pending', 'running']);
+    update =
+      owner === null
+        ? update.where((eb) =>
+            eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', isoTime(now))]),
+          )
+        : update.where('lease_owner', '=', owner);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 }

@@ -77,9 +77,17 @@ export interface ImportTable {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
-  /** Where the uploaded archive waits for its import (deleted once finished). */
+  /** Where an earlier version kept the uploaded archive on local disk; now the same as `upload_key`. */
   upload_path: string;
+  /** The object-store key the uploaded archive waits under until its import finishes (null: `upload_path`). */
+  upload_key: string | null;
   upload_bytes: number;
+  /** The process running the import, while it runs. */
+  lease_owner: string | null;
+  /** Until when that process holds it; past this, another process may take it over. */
+  lease_expires_at: string | null;
+  /** How many times a process has started it. */
+  attempts: number;
   /** JSON object: rows per category. */
   counts: string;
   /** JSON array of `{category, ids, count}`. */

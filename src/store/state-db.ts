@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
+import * as importLeases from './migrations/0003-import-leases.js';
 import { isPostgresUrl, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
@@ -13,6 +14,7 @@ import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-imports': imports,
+  '0003-import-leases': importLeases,
 };
 
 /** The database engines Portage keeps its state in. */

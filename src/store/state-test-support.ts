@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Store } from './index.js';
 import type { StateDialect } from './state-db.js';
 
 /** The engines the state store's suite runs against, each test on both. */
@@ -50,4 +52,46 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The store handles of one test: two on one database, as two processes hold. */
+export interface StoreHandles {
+  one: Store;
+  /**
+   * A second handle on the same database. On SQLite it is `one`: better-sqlite3
+   * is synchronous, so two connections of one thread would wait on each other;
+   * other processes wait on its `busy_timeout`.
+   */
+  two: Store;
+}
+
+/**
+ * Gives each test of the enclosing `describe` a fresh state database on
+ * `dialect`, opened twice, with `tenants` created. The database of a failed
+ * test stays behind, to be inspected; the others are dropped.
+ */
+export function useStoreHandles(
+  dialect: StateDialect,
+  tenants: readonly (readonly [id: string, name: string])[],
+): StoreHandles {
+  const handles = {} as StoreHandles;
+  let database: TestStateDatabase;
+  let failed = false;
+  beforeEach(async (context) => {
+    failed = false;
+    context.onTestFailed(() => {
+      failed = true;
+    });
+    database = await createStateDatabase(dialect);
+    handles.one = await openStore(database.url);
+    handles.two = dialect === 'sqlite' ? handles.one : await openStore(database.url);
+    for (const [id, name] of tenants) await handles.one.tenants.upsert(id, name);
+  });
+  afterEach(async () => {
+    await handles.one.close();
+    if (handles.two !== handles.one) await handles.two.close();
+    if (failed) console.error(`kept the ${dialect} state of the failed test: ${database.url}`);
+    else await database.drop();
+  });
+  return handles;
 }

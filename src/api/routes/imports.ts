@@ -1,11 +1,11 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
+import { importUploadKey } from '../../jobs/import-upload.js';
+import type { ObjectStore } from '../../storage/index.js';
 import type { ImportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate } from '../auth.js';
@@ -92,21 +92,20 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
       const id = ctx.store.imports.newId();
-      const dir = join(ctx.settings.dataDir, 'imports');
-      await mkdir(dir, { recursive: true });
-      const path = join(dir, `${id}.zip`);
+      // The upload goes to the object store, where whichever process claims the import finds it.
+      const uploadKey = importUploadKey(id);
       const bytes = await receive(
         request.body as Readable,
-        `${path}.partial`,
+        ctx.storage,
+        uploadKey,
         ctx.settings.importMaxBytes,
       );
-      await rename(`${path}.partial`, path);
       const record = await ctx.store.imports.create({
         id,
         tenantId: tenant,
         mode: query.mode ?? 'preserve',
         dryRun: query.dry_run ?? false,
-        uploadPath: path,
+        uploadKey,
         uploadBytes: bytes,
       });
       ctx.importRunner.submit(record);
@@ -136,9 +135,18 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-/** Streams the upload to `file`, refusing it (and removing the file) past `limit` bytes. */
-async function receive(body: Readable, file: string, limit: number): Promise<number> {
+/**
+ * Streams the upload into the object store under `key`, published once whole
+ * and verified; refuses it (leaving nothing stored) past `limit` bytes or empty.
+ */
+async function receive(
+  body: Readable,
+  storage: ObjectStore,
+  key: string,
+  limit: number,
+): Promise<number> {
   let bytes = 0;
+  const hash = createHash('sha256');
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
@@ -149,16 +157,21 @@ async function receive(body: Readable, file: string, limit: number): Promise<num
             `The archive is larger than the ${limit} bytes an import accepts.`,
           ),
         );
-      } else done(null, chunk);
+        return;
+      }
+      hash.update(chunk);
+      done(null, chunk);
     },
   });
+  const pending = await storage.beginWrite(key);
   try {
-    await pipeline(body, counter, createWriteStream(file));
+    await pipeline(body, counter, pending.writable);
+    if (bytes === 0)
+      throw new PortageError('validation_failed', 'The body is empty; send a bundle archive.');
+    await pending.publish({ bytes, sha256: hash.digest('hex') });
   } catch (error) {
-    await rm(file, { force: true });
+    await pending.abort();
     throw error;
   }
-  if (bytes === 0)
-    throw new PortageError('validation_failed', 'The body is empty; send a bundle archive.');
   return bytes;
 }
