@@ -1,2 +1,2 @@
 export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';
-export { isPostgresUrl, sqlitePath } from './database-url.js';
+export { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from './database-url.js';

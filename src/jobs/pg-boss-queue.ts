@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { POSTGRES_CONNECTION } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { ExportContext } from './export-context.js';
 import type { ExportQueue } from './export-queue.js';
@@ -58,6 +59,7 @@ export class PgBossQueue implements ExportQueue {
   static async open(ctx: ExportContext, options: PgBossQueueOptions = {}): Promise<PgBossQueue> {
     const work = options.work ?? true;
     const boss = new PgBoss({
+      ...POSTGRES_CONNECTION,
       connectionString: ctx.settings.databaseUrl,
       application_name: 'portage-queue',
       max: ctx.settings.workerConcurrency + 2,
@@ -171,7 +173,11 @@ export class PgBossQueue implements ExportQueue {
  */
 async function ensureExportQueue(boss: PgBoss, databaseUrl: string): Promise<void> {
   if ((await boss.getQueue(EXPORT_QUEUE_NAME)) !== null) return;
-  const lock = new pg.Client({ connectionString: databaseUrl, application_name: 'portage-queue' });
+  const lock = new pg.Client({
+    ...POSTGRES_CONNECTION,
+    connectionString: databaseUrl,
+    application_name: 'portage-queue',
+  });
   await lock.connect();
   try {
     await lock.query(`select pg_advisory_lock($1, hashtext('queue setup'))`, [PORTAGE_LOCK_CLASS]);

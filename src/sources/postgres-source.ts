@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { POSTGRES_CONNECTION } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import { postgresSnapshot } from './postgres-snapshot.js';
 import type { SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
@@ -32,7 +33,11 @@ export class PostgresSource implements SourceDatabase {
 
   /** @param url - A `postgres://` or `postgresql://` connection URL. */
   constructor(url: string, options: PostgresSourceOptions = {}) {
-    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    this.pool = new pg.Pool({
+      ...POSTGRES_CONNECTION,
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+    });
     // An idle connection that fails must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
     // So must one checked out (a snapshot's) whose connection drops: its query fails with it.

@@ -6,7 +6,7 @@ import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
 import * as importLeases from './migrations/0003-import-leases.js';
-import { isPostgresUrl, sqlitePath } from '../config/index.js';
+import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
@@ -69,6 +69,7 @@ function openSqlite(url: string): StateDb {
 
 function openPostgres(url: string, options: StateDbOptions): StateDb {
   const pool = new pg.Pool({
+    ...POSTGRES_CONNECTION,
     connectionString: url,
     max: options.poolSize ?? 10,
     application_name: 'portage',
