@@ -30,7 +30,7 @@ export async function rotateSigningKeys(settings: Settings): Promise<string> {
   return [
     `New active signing key: ${active.kid}`,
     ...retired.map((k) => `Retired (still published, verifies older exports): ${k.kid}`),
-    'Running processes keep their key until they restart: restart the API servers first, so the new key is published before workers sign with it.',
+    'Every running process that shares this keyring folder signs with the new key from its next audit export, and publishes it from its next key request; none needs a restart.',
     '',
   ].join('\n');
 }

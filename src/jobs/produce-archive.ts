@@ -33,6 +33,8 @@ export async function produceArchive(
   output: Writable,
   options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
 ): Promise<BuildResult> {
+  // A rotation made since the last audit export, by any process, takes effect now.
+  if (spec.purpose === 'audit') await deps.keyring?.refresh();
   const signer = spec.purpose === 'audit' ? (deps.keyring?.active ?? null) : null;
   if (spec.purpose === 'audit' && signer === null) {
     throw new PortageError(

@@ -101,6 +101,43 @@ describe('keyring', () => {
     ).rejects.toThrow(/comes from PORTAGE_SIGNING_KEY_FILE/);
   });
 
+  it('follows a rotation made by another process at its next refresh, without a restart', async () => {
+    const running = await loadKeyring(settings);
+    const before = running.active.kid;
+    const { active } = await rotateKeyring(settings);
+    // Until it looks again, the process signs with the key it loaded.
+    expect(running.active.kid).toBe(before);
+    await running.refresh();
+    expect(running.active.kid).toBe(active.kid);
+    expect(running.publicKeys().map((k) => [k.kid, k.status])).toEqual([
+      [active.kid, 'active'],
+      [before, 'retired'],
+    ]);
+    const signature = running.active.sign(Buffer.from('m'));
+    expect(verify(null, Buffer.from('m'), active.publicKeyPem, signature)).toBe(true);
+    // Nothing changed since: a refresh keeps everything as it is.
+    await running.refresh();
+    expect(running.active.kid).toBe(active.kid);
+  });
+
+  it('keeps the key of PORTAGE_SIGNING_KEY_FILE active in its process, publishing what others activate', async () => {
+    const write = async (name: string) => {
+      const file = join(dir, name);
+      const { privateKey } = generateKeyPairSync('ed25519');
+      await writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      return file;
+    };
+    const old = await loadKeyring({ ...settings, signingKeyFile: await write('old.pem') });
+    const renewed = await loadKeyring({ ...settings, signingKeyFile: await write('new.pem') });
+    await old.refresh();
+    expect(old.active.kid).not.toBe(renewed.active.kid);
+    expect(old.publicKey(renewed.active.kid)?.status).toBe('active');
+    expect(old.publicKey(old.active.kid)?.status).toBe('retired');
+    // And the folder was not taken back: the newer process's key is still the active one there.
+    await renewed.refresh();
+    expect(renewed.publicKey(renewed.active.kid)?.status).toBe('active');
+  });
+
   it('names the setting when the configured key is not an Ed25519 private key', async () => {
     const file = join(dir, 'rsa.pem');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });

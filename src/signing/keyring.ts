@@ -5,12 +5,18 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, type Settings } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import { keyId, publicJwk, publicKeyPem, type Ed25519Jwk } from './key-id.js';
-import { readIndex, withFolderLock, writeIndex, type KeyRecord } from './keyring-folder.js';
+import {
+  INDEX_FILE,
+  readIndex,
+  withFolderLock,
+  writeIndex,
+  type KeyRecord,
+} from './keyring-folder.js';
 
 /** The settings a keyring is loaded from. */
 export type KeyringSettings = Pick<Settings, 'signingKeyFile' | 'signingKeysDir'>;
@@ -49,6 +55,12 @@ export interface Keyring {
   publicKey(kid: string): PublishedKey | undefined;
   /** The published keys as RFC 8037 OKP/Ed25519 JWKs, for `GET /v1/signing-keys`. */
   jwks(): Jwks;
+  /**
+   * Reads the keyring folder again if it changed since it was last read, so
+   * that a rotation made by any process takes effect here at the next audit
+   * export or key request, without a restart.
+   */
+  refresh(): Promise<void>;
 }
 
 /**
@@ -58,12 +70,50 @@ export interface Keyring {
  * the first start one is generated there (private key file mode 0600), and every
  * later start, by any process sharing the folder, loads that same key.
  *
- * The keyring is a snapshot: a rotation takes effect in a process at its next start.
+ * {@link Keyring.refresh} follows later changes of the folder: a rotation
+ * (`portage signing-keys rotate`) makes its new key active in every process
+ * sharing the folder. With `PORTAGE_SIGNING_KEY_FILE`, the file's key stays
+ * this process's active key until it restarts (so that processes given
+ * different files during a roll do not take the folder back from each
+ * other); only the published keys follow the folder.
  *
  * @throws ConfigError naming the setting or file that cannot be used.
  */
 export async function loadKeyring(settings: KeyringSettings): Promise<Keyring> {
   const dir = await openFolder(settings.signingKeysDir);
+  let stamp = await folderStamp(dir);
+  let current = await readKeyring(settings, dir);
+  return {
+    get active() {
+      return current.active;
+    },
+    publicKeys: () => current.publicKeys(),
+    publicKey: (kid) => current.publicKey(kid),
+    jwks: () => current.jwks(),
+    async refresh() {
+      const seen = await folderStamp(dir);
+      if (seen === stamp) return;
+      current =
+        settings.signingKeyFile === null
+          ? await readKeyring(settings, dir)
+          : keyringOf(current.privateKey, await readIndex(dir));
+      stamp = seen;
+    },
+  };
+}
+
+/** What identifies a version of the folder's index: its modification time and size. */
+async function folderStamp(dir: string): Promise<string> {
+  try {
+    const info = await stat(join(dir, INDEX_FILE));
+    return `${info.mtimeMs}:${info.size}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** One reading of the keyring, as {@link loadKeyring} describes. */
+async function readKeyring(settings: KeyringSettings, dir: string): Promise<KeyringSnapshot> {
   if (settings.signingKeyFile !== null) {
     const privateKey = await readPrivateKey(settings.signingKeyFile, 'PORTAGE_SIGNING_KEY_FILE');
     const pem = publicKeyPem(createPublicKey(privateKey));
@@ -210,7 +260,12 @@ function publishedKey(record: KeyRecord): PublishedKey {
   };
 }
 
-function keyringOf(privateKey: KeyObject, records: readonly KeyRecord[]): Keyring {
+/** The keyring as read once: the active private key and the folder's records. */
+interface KeyringSnapshot extends Omit<Keyring, 'refresh'> {
+  readonly privateKey: KeyObject;
+}
+
+function keyringOf(privateKey: KeyObject, records: readonly KeyRecord[]): KeyringSnapshot {
   const kid = keyId(createPublicKey(privateKey));
   const keys = [...records]
     .map(publishedKey)
@@ -223,6 +278,7 @@ function keyringOf(privateKey: KeyObject, records: readonly KeyRecord[]): Keyrin
     );
   const byKid = new Map(keys.map((k) => [k.kid, k]));
   return {
+    privateKey,
     active: { kid, sign: (bytes) => sign(null, bytes, privateKey) },
     publicKeys: () => keys,
     publicKey: (wanted) => byKid.get(wanted),

@@ -79,4 +79,14 @@ describe('GET /v1/signing-keys', () => {
       expect.arrayContaining(['/v1/signing-keys', '/v1/signing-keys/{kid}.pem']),
     );
   });
+
+  it('publishes a key rotated meanwhile by another process, without a restart', async () => {
+    const { active } = await rotateKeyring({ signingKeyFile: null, signingKeysDir: dir });
+    const response = await fetch(`${server.baseUrl}/v1/signing-keys`);
+    const { keys } = (await response.json()) as { keys: { kid: string }[] };
+    expect(keys[0]?.kid).toBe(active.kid);
+    expect(keys.map((k) => k.kid)).toContain(oldKid);
+    const pem = await fetch(`${server.baseUrl}/v1/signing-keys/${active.kid}.pem`);
+    expect(pem.status).toBe(200);
+  });
 });

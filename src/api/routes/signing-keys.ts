@@ -32,7 +32,10 @@ export function signingKeyRoutes(app: FastifyInstance, keyring: Keyring): void {
         response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
       },
     },
-    () => keyring.jwks(),
+    async () => {
+      await keyring.refresh();
+      return keyring.jwks();
+    },
   );
 
   app.get(
@@ -53,8 +56,9 @@ export function signingKeyRoutes(app: FastifyInstance, keyring: Keyring): void {
         },
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { kid } = request.params as { kid: string };
+      await keyring.refresh();
       const key = keyring.publicKey(kid);
       if (key === undefined)
         throw new PortageError('not_found', `No signing key "${kid}"; see /v1/signing-keys.`);
