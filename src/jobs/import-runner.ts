@@ -11,8 +11,10 @@ import {
   SqliteWriter,
   type PlatformWriter,
 } from '../import/index.js';
-import type { ImportRecord } from '../store/index.js';
+import type { ImportOutcome, ImportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
+import { withRetry } from './retry.js';
+import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
 
 /**
@@ -49,8 +51,14 @@ export class ImportRunner {
   submit(record: ImportRecord): void {
     if (this.queued.has(record.id)) return;
     this.queued.add(record.id);
-    const run = this.queue.then(() => this.run(record));
-    this.queue = run.catch(() => undefined);
+    // A failure to reach the state database leaves the import to a later sweep,
+    // here or in another process; it must not become an unhandled rejection.
+    const run = this.queue
+      .then(() => this.run(record))
+      .catch((error: unknown) => {
+        console.error(`import ${record.id}: will be tried again:`, toError(error).message);
+      });
+    this.queue = run;
     this.idle.add(run);
     void run.finally(() => {
       this.idle.delete(run);
@@ -109,11 +117,11 @@ export class ImportRunner {
     }, leaseMs / 3);
     let target: PlatformWriter | null = null;
     let local: string | null = null;
-    let finished = false;
+    let outcome: ImportOutcome;
     try {
       local = await this.fetchUpload(record);
       target = openWriter(settings.sourceUrl);
-      const result = await importBundle({
+      outcome = await importBundle({
         file: local,
         catalog,
         target,
@@ -122,21 +130,37 @@ export class ImportRunner {
         dryRun: record.dryRun,
         filesDir: settings.filesDir,
       });
-      finished = await store.imports.finish(record.id, this.owner, result);
     } catch (thrown) {
       const error = toError(thrown);
       const code = error instanceof PortageError ? error.code : 'internal_error';
       if (code === 'internal_error') console.error(`import ${record.id} failed:`, error);
-      finished = await store.imports.finish(record.id, this.owner, {
+      outcome = {
         status: 'failed',
         counts: {},
         conflicts: [],
         error: { code, message: error.message },
+      };
+    } finally {
+      await target?.close();
+      if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
+    }
+    let finished: boolean;
+    try {
+      // The import has committed (or failed) on the platform database: its
+      // outcome must reach the state, or a later attempt would run it again.
+      // The lease is renewed while the write is retried.
+      finished = await withRetry(() => store.imports.finish(record.id, this.owner, outcome), {
+        attempts: settings.retryAttempts,
+        baseMs: settings.retryBaseMs,
+        what: 'recording its outcome',
+        isTransient,
+        onRetry: (error, retry, waitMs) =>
+          console.error(
+            `import ${record.id}: recording its outcome failed (${error.message}); retry ${retry} in ${waitMs} ms`,
+          ),
       });
     } finally {
       clearInterval(heartbeat);
-      await target?.close();
-      if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
     }
     if (finished) await this.deleteUpload(record);
   }

@@ -29,6 +29,14 @@ export interface ImportRecord {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+/** What an import ends with, as the imports table records it. */
+export interface ImportOutcome {
+  readonly status: 'completed' | 'failed';
+  readonly counts: Record<string, number>;
+  readonly conflicts: ImportRecord['conflicts'];
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
 function toImportRecord(row: Selectable<ImportTable>): ImportRecord {
   return {
     id: row.id,
@@ -190,12 +198,7 @@ export class ImportStore {
   async finish(
     id: string,
     owner: string | null,
-    outcome: {
-      status: 'completed' | 'failed';
-      counts: Record<string, number>;
-      conflicts: ImportRecord['conflicts'];
-      error: { code: string; message: string } | null;
-    },
+    outcome: ImportOutcome,
     now = new Date(),
   ): Promise<boolean> {
     let update = this.db
