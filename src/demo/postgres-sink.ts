@@ -86,9 +86,7 @@ export class PostgresSink implements RowSink {
   async deriveSearchIndex(indexedAt: string): Promise<void> {
     await this.flush();
     const on = this.on;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.#transaction(async (client) => {
       await client.query(
         `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
          SELECT row_number() OVER (ORDER BY id), tenant_id, 'task', id,
@@ -103,13 +101,7 @@ export class PostgresSink implements RowSink {
          FROM ${on('comments')} WHERE deleted_at IS NULL`,
         [indexedAt],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async finish(): Promise<DemoCounts> {
@@ -135,9 +127,7 @@ export class PostgresSink implements RowSink {
     const target = this.target;
     if (target === null) throw new Error('the PostgreSQL demo sink is not open');
     const into = qualifier(target);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.#transaction(async (client) => {
       await client.query(
         `DROP TABLE IF EXISTS ${DEMO_TABLES.map((t) => into(t.name)).join(', ')} CASCADE`,
       );
@@ -145,6 +135,16 @@ export class PostgresSink implements RowSink {
         await client.query(`ALTER TABLE ${this.on(table.name)} SET SCHEMA ${quoteIdent(target)}`);
       }
       await client.query(`DROP SCHEMA ${quoteIdent(BUILDING_SCHEMA)}`);
+    });
+    await this.pool.end();
+  }
+
+  /** Runs `work` in one transaction on one pooled client, rolled back if it fails. */
+  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -152,7 +152,6 @@ export class PostgresSink implements RowSink {
     } finally {
       client.release();
     }
-    await this.pool.end();
   }
 
   async abort(): Promise<void> {

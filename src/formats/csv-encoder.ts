@@ -1,19 +1,12 @@
 import type { CatalogField } from '../catalog/index.js';
 import { stringifyJson } from './canonical-json.js';
+import { hasFixedForm } from './value-model.js';
 import type { EncoderContext, FormatEncoder, JsonValue, Row } from './types.js';
 
 /** Media type of `csv` data files (RFC 4180 §3 and RFC 7111 parameters). */
 export const CSV_MEDIA_TYPE = 'text/csv; charset=utf-8; header=present';
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const FIXED_FORM_TYPES: ReadonlySet<string> = new Set([
-  'integer',
-  'bigint',
-  'decimal',
-  'boolean',
-  'timestamp',
-  'date',
-]);
 const QUOTE = /"/g;
 /** Distinct `json` cells an encoder remembers before it starts afresh. */
 const JSON_CELLS_REMEMBERED = 1024;
@@ -65,7 +58,7 @@ export class CsvEncoder implements FormatEncoder {
     this.fields = ctx.fields;
     this.bom = ctx.csv.bom;
     this.jsonText = ctx.fields.map((field) => field.type === 'json');
-    this.fixedForm = ctx.fields.map((field) => FIXED_FORM_TYPES.has(field.type));
+    this.fixedForm = ctx.fields.map((field) => hasFixedForm(field.type));
     this.protect = ctx.fields.map(
       (field) => ctx.csv.formulaProtection && (field.type === 'string' || field.type === 'json'),
     );

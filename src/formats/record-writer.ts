@@ -1,31 +1,22 @@
 import type { CatalogField, FieldType } from '../catalog/index.js';
 import { stringifyJson } from './canonical-json.js';
 import type { JsonValue, Row } from './types.js';
+import { hasFixedForm } from './value-model.js';
 
 /** Writes one value of a field as JSON text. */
 type ValueWriter = (value: JsonValue) => string;
 
-/**
- * Text the value model writes in a fixed form of digits, signs and separators
- * (timestamps, dates, exact integers and decimals): its JSON string needs no
- * escape, only quotes.
- */
+/** A fixed-form value (see {@link hasFixedForm}) needs quotes in JSON when it is text, never escapes. */
 const quotedFixedForm: ValueWriter = (value) =>
   typeof value === 'string' ? '"' + value + '"' : stringifyJson(value);
 const jsonText: ValueWriter = (value) =>
   typeof value === 'string' ? JSON.stringify(value) : stringifyJson(value);
 
-/** The writer of each type, for the values the value model gives it; anything else is written generally. */
-const VALUE_WRITERS: { readonly [type in FieldType]: ValueWriter } = {
-  string: jsonText,
-  integer: stringifyJson,
-  bigint: quotedFixedForm,
-  decimal: quotedFixedForm,
-  boolean: stringifyJson,
-  timestamp: quotedFixedForm,
-  date: quotedFixedForm,
-  json: stringifyJson,
-};
+/** The writer of a field's values; anything the value model would not give it is written generally. */
+function writerOf(type: FieldType): ValueWriter {
+  if (type === 'string') return jsonText;
+  return hasFixedForm(type) ? quotedFixedForm : stringifyJson;
+}
 
 /**
  * Writes rows as JSON objects keyed by field name, with the key prefixes
@@ -51,7 +42,7 @@ export class RecordWriter {
     }
     this.category = category;
     this.order = order;
-    this.writers = order.map((fieldIndex) => VALUE_WRITERS[fields[fieldIndex]?.type ?? 'json']);
+    this.writers = order.map((fieldIndex) => writerOf(fields[fieldIndex]?.type ?? 'json'));
     this.prefixes = order.map(
       (fieldIndex, k) => (k === 0 ? '{' : ',') + JSON.stringify(fields[fieldIndex]?.name) + ':',
     );

@@ -209,6 +209,15 @@ export function compileConverter(field: CatalogField, where: string): ValueConve
   };
 }
 
+/**
+ * Whether the value model writes every value of `type` in a fixed form of
+ * digits, signs and separators (numbers, booleans, exact integers and
+ * decimals, timestamps, dates): never a character JSON escapes or CSV quotes.
+ */
+export function hasFixedForm(type: FieldType): boolean {
+  return type !== 'string' && type !== 'json';
+}
+
 /** Distinct JSON texts one field's converter remembers before it starts afresh. */
 const JSON_MEMO_ENTRIES = 1024;
 /** Longer JSON texts are parsed every time: they are seldom repeated, and large. */

@@ -30,7 +30,8 @@ export function toPostgresValue(column: ImportColumn, value: JsonValue): Postgre
   }
 }
 
-const CASTS: { readonly [type in FieldType]: string } = {
+/** The PostgreSQL type that holds each catalog type exactly. */
+export const POSTGRES_TYPES: { readonly [type in FieldType]: string } = {
   string: 'text',
   integer: 'bigint',
   bigint: 'bigint',
@@ -43,5 +44,5 @@ const CASTS: { readonly [type in FieldType]: string } = {
 
 /** The cast that types a parameter compared with a column of this field (`text` for an excluded one). */
 export function postgresCast(column: ImportColumn): string {
-  return column.field === null ? 'text' : CASTS[column.field.type];
+  return column.field === null ? 'text' : POSTGRES_TYPES[column.field.type];
 }

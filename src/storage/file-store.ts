@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { FilePendingObject, removeIfPresent } from './file-pending-object.js';
 import { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
 import { toError } from '../errors/index.js';
-import { InvalidByteRangeError, ObjectNotFoundError, errnoCode } from './storage-errors.js';
+import { checkByteRange, ObjectNotFoundError, errnoCode } from './storage-errors.js';
 import type { ByteRange, ObjectStore, PendingObject } from './types.js';
 
 const TEMP_SUFFIX = '.part';
@@ -51,7 +51,7 @@ export class FileStore implements ObjectStore {
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.#pathOf(key);
-    if (range && !isValidRange(range)) throw new InvalidByteRangeError(key, range);
+    checkByteRange(key, range);
     let handle;
     try {
       handle = await open(path, 'r');
@@ -120,13 +120,4 @@ export class FileStore implements ObjectStore {
 function isAbsent(error: unknown): boolean {
   const code = errnoCode(error);
   return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function isValidRange(range: ByteRange): boolean {
-  return (
-    Number.isSafeInteger(range.start) &&
-    Number.isSafeInteger(range.end) &&
-    range.start >= 0 &&
-    range.end >= range.start
-  );
 }

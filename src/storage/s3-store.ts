@@ -14,11 +14,7 @@ import { httpStatusOf, isNotFound, s3Failure } from './s3-errors.js';
 import { S3PendingObject } from './s3-pending-object.js';
 import { sweepS3Temporary } from './s3-sweep.js';
 import { attachmentDisposition } from './content-disposition.js';
-import {
-  InvalidByteRangeError,
-  ObjectNotFoundError,
-  StorageConfigError,
-} from './storage-errors.js';
+import { checkByteRange, ObjectNotFoundError, StorageConfigError } from './storage-errors.js';
 import type { ByteRange, ObjectStore, PendingObject, PresignGetOptions } from './types.js';
 
 /** The longest a SigV4 presigned URL may live: 7 days, in seconds. */
@@ -140,7 +136,7 @@ export class S3Store implements ObjectStore {
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const objectKey = this.#keyOf(key);
-    if (range && !isValidRange(range)) throw new InvalidByteRangeError(key, range);
+    checkByteRange(key, range);
     try {
       const response = await this.client.send(
         new GetObjectCommand({
@@ -219,13 +215,4 @@ export class S3Store implements ObjectStore {
   #keyOf(key: string): string {
     return this.prefix + validateObjectKey(key);
   }
-}
-
-function isValidRange(range: ByteRange): boolean {
-  return (
-    Number.isSafeInteger(range.start) &&
-    Number.isSafeInteger(range.end) &&
-    range.start >= 0 &&
-    range.end >= range.start
-  );
 }

@@ -41,6 +41,15 @@ export class InvalidByteRangeError extends StorageError {
   }
 }
 
+/** Throws {@link InvalidByteRangeError} unless `range` is absent or `0 <= start <= end` in whole numbers. */
+export function checkByteRange(key: string, range: ByteRange | undefined): void {
+  if (range === undefined) return;
+  const { start, end } = range;
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
+    throw new InvalidByteRangeError(key, range);
+  }
+}
+
 /** Stored bytes that do not match what the writer produced; nothing was published. */
 export class IntegrityError extends StorageError {
   override readonly name = 'IntegrityError';

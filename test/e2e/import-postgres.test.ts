@@ -4,6 +4,7 @@ import type { IncludedCategory } from '../../src/catalog/index.js';
 import { DEMO_TABLES } from '../../src/demo/index.js';
 import { compileRowConverter, RecordWriter } from '../../src/formats/index.js';
 import { importBundle, PostgresWriter } from '../../src/import/index.js';
+import { POSTGRES_TYPES } from '../../src/import/postgres-values.js';
 import { categorySelect } from '../../src/sources/sql-text.js';
 import {
   createTestDatabase,
@@ -14,16 +15,6 @@ import {
 import { catalog, demoCopy, exportBundle, readZip } from './import-fixtures.js';
 
 const included = catalog.categories.filter((c): c is IncludedCategory => c.included);
-const PG_TYPES: Record<string, string> = {
-  string: 'text',
-  integer: 'bigint',
-  bigint: 'bigint',
-  decimal: 'numeric',
-  boolean: 'boolean',
-  timestamp: 'timestamptz',
-  date: 'date',
-  json: 'jsonb',
-};
 
 /** The demo schema in PostgreSQL, each column typed by the catalog field it holds. */
 function createTablesSql(): string {
@@ -33,7 +24,11 @@ function createTablesSql(): string {
     );
     const columns = table.columns.map((column) => {
       const field = category?.fields.find((f) => f.name === column.name);
-      const type = field ? PG_TYPES[field.type] : column.type === 'INTEGER' ? 'bigint' : 'text';
+      const type = field
+        ? POSTGRES_TYPES[field.type]
+        : column.type === 'INTEGER'
+          ? 'bigint'
+          : 'text';
       return `${column.name} ${type}${column.nullable ? '' : ' NOT NULL'}`;
     });
     return `CREATE TABLE ${table.name} (${columns.join(', ')}, PRIMARY KEY (${table.primaryKey.join(', ')}));`;
