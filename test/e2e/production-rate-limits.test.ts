@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { api } from '../support/http.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 
 // Two stateless API processes (`portage serve --no-worker`, built `dist/`) share
 // one PostgreSQL database: the quota and Idempotency-Key must hold exactly
@@ -16,7 +16,7 @@ describe('two API processes sharing PostgreSQL', () => {
   let dataDir: string;
   let apis: (PortageProcess & { baseUrl: string })[] = [];
   const keys: Record<string, string> = {};
-  let passed = true;
+  const passed = watchFailures();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -43,7 +43,7 @@ describe('two API processes sharing PostgreSQL', () => {
   afterAll(async () => {
     await Promise.all(apis.map((p) => p.stop()));
     await rm(dataDir, { recursive: true, force: true });
-    if (passed) await database.drop();
+    if (passed()) await database.drop();
     else process.stderr.write(`kept test database ${database.url}\n`);
   });
 
@@ -55,53 +55,43 @@ describe('two API processes sharing PostgreSQL', () => {
     });
 
   it('grants exactly the daily limit to 200 concurrent POSTs spread over both', async () => {
-    try {
-      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(i, keys.acme!)));
-      const statuses = answers.map((a) => a.status);
-      expect(statuses.filter((s) => s === 202)).toHaveLength(10);
-      expect(statuses.filter((s) => s === 429)).toHaveLength(190);
-      for (const refused of answers.filter((a) => a.status === 429)) {
-        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-        expect(refused.headers.get('ratelimit-policy')).toBeTruthy();
-      }
-      // Each process answered 100 of them, so ten grants in all (not ten
-      // each) means each process counted the other's; which process won the
-      // races is up to the scheduler.
-      const listed = await api(apis[1]!.baseUrl, 'GET', '/v1/exports?limit=100', {
-        key: keys.acme,
-      });
-      expect((listed.body.data as unknown[]).length).toBe(10);
-      // Each created export was announced to the queue once.
-      expect(await queuedJobs(database.url)).toBe(10);
-    } catch (error) {
-      passed = false;
-      throw error;
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(i, keys.acme!)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+    for (const refused of answers.filter((a) => a.status === 429)) {
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('ratelimit-policy')).toBeTruthy();
     }
+    // Each process answered 100 of them, so ten grants in all (not ten
+    // each) means each process counted the other's; which process won the
+    // races is up to the scheduler.
+    const listed = await api(apis[1]!.baseUrl, 'GET', '/v1/exports?limit=100', {
+      key: keys.acme,
+    });
+    expect((listed.body.data as unknown[]).length).toBe(10);
+    // Each created export was announced to the queue once.
+    expect(await queuedJobs(database.url)).toBe(10);
   });
 
   it('creates one export for one Idempotency-Key sent 100 times at once to both', async () => {
-    try {
-      const answers = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => post(i, keys.globex!, { 'idempotency-key': 'once' })),
-      );
-      expect(answers.every((a) => a.status === 202)).toBe(true);
-      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-      const fresh = answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true');
-      expect(fresh).toHaveLength(1);
-      const again = await api(apis[0]!.baseUrl, 'POST', '/v1/exports', {
-        key: keys.globex,
-        body: { purpose: 'audit' },
-        headers: { 'idempotency-key': 'once' },
-      });
-      expect(again.status).toBe(422);
-      // The replays spent no quota.
-      const next = await post(1, keys.globex!);
-      expect(next.headers.get('ratelimit')).toMatch(/r=8\b/);
-      expect(await queuedJobs(database.url)).toBe(12);
-    } catch (error) {
-      passed = false;
-      throw error;
-    }
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => post(i, keys.globex!, { 'idempotency-key': 'once' })),
+    );
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const fresh = answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true');
+    expect(fresh).toHaveLength(1);
+    const again = await api(apis[0]!.baseUrl, 'POST', '/v1/exports', {
+      key: keys.globex,
+      body: { purpose: 'audit' },
+      headers: { 'idempotency-key': 'once' },
+    });
+    expect(again.status).toBe(422);
+    // The replays spent no quota.
+    const next = await post(1, keys.globex!);
+    expect(next.headers.get('ratelimit')).toMatch(/r=8\b/);
+    expect(await queuedJobs(database.url)).toBe(12);
   });
 });
 

@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { api } from '../support/http.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 import { s3rverClient, startS3Server, type TestS3Server } from '../support/s3-server.js';
 
 // The production layout at small scale: two `portage serve --no-worker` and
@@ -52,7 +52,7 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
   let apis: (PortageProcess & { baseUrl: string })[] = [];
   let workers: PortageProcess[] = [];
   const keys: Record<string, string> = {};
-  let passed = true;
+  const passed = watchFailures();
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'portage-scale-out-'));
@@ -114,7 +114,7 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     client?.destroy();
     await s3?.close();
-    if (passed) {
+    if (passed()) {
       await rm(root, { recursive: true, force: true });
       await Promise.all([state?.drop(), platform?.drop()]);
     } else {
@@ -124,117 +124,105 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
     }
   });
 
-  const guard = async (test: () => Promise<void>) => {
-    try {
-      await test();
-    } catch (error) {
-      passed = false;
-      throw error;
-    }
-  };
+  it('completes 30 concurrent exports once each, with valid archives and one object each in S3', async () => {
+    const startedAt = Date.now();
+    const created: Created[] = await Promise.all(
+      Array.from({ length: EXPORTS }, async (_, i) => {
+        const tenant = TENANTS[i % TENANTS.length]!;
+        const purpose = PURPOSES[i % PURPOSES.length]!;
+        const answer = await api(apis[i % apis.length]!.baseUrl, 'POST', '/v1/exports', {
+          key: keys[tenant],
+          body: { purpose },
+        });
+        expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+        return { id: answer.body.id as string, tenant, purpose };
+      }),
+    );
+    expect(new Set(created.map((c) => c.id)).size).toBe(EXPORTS);
 
-  it('completes 30 concurrent exports once each, with valid archives and one object each in S3', () =>
-    guard(async () => {
-      const startedAt = Date.now();
-      const created: Created[] = await Promise.all(
-        Array.from({ length: EXPORTS }, async (_, i) => {
-          const tenant = TENANTS[i % TENANTS.length]!;
-          const purpose = PURPOSES[i % PURPOSES.length]!;
-          const answer = await api(apis[i % apis.length]!.baseUrl, 'POST', '/v1/exports', {
-            key: keys[tenant],
-            body: { purpose },
-          });
-          expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-          return { id: answer.body.id as string, tenant, purpose };
-        }),
-      );
-      expect(new Set(created.map((c) => c.id)).size).toBe(EXPORTS);
+    const { views: done, owners, mostRunning } = await waitForAll(created, 100_000);
+    const wallMs = Date.now() - startedAt;
+    const unfinished = created.filter((c) => done.get(c.id)?.status !== 'completed');
+    expect(
+      unfinished.map((c) => ({ ...c, export: done.get(c.id) })),
+      'exports not completed',
+    ).toEqual([]);
 
-      const { views: done, owners, mostRunning } = await waitForAll(created, 100_000);
-      const wallMs = Date.now() - startedAt;
-      const unfinished = created.filter((c) => done.get(c.id)?.status !== 'completed');
-      expect(
-        unfinished.map((c) => ({ ...c, export: done.get(c.id) })),
-        'exports not completed',
-      ).toEqual([]);
+    // The three workers shared the work, and PORTAGE_MAX_RUNNING (default 2)
+    // held per tenant across them.
+    expect([...owners].sort()).toEqual(workers.map((w) => w.pid).sort());
+    expect(mostRunning).toBeLessThanOrEqual(2);
 
-      // The three workers shared the work, and PORTAGE_MAX_RUNNING (default 2)
-      // held per tenant across them.
-      expect([...owners].sort()).toEqual(workers.map((w) => w.pid).sort());
-      expect(mostRunning).toBeLessThanOrEqual(2);
-
-      const latencies = created
-        .map((c) => {
-          const view = done.get(c.id)!;
-          return Date.parse(view.completed_at!) - Date.parse(view.created_at);
-        })
-        .sort((a, b) => a - b);
-      console.log(
-        `${EXPORTS} exports on 2 API + 3 worker processes: wall time ${(wallMs / 1000).toFixed(1)} s, ` +
-          `median latency ${(median(latencies) / 1000).toFixed(1)} s ` +
-          `(min ${(latencies[0]! / 1000).toFixed(1)} s, max ${(latencies.at(-1)! / 1000).toFixed(1)} s)`,
-      );
-
-      // Each export was claimed once; a lease that lapsed under load would show
-      // here as a second attempt, and the object count below proves the fence held.
-      const attempts = await attemptsOf(state!.url);
-      const retried = created.filter((c) => attempts.get(c.id) !== 1);
-      if (retried.length > 0) {
-        console.log(
-          `exports attempted more than once: ${retried.map((c) => `${c.id}=${attempts.get(c.id)}`).join(', ')}`,
-        );
-      }
-      for (const c of created) expect(attempts.get(c.id), c.id).toBeGreaterThanOrEqual(1);
-
-      const stored = await listKeys(client!, s3!.bucket);
-      expect(stored.filter((key) => key.includes('.tmp/'))).toEqual([]);
-      const expected = created.map(
-        (c) => `${PREFIX}exports/${c.tenant}/${done.get(c.id)!.file!.name}`,
-      );
-      expect(stored).toEqual([...expected].sort());
-
-      // Every API process publishes the one shared key, under its RFC 7638 thumbprint.
-      const kid = thumbprint(publicKeyPem);
-      for (const a of apis) {
-        const jwks = (await (await fetch(new URL('/v1/signing-keys', a.baseUrl))).json()) as {
-          keys: { kid: string }[];
-        };
-        expect(jwks.keys.map((k) => k.kid)).toContain(kid);
-      }
-
-      await inBatches(created, 4, async (c, i) => {
+    const latencies = created
+      .map((c) => {
         const view = done.get(c.id)!;
-        const redirect = await fetch(
-          new URL(`/v1/exports/${c.id}/download`, apis[i % apis.length]!.baseUrl),
-          { headers: { authorization: `Bearer ${keys[c.tenant]}` }, redirect: 'manual' },
-        );
-        expect(redirect.status, c.id).toBe(302);
-        const location = new URL(redirect.headers.get('location') ?? '');
-        expect(location.origin).toBe(s3!.endpoint);
-        const download = await fetch(location);
-        expect(download.status, c.id).toBe(200);
-        const bytes = Buffer.from(await download.arrayBuffer());
-        expect(bytes.length, c.id).toBe(view.file!.bytes);
-        expect(createHash('sha256').update(bytes).digest('hex'), c.id).toBe(view.file!.sha256);
+        return Date.parse(view.completed_at!) - Date.parse(view.created_at);
+      })
+      .sort((a, b) => a - b);
+    console.log(
+      `${EXPORTS} exports on 2 API + 3 worker processes: wall time ${(wallMs / 1000).toFixed(1)} s, ` +
+        `median latency ${(median(latencies) / 1000).toFixed(1)} s ` +
+        `(min ${(latencies[0]! / 1000).toFixed(1)} s, max ${(latencies.at(-1)! / 1000).toFixed(1)} s)`,
+    );
 
-        const archive = await extractArchive(bytes);
-        try {
-          expect(await sha256sumCheck(archive.dir)).not.toMatch(/FAILED/);
-          const manifest = await archive.json<Manifest>('manifest.json');
-          expect(manifest.export).toMatchObject({ id: c.id, tenant: c.tenant, purpose: c.purpose });
-          if (c.purpose === 'audit') {
-            expect(manifest.export.signing_key_id).toBe(kid);
-            const signed = await readFile(join(archive.dir, 'manifest.json'));
-            const signature = await readFile(join(archive.dir, 'manifest.sig'));
-            expect(verify(null, signed, publicKeyPem, signature), `${c.id} manifest.sig`).toBe(
-              true,
-            );
-          }
-        } finally {
-          await rm(join(archive.dir, '..'), { recursive: true, force: true });
+    // Each export was claimed once; a lease that lapsed under load would show
+    // here as a second attempt, and the object count below proves the fence held.
+    const attempts = await attemptsOf(state!.url);
+    const retried = created.filter((c) => attempts.get(c.id) !== 1);
+    if (retried.length > 0) {
+      console.log(
+        `exports attempted more than once: ${retried.map((c) => `${c.id}=${attempts.get(c.id)}`).join(', ')}`,
+      );
+    }
+    for (const c of created) expect(attempts.get(c.id), c.id).toBeGreaterThanOrEqual(1);
+
+    const stored = await listKeys(client!, s3!.bucket);
+    expect(stored.filter((key) => key.includes('.tmp/'))).toEqual([]);
+    const expected = created.map(
+      (c) => `${PREFIX}exports/${c.tenant}/${done.get(c.id)!.file!.name}`,
+    );
+    expect(stored).toEqual([...expected].sort());
+
+    // Every API process publishes the one shared key, under its RFC 7638 thumbprint.
+    const kid = thumbprint(publicKeyPem);
+    for (const a of apis) {
+      const jwks = (await (await fetch(new URL('/v1/signing-keys', a.baseUrl))).json()) as {
+        keys: { kid: string }[];
+      };
+      expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+    }
+
+    await inBatches(created, 4, async (c, i) => {
+      const view = done.get(c.id)!;
+      const redirect = await fetch(
+        new URL(`/v1/exports/${c.id}/download`, apis[i % apis.length]!.baseUrl),
+        { headers: { authorization: `Bearer ${keys[c.tenant]}` }, redirect: 'manual' },
+      );
+      expect(redirect.status, c.id).toBe(302);
+      const location = new URL(redirect.headers.get('location') ?? '');
+      expect(location.origin).toBe(s3!.endpoint);
+      const download = await fetch(location);
+      expect(download.status, c.id).toBe(200);
+      const bytes = Buffer.from(await download.arrayBuffer());
+      expect(bytes.length, c.id).toBe(view.file!.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex'), c.id).toBe(view.file!.sha256);
+
+      const archive = await extractArchive(bytes);
+      try {
+        expect(await sha256sumCheck(archive.dir)).not.toMatch(/FAILED/);
+        const manifest = await archive.json<Manifest>('manifest.json');
+        expect(manifest.export).toMatchObject({ id: c.id, tenant: c.tenant, purpose: c.purpose });
+        if (c.purpose === 'audit') {
+          expect(manifest.export.signing_key_id).toBe(kid);
+          const signed = await readFile(join(archive.dir, 'manifest.json'));
+          const signature = await readFile(join(archive.dir, 'manifest.sig'));
+          expect(verify(null, signed, publicKeyPem, signature), `${c.id} manifest.sig`).toBe(true);
         }
-      });
-    }));
+      } finally {
+        await rm(join(archive.dir, '..'), { recursive: true, force: true });
+      }
+    });
+  });
 
   /**
    * Polls each tenant's list until every export left pending/running, or the

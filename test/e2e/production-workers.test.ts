@@ -8,7 +8,7 @@ import { openStore, type ExportRecord, type Store } from '../../src/store/index.
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { api, waitForExport } from '../support/http.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 
 // `portage worker` processes (built `dist/`) on pg-boss and PostgreSQL state,
 // with short leases so that a killed worker's export is taken over quickly.
@@ -20,7 +20,7 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
   const started: PortageProcess[] = [];
   const keys: Record<string, string> = {};
   let env: Record<string, string>;
-  let passed = true;
+  const passed = watchFailures();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -52,7 +52,7 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
   afterAll(async () => {
     await Promise.all([apiProcess, ...started].map((p) => p?.stop('SIGKILL')));
     await store.close();
-    if (passed) {
+    if (passed()) {
       await rm(dataDir, { recursive: true, force: true });
       await database.drop();
     } else {
@@ -102,76 +102,65 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
       await client.end();
     }
   };
-  const guard = async (test: () => Promise<void>) => {
-    try {
-      await test();
-    } catch (error) {
-      passed = false;
-      throw error;
+
+  it('completes on another worker the export of a worker killed with SIGKILL, publishing one valid archive', async () => {
+    const workers = await Promise.all([worker(), worker()]);
+    const id = await create('acme');
+    await runningAttempt(id, 1);
+    // Kill whichever of the two took it.
+    const pid = await ownerPid(id);
+    const killed = workers.find((w) => w.pid === pid);
+    expect(killed).toBeDefined();
+    await killed!.stop('SIGKILL');
+
+    const done = await waitForExport(apiProcess.baseUrl, keys.acme!, id, 30_000);
+    expect(done.status).toBe('completed');
+    expect((await store.exports.getById(id))?.attempts).toBe(2);
+    const published = await readdir(join(dataDir, 'archives', 'exports', 'acme'));
+    expect(published).toEqual([(done.file as { name: string }).name]);
+
+    const download = await fetch(new URL(`/v1/exports/${id}/download`, apiProcess.baseUrl), {
+      headers: { authorization: `Bearer ${keys.acme}` },
+    });
+    expect(download.status).toBe(200);
+    const archive = await extractArchive(Buffer.from(await download.arrayBuffer()));
+    expect(archive.sha256).toBe((done.file as { sha256: string }).sha256);
+    expect(await sha256sumCheck(archive.dir)).not.toMatch(/FAILED/);
+  });
+
+  it('fails the export with a clear error once its attempts are spent', async () => {
+    const id = await create('globex');
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const process = await worker();
+      await runningAttempt(id, attempt);
+      await process.stop('SIGKILL');
     }
-  };
+    // Any live worker's reaper fails it once the second lease lapses.
+    await worker();
+    const failed = await waitForExport(apiProcess.baseUrl, keys.globex!, id, 30_000);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
+    expect((failed.error as { message: string }).message).toMatch(/attempted 2 times/);
+    // Portage failed it, so it spends no quota.
+    const quotas = await store.exports.quotas('globex', {
+      perDay: 10,
+      perMonth: 50,
+      maxRunning: 2,
+    });
+    expect(quotas[0]!.remaining).toBe(10);
+  });
 
-  it('completes on another worker the export of a worker killed with SIGKILL, publishing one valid archive', () =>
-    guard(async () => {
-      const workers = await Promise.all([worker(), worker()]);
-      const id = await create('acme');
-      await runningAttempt(id, 1);
-      // Kill whichever of the two took it.
-      const pid = await ownerPid(id);
-      const killed = workers.find((w) => w.pid === pid);
-      expect(killed).toBeDefined();
-      await killed!.stop('SIGKILL');
+  it('drains on SIGTERM: exits 0 and gives its running export back without counting the attempt', async () => {
+    const draining = await worker({ PORTAGE_SHUTDOWN_GRACE_SECONDS: '0' });
+    const id = await create('initech');
+    await runningAttempt(id, 1);
+    const exit = await draining.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(draining.output()).toMatch(/Drained\./);
+    expect(await store.exports.getById(id)).toMatchObject({ status: 'pending', attempts: 0 });
 
-      const done = await waitForExport(apiProcess.baseUrl, keys.acme!, id, 30_000);
-      expect(done.status).toBe('completed');
-      expect((await store.exports.getById(id))?.attempts).toBe(2);
-      const published = await readdir(join(dataDir, 'archives', 'exports', 'acme'));
-      expect(published).toEqual([(done.file as { name: string }).name]);
-
-      const download = await fetch(new URL(`/v1/exports/${id}/download`, apiProcess.baseUrl), {
-        headers: { authorization: `Bearer ${keys.acme}` },
-      });
-      expect(download.status).toBe(200);
-      const archive = await extractArchive(Buffer.from(await download.arrayBuffer()));
-      expect(archive.sha256).toBe((done.file as { sha256: string }).sha256);
-      expect(await sha256sumCheck(archive.dir)).not.toMatch(/FAILED/);
-    }));
-
-  it('fails the export with a clear error once its attempts are spent', () =>
-    guard(async () => {
-      const id = await create('globex');
-      for (let attempt = 1; attempt <= 2; attempt++) {
-        const process = await worker();
-        await runningAttempt(id, attempt);
-        await process.stop('SIGKILL');
-      }
-      // Any live worker's reaper fails it once the second lease lapses.
-      await worker();
-      const failed = await waitForExport(apiProcess.baseUrl, keys.globex!, id, 30_000);
-      expect(failed).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
-      expect((failed.error as { message: string }).message).toMatch(/attempted 2 times/);
-      // Portage failed it, so it spends no quota.
-      const quotas = await store.exports.quotas('globex', {
-        perDay: 10,
-        perMonth: 50,
-        maxRunning: 2,
-      });
-      expect(quotas[0]!.remaining).toBe(10);
-    }));
-
-  it('drains on SIGTERM: exits 0 and gives its running export back without counting the attempt', () =>
-    guard(async () => {
-      const draining = await worker({ PORTAGE_SHUTDOWN_GRACE_SECONDS: '0' });
-      const id = await create('initech');
-      await runningAttempt(id, 1);
-      const exit = await draining.stop('SIGTERM');
-      expect(exit).toEqual({ code: 0, signal: null });
-      expect(draining.output()).toMatch(/Drained\./);
-      expect(await store.exports.getById(id)).toMatchObject({ status: 'pending', attempts: 0 });
-
-      await worker();
-      const done = await waitForExport(apiProcess.baseUrl, keys.initech!, id, 30_000);
-      expect(done.status).toBe('completed');
-      expect((await store.exports.getById(id))?.attempts).toBe(1);
-    }));
+    await worker();
+    const done = await waitForExport(apiProcess.baseUrl, keys.initech!, id, 30_000);
+    expect(done.status).toBe('completed');
+    expect((await store.exports.getById(id))?.attempts).toBe(1);
+  });
 });
