@@ -22,9 +22,9 @@ export const VERIFY_STEPS: readonly string[] = [
 export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sha256'>): string {
   const e = manifest.export;
   const out: string[] = [
-    `# ${e.platform.name} data export for \`${e.tenant}\``,
+    `# ${e.platform.name} data export for ${e.account_name}`,
     '',
-    `This archive holds the data that ${e.platform.name} keeps about the account \`${e.tenant}\`, exported for the purpose \`${e.purpose}\` on ${e.generated_at} (export \`${e.id}\`, catalog version \`${e.catalog_version}\`).`,
+    `This archive holds the data that ${e.platform.name} keeps about the account ${e.account_name} (id \`${e.tenant}\`), exported for the purpose \`${e.purpose}\` on ${e.generated_at} (export \`${e.id}\`, catalog version \`${e.catalog_version}\`).`,
     '',
     `${e.platform.description}`,
     '',

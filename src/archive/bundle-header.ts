@@ -39,7 +39,7 @@ export function bundleHeader(input: {
           sha256: file.sha256,
           primary_key: [...c.primaryKey],
           fields: c.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable })),
-          references: c.references.map((r) => ({ field: r.field, category: r.category })),
+          references: c.references.map((r) => ({ fields: [...r.fields], category: r.category })),
         },
       ];
     }),

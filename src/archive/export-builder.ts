@@ -9,11 +9,11 @@ import {
   type EncodedFormat,
   type Row,
 } from '../formats/index.js';
-import type { SourceSnapshot } from '../sources/index.js';
+import { PortageError } from '../errors/index.js';
+import { readTenantAccount, type SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
 import { renderIndexHtml } from '../documents/index-html.js';
 import { RecordSampler } from '../documents/record-sampler.js';
-import type { RecordSamples } from '../documents/index.js';
 import { writeAttachments } from './attachment-writer.js';
 import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
@@ -77,6 +77,13 @@ export async function buildArchive(input: BuildInput, output: Writable): Promise
 }
 
 async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildResult> {
+  const account = await readTenantAccount(input.snapshot, input.catalog, input.tenant);
+  if (account === null) {
+    throw new PortageError(
+      'tenant_not_found',
+      `The platform holds no account "${input.tenant}": category "${input.catalog.account.name}" has no row for it.`,
+    );
+  }
   const requested = new Set(input.categories);
   const toWrite = input.catalog.categories.filter(
     (c): c is IncludedCategory => c.included && requested.has(c.name),
@@ -141,6 +148,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     catalog: input.catalog,
     exportId: input.exportId,
     tenant: input.tenant,
+    accountName: account.displayName,
     purpose: input.purpose,
     formats: input.formats,
     generatedAt: input.generatedAt.toISOString(),
@@ -172,7 +180,6 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     const { renderSummaryPdf } = await import('../documents/summary-pdf.js');
     const pdf = await renderSummaryPdf({
       manifest: overview,
-      accountName: accountName(input.catalog, samples),
     });
     documents.push(await zip.addBuffer('summary.pdf', pdf));
   }
@@ -187,13 +194,4 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
   await zip.addBuffer('SHA256SUMS', Buffer.from(sha256sumsText(entries)));
   const archive = await zip.finish();
   return { ...archive, manifest, progress: totals };
-}
-
-/** The account's display name: the `name` field of the first `account` record, if the catalog has one. */
-function accountName(catalog: Catalog, samples: RecordSamples): string | null {
-  const account = catalog.categories.find((c) => c.name === 'account');
-  if (account === undefined || !account.included) return null;
-  const index = account.fields.findIndex((f) => f.name === 'name');
-  const value = samples.get('account')?.[0]?.[index];
-  return typeof value === 'string' ? value : null;
 }

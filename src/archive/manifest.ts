@@ -50,6 +50,8 @@ export interface Manifest {
   readonly export: {
     readonly id: string;
     readonly tenant: string;
+    /** The account's display name (the catalog's account display field), for people to read. */
+    readonly account_name: string;
     readonly purpose: string;
     readonly formats: readonly string[];
     readonly generated_at: string;
@@ -82,6 +84,7 @@ export interface ManifestInput {
   readonly catalog: Catalog;
   readonly exportId: string;
   readonly tenant: string;
+  readonly accountName: string;
   readonly purpose: string;
   readonly formats: readonly string[];
   readonly generatedAt: string;
@@ -102,6 +105,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     export: {
       id: input.exportId,
       tenant: input.tenant,
+      account_name: input.accountName,
       purpose: input.purpose,
       formats: input.formats,
       generated_at: input.generatedAt,

@@ -21,6 +21,17 @@ const users = `  - name: users
         description: Id.
 `;
 
+const account = `  - name: account
+    title: Account
+    description: The tenant.
+    account: { display_field: name }
+    source: { table: accounts, tenant_column: id }
+    primary_key: [id]
+    fields:
+      - { name: id, type: string, description: Id. }
+      - { name: name, type: string, description: Name. }
+`;
+
 function issues(yaml: string) {
   try {
     parseCatalog('catalog.yaml', yaml);
@@ -33,7 +44,7 @@ function issues(yaml: string) {
 
 describe('the catalog loader', () => {
   it('loads a valid catalog', () => {
-    const catalog = parseCatalog('catalog.yaml', header + users);
+    const catalog = parseCatalog('catalog.yaml', header + users + account);
     expect(catalog.categories[0]).toMatchObject({
       name: 'users',
       included: true,

@@ -1,22 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { CatalogError } from './catalog-error.js';
-import {
-  FIELD_TYPES,
-  type Catalog,
-  type Category,
-  type CatalogField,
-  type CategoryReference,
-  type CategorySource,
-  type ExcludedField,
-  type FieldType,
+import { checkCatalogRules } from './catalog-rules.js';
+import { readField } from './field-reader.js';
+import { readSource } from './source-reader.js';
+import type {
+  AccountSpec,
+  Catalog,
+  Category,
+  CategoryReference,
+  ExcludedField,
+  FilesSpec,
+  IncludedCategory,
 } from './types.js';
-import { YamlReader } from './yaml-reader.js';
+import { YamlReader, type YamlPath } from './yaml-reader.js';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const CATEGORY_KEYS = [
   'name',
   'title',
   'description',
+  'account',
   'source',
   'primary_key',
   'fields',
@@ -24,6 +27,7 @@ const CATEGORY_KEYS = [
   'references',
   'tabular',
   'files',
+  'platform_owned',
   'excluded',
 ];
 
@@ -57,13 +61,13 @@ export function parseCatalog(file: string, text: string): Catalog {
     reason: r.string(['ignored_tables', i, 'reason']),
   }));
 
-  const categories: Category[] = [];
+  const read: Category[] = [];
   const count = r.length(['categories'], true);
-  for (let i = 0; i < count; i++) categories.push(readCategory(r, i));
+  for (let i = 0; i < count; i++) read.push(readCategory(r, i));
 
-  checkNames(r, categories);
-  if (r.issues.length > 0) throw new CatalogError(r.issues);
-  return { version, platform, ignoredTables, categories, file };
+  const { categories, account } = checkCatalogRules(r, read);
+  if (r.issues.length > 0 || account === null) throw new CatalogError(r.issues);
+  return { version, platform, ignoredTables, categories, account, file };
 }
 
 function readCategory(r: YamlReader, i: number): Category {
@@ -82,7 +86,7 @@ function readCategory(r: YamlReader, i: number): Category {
   if (r.has([...at, 'excluded'])) {
     const ex = [...at, 'excluded'];
     if (r.isMapping(ex)) r.rejectUnknownKeys(ex, ['reason', 'tables']);
-    for (const key of ['source', 'fields', 'primary_key']) {
+    for (const key of ['source', 'fields', 'primary_key', 'account']) {
       if (r.has([...at, key])) r.fail([...at, key], 'an excluded category has no ' + key);
     }
     return {
@@ -95,97 +99,95 @@ function readCategory(r: YamlReader, i: number): Category {
     };
   }
 
-  const fields = readFields(r, at);
-  const excludedFields = readExcludedFields(r, at);
+  const account = readAccount(r, at);
+  const platformOwned = r.boolean([...at, 'platform_owned'], false);
+  const source = readSource(r, [...at, 'source']);
   const primaryKey = r.strings([...at, 'primary_key'], true);
-  const fieldNames = new Set(fields.map((f) => f.name));
-  primaryKey.forEach((key, k) => {
-    if (key !== '' && !fieldNames.has(key)) {
-      r.fail([...at, 'primary_key', k], `names "${key}", which is not an exported field`);
-    }
-  });
-  const references: CategoryReference[] = Array.from(
-    { length: r.length([...at, 'references'], false) },
-    (_, k) => {
-      const field = r.string([...at, 'references', k, 'field']);
-      if (field !== '' && !fieldNames.has(field)) {
-        r.fail(
-          [...at, 'references', k, 'field'],
-          `names "${field}", which is not an exported field`,
-        );
-      }
-      return { field, category: r.string([...at, 'references', k, 'category']) };
-    },
+  const defaults = {
+    displayField: account?.displayField ?? null,
+    platformOwned,
+    primaryKey,
+    source,
+  };
+  const fields = Array.from({ length: r.length([...at, 'fields'], true) }, (_, k) =>
+    readField(r, [...at, 'fields', k], defaults),
   );
-  let files = null;
-  if (r.isMapping([...at, 'files'])) {
-    r.rejectUnknownKeys([...at, 'files'], ['path_field']);
-    const pathField = r.string([...at, 'files', 'path_field']);
-    if (pathField !== '' && !fieldNames.has(pathField)) {
-      r.fail(
-        [...at, 'files', 'path_field'],
-        `names "${pathField}", which is not an exported field`,
-      );
+  const fieldNames = new Set(fields.map((f) => f.name));
+  const exported = (path: YamlPath, field: string): void => {
+    if (field !== '' && !fieldNames.has(field)) {
+      r.fail(path, `names "${field}", which is not an exported field`);
     }
-    files = { pathField };
-  }
-  return {
+  };
+  primaryKey.forEach((key, k) => exported([...at, 'primary_key', k], key));
+  const references = Array.from({ length: r.length([...at, 'references'], false) }, (_, k) =>
+    readReference(r, [...at, 'references', k], exported),
+  );
+  const files = readFiles(r, [...at, 'files'], exported);
+  if (account !== null) exported([...at, 'account', 'display_field'], account.displayField);
+
+  const category: IncludedCategory = {
     included: true,
     name,
     title,
     description,
-    source: readSource(r, at),
+    source,
     primaryKey,
     fields,
-    excludedFields,
+    excludedFields: readExcludedFields(r, at),
     references,
     tabular: r.boolean([...at, 'tabular'], true),
     files,
+    account,
+    platformOwned,
   };
+  return category;
 }
 
-function readSource(r: YamlReader, at: (string | number)[]): CategorySource {
-  const path = [...at, 'source'];
-  if (!r.has(path)) {
-    r.fail(path, 'is required for an included category (or declare `excluded` with a reason)');
-    return { kind: 'table', table: '', tenantColumn: '' };
+function readAccount(r: YamlReader, at: YamlPath): AccountSpec | null {
+  const path = [...at, 'account'];
+  if (!r.isMapping(path)) return null;
+  r.rejectUnknownKeys(path, ['display_field']);
+  return { displayField: r.string([...path, 'display_field']) };
+}
+
+function readReference(
+  r: YamlReader,
+  path: YamlPath,
+  exported: (path: YamlPath, field: string) => void,
+): CategoryReference {
+  r.rejectUnknownKeys(path, ['field', 'fields', 'category']);
+  let fields: string[];
+  if (r.has([...path, 'fields'])) {
+    if (r.has([...path, 'field'])) r.fail([...path, 'field'], 'give either field or fields');
+    fields = r.strings([...path, 'fields'], true);
+    fields.forEach((f, n) => exported([...path, 'fields', n], f));
+  } else {
+    const field = r.string([...path, 'field']);
+    exported([...path, 'field'], field);
+    fields = [field];
   }
-  if (!r.isMapping(path)) return { kind: 'table', table: '', tenantColumn: '' };
-  if (r.has([...path, 'query'])) {
-    r.rejectUnknownKeys(path, ['query', 'tables']);
-    const sql = r.string([...path, 'query']);
-    if (sql !== '' && !/:tenant\b/.test(sql)) {
-      r.fail([...path, 'query'], 'must select one tenant with the :tenant parameter');
-    }
-    return { kind: 'query', sql, tables: r.strings([...path, 'tables'], true) };
+  return { fields, category: r.string([...path, 'category']) };
+}
+
+function readFiles(
+  r: YamlReader,
+  path: YamlPath,
+  exported: (path: YamlPath, field: string) => void,
+): FilesSpec | null {
+  if (!r.isMapping(path)) return null;
+  r.rejectUnknownKeys(path, ['path_field', 'folder']);
+  const pathField = r.string([...path, 'path_field']);
+  exported([...path, 'path_field'], pathField);
+  const folder = r.string([...path, 'folder']);
+  if (folder !== '' && !folder.includes('{tenant}')) {
+    r.fail([...path, 'folder'], 'must contain {tenant}, standing for the tenant id');
+  } else if (folder.startsWith('/') || folder.split('/').some((s) => s === '..' || s === '.')) {
+    r.fail([...path, 'folder'], 'must be a relative path without "." or ".." segments');
   }
-  r.rejectUnknownKeys(path, ['table', 'tenant_column']);
-  return {
-    kind: 'table',
-    table: r.string([...path, 'table']),
-    tenantColumn: r.string([...path, 'tenant_column']),
-  };
+  return { pathField, folder: folder.replace(/\/+$/, '') };
 }
 
-function readFields(r: YamlReader, at: (string | number)[]): CatalogField[] {
-  const count = r.length([...at, 'fields'], true);
-  return Array.from({ length: count }, (_, k) => {
-    const path = [...at, 'fields', k];
-    r.rejectUnknownKeys(path, ['name', 'type', 'nullable', 'description']);
-    const type = r.string([...path, 'type']);
-    if (type !== '' && !(FIELD_TYPES as readonly string[]).includes(type)) {
-      r.fail([...path, 'type'], `must be one of ${FIELD_TYPES.join(', ')} (got "${type}")`);
-    }
-    return {
-      name: r.string([...path, 'name']),
-      type: type as FieldType,
-      nullable: r.boolean([...path, 'nullable'], false),
-      description: r.string([...path, 'description']),
-    };
-  });
-}
-
-function readExcludedFields(r: YamlReader, at: (string | number)[]): ExcludedField[] {
+function readExcludedFields(r: YamlReader, at: YamlPath): ExcludedField[] {
   const count = r.length([...at, 'excluded_fields'], false);
   return Array.from({ length: count }, (_, k) => {
     const path = [...at, 'excluded_fields', k];
@@ -195,49 +197,5 @@ function readExcludedFields(r: YamlReader, at: (string | number)[]): ExcludedFie
       reason: r.string([...path, 'reason']),
       importDefault: r.scalar([...path, 'import_default']) ?? null,
     };
-  });
-}
-
-/** Cross-field rules: unique names, references to known categories. */
-function checkNames(r: YamlReader, categories: readonly Category[]): void {
-  const seen = new Map<string, number>();
-  categories.forEach((category, i) => {
-    const first = seen.get(category.name);
-    if (first !== undefined) {
-      r.fail(['categories', i, 'name'], `duplicates the name of categories[${first}]`);
-    } else seen.set(category.name, i);
-    if (!category.included) return;
-    const names = new Map<string, string>();
-    category.fields.forEach((f, k) => {
-      if (names.has(f.name))
-        r.fail(['categories', i, 'fields', k, 'name'], `duplicates field "${f.name}"`);
-      names.set(f.name, 'field');
-    });
-    category.excludedFields.forEach((f, k) => {
-      if (names.has(f.name)) {
-        r.fail(
-          ['categories', i, 'excluded_fields', k, 'name'],
-          `"${f.name}" is also an exported field`,
-        );
-      }
-      names.set(f.name, 'excluded');
-    });
-  });
-  categories.forEach((category, i) => {
-    if (!category.included) return;
-    category.references.forEach((ref, k) => {
-      const target = categories.find((c) => c.name === ref.category);
-      if (ref.category !== '' && target === undefined) {
-        r.fail(
-          ['categories', i, 'references', k, 'category'],
-          `names unknown category "${ref.category}"`,
-        );
-      } else if (target && !target.included) {
-        r.fail(
-          ['categories', i, 'references', k, 'category'],
-          `names "${ref.category}", which is excluded from exports`,
-        );
-      }
-    });
   });
 }

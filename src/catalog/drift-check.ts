@@ -1,4 +1,4 @@
-import type { Catalog } from './types.js';
+import type { Catalog, IncludedCategory } from './types.js';
 
 /** A table, or a column of a table, the database holds and the catalog does not declare. */
 export interface UndeclaredItem {
@@ -21,10 +21,12 @@ export interface DriftReport {
 }
 
 /**
- * Compares the catalog with the database's tables and columns. A table is
- * declared by an included category's table source (column by column: exported
- * fields, excluded fields and the tenant column), by a query source's `tables`,
- * by an excluded category's `tables`, or by `ignored_tables`.
+ * Compares the catalog with the database's tables and columns (SPEC §12.1).
+ * A column is accounted for when an included category whose rows belong to its
+ * table exports it as a field or excludes it with a reason (a table source's
+ * own tenant column too), or when its whole table is excluded or ignored. A
+ * table a category only reads, to reach the tenant or in a query's join,
+ * accounts for none of its columns; each column a category names must exist.
  */
 export function checkDrift(
   catalog: Catalog,
@@ -39,35 +41,33 @@ export function checkDrift(
   const wholeTables = new Set(catalog.ignoredTables.map((t) => t.table));
   const declaredColumns = new Map<string, Set<string>>();
   const missing: MissingItem[] = [];
-
-  for (const category of catalog.categories) {
-    const tables = !category.included
-      ? category.tables
-      : category.source.kind === 'query'
-        ? category.source.tables
-        : [];
-    for (const table of tables) {
-      wholeTables.add(table);
-      if (!byTable.has(table)) missing.push({ category: category.name, table, column: null });
-    }
-    if (!category.included || category.source.kind !== 'table') continue;
-    const { table, tenantColumn } = category.source;
-    const names = [
-      tenantColumn,
-      ...category.fields.map((f) => f.name),
-      ...category.excludedFields.map((f) => f.name),
-    ];
-    const declared = declaredColumns.get(table) ?? new Set<string>();
-    declaredColumns.set(table, declared);
+  const expect = (category: string, table: string, names: readonly string[]): boolean => {
     const present = byTable.get(table);
     if (present === undefined) {
-      missing.push({ category: category.name, table, column: null });
-      continue;
+      missing.push({ category, table, column: null });
+      return false;
     }
     for (const name of names) {
-      declared.add(name);
-      if (!present.has(name)) missing.push({ category: category.name, table, column: name });
+      if (!present.has(name)) missing.push({ category, table, column: name });
     }
+    return true;
+  };
+
+  for (const category of catalog.categories) {
+    if (!category.included) {
+      for (const table of category.tables) {
+        wholeTables.add(table);
+        expect(category.name, table, []);
+      }
+      continue;
+    }
+    const { table } = category.source;
+    const own = ownColumns(category);
+    if (!expect(category.name, table, own)) continue;
+    const declared = declaredColumns.get(table) ?? new Set<string>();
+    declaredColumns.set(table, declared);
+    for (const name of own) declared.add(name);
+    if (category.source.kind === 'table') checkChain(category, expect);
   }
 
   const undeclared: UndeclaredItem[] = [];
@@ -83,6 +83,33 @@ export function checkDrift(
     }
   }
   return { undeclared, missing: dedupe(missing) };
+}
+
+/** The columns of the category's own table it accounts for. */
+function ownColumns(category: IncludedCategory): string[] {
+  const names = [
+    ...category.fields.filter((f) => f.computed === null).map((f) => f.name),
+    ...category.excludedFields.map((f) => f.name),
+  ];
+  const { source } = category;
+  if (source.kind === 'table' && source.through.length === 0) names.unshift(source.tenantColumn);
+  return names;
+}
+
+/** Every step of a tenant chain: each hop's columns, keys and the final tenant column exist. */
+function checkChain(
+  category: IncludedCategory,
+  expect: (category: string, table: string, names: readonly string[]) => boolean,
+): void {
+  const { source } = category;
+  if (source.kind !== 'table' || source.through.length === 0) return;
+  let from = source.table;
+  for (const hop of source.through) {
+    expect(category.name, from, hop.columns);
+    expect(category.name, hop.table, hop.keys);
+    from = hop.table;
+  }
+  expect(category.name, from, [source.tenantColumn]);
 }
 
 function dedupe(items: MissingItem[]): MissingItem[] {

@@ -1,6 +1,7 @@
 export * from './types.js';
 export { CatalogError, formatIssue, type CatalogIssue } from './catalog-error.js';
 export { loadCatalogFile, parseCatalog } from './catalog-loader.js';
+export { TODO_REASON, todoReasons } from './todo-reasons.js';
 export {
   checkDrift,
   type DriftReport,

@@ -4,20 +4,37 @@
  * exported (with its source and its fields) or excluded with a written reason.
  */
 
-/** The value types a catalog field can declare; each fixes one JSON form (SPEC §11). */
+/** The value types a catalog field can declare; each fixes one JSON form (SPEC §11, §12.1). */
 export const FIELD_TYPES = [
   'string',
   'integer',
   'bigint',
   'decimal',
+  'float',
   'boolean',
   'timestamp',
   'date',
   'json',
+  'uuid',
+  'bytes',
 ] as const;
 
 /** One catalog field type. */
 export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Fractional digits of a `timestamp` field that declares none. */
+export const DEFAULT_TIMESTAMP_PRECISION = 3;
+
+/** How `remap` gives a new value to a primary-key field that is not a reference. */
+export type NewKeyRule =
+  /** A new integer that collides with no row of the target table (integer and bigint keys). */
+  | { readonly kind: 'sequence' }
+  /** A new random UUID (uuid keys, or text keys that declare `new_key: uuid`). */
+  | { readonly kind: 'uuid' }
+  /** The key is kept (text keys unique per tenant, such as a setting's name). */
+  | { readonly kind: 'keep' }
+  /** The target tenant's id (the key is the tenant column). */
+  | { readonly kind: 'tenant' };
 
 /** A field of an included category, in the order it is exported. */
 export interface CatalogField {
@@ -27,6 +44,26 @@ export interface CatalogField {
   /** Whether the value may be null. (Default: false) */
   readonly nullable: boolean;
   readonly description: string;
+  /**
+   * `timestamp`: fractional-second digits written, 0–6 (Default: 3).
+   * `decimal`: total significant digits the value may hold, when declared. Otherwise null.
+   */
+  readonly precision: number | null;
+  /** `decimal`: digits after the point, always written (required for `decimal`); otherwise null. */
+  readonly scale: number | null;
+  /**
+   * Why this field is not a column of the category's table (a value a query
+   * computes); null for an ordinary column. Imports do not write computed fields.
+   */
+  readonly computed: string | null;
+  /**
+   * Whether only the platform decides this value: an untrusted bundle never
+   * writes it (SPEC §12.1). (Default: true for every account field but its key
+   * and display field; false elsewhere, unless the category is platform-owned.)
+   */
+  readonly platformOwned: boolean;
+  /** For a primary-key field that is no reference: how `remap` gives a new key; null otherwise. */
+  readonly newKey: NewKeyRule | null;
 }
 
 /** A column the platform holds but deliberately leaves out of every export. */
@@ -37,30 +74,50 @@ export interface ExcludedField {
   readonly importDefault: string | number | boolean | null;
 }
 
-/** A foreign key from one category to another, needed to remap IDs on import. */
+/**
+ * A foreign key from one category to another, needed to remap IDs on import:
+ * `fields` of this category hold the primary key of a record of `category`,
+ * aligned with that category's `primary_key`.
+ */
 export interface CategoryReference {
-  /** Field of this category holding the referenced key. */
-  readonly field: string;
-  /** Name of the category it points to. */
+  readonly fields: readonly string[];
+  /** Name of the category it points to (this very category for a self-reference). */
   readonly category: string;
 }
 
-/** A table holding the category's rows, scoped to one tenant by a column. */
-export interface TableSource {
-  readonly kind: 'table';
+/**
+ * One step from a table towards the tenant: `columns` of the table before it
+ * hold `keys` of `table` (a foreign key, composite when the lists are longer).
+ */
+export interface TenantHop {
+  readonly columns: readonly string[];
   readonly table: string;
-  readonly tenantColumn: string;
+  readonly keys: readonly string[];
 }
 
 /**
- * An SQL query returning the category's rows for one tenant. It names the tenant
- * with the `:tenant` parameter and lists the tables it reads, so the drift check
- * knows they are covered.
+ * The category's rows are the rows of `table` whose tenant is the exported
+ * one: `tenantColumn` of `table` itself, or, through `through`, of the last
+ * table the chain of foreign keys reaches. Portage writes the query.
+ */
+export interface TableSource {
+  readonly kind: 'table';
+  readonly table: string;
+  /** Column holding the tenant's id, on `table` or on the last hop's table. */
+  readonly tenantColumn: string;
+  /** Foreign keys followed from `table` to the table holding the tenant; empty when direct. */
+  readonly through: readonly TenantHop[];
+}
+
+/**
+ * An SQL query returning the category's rows for one tenant (named by the
+ * `:tenant` parameter). Its rows are rows of `table`: imports write them there,
+ * and its fields are that table's columns unless declared `computed`.
  */
 export interface QuerySource {
   readonly kind: 'query';
+  readonly table: string;
   readonly sql: string;
-  readonly tables: readonly string[];
 }
 
 /** Where a category's rows come from. */
@@ -70,6 +127,18 @@ export type CategorySource = TableSource | QuerySource;
 export interface FilesSpec {
   /** Field holding the file's path, relative to the platform's files root. */
   readonly pathField: string;
+  /**
+   * Folder of one tenant's files, relative to the files root, with `{tenant}`
+   * standing for the tenant's id (for example `{tenant}/attachments`). Exports
+   * read only under it; imports write only under the target tenant's.
+   */
+  readonly folder: string;
+}
+
+/** The category whose rows are the tenants themselves (one row per tenant). */
+export interface AccountSpec {
+  /** Field holding the name documents and emails show for the tenant. */
+  readonly displayField: string;
 }
 
 /** A category Portage exports. */
@@ -88,6 +157,10 @@ export interface IncludedCategory {
   /** Whether the category fits a CSV table (Default: true). */
   readonly tabular: boolean;
   readonly files: FilesSpec | null;
+  /** Set on the one category whose rows are the tenants; null elsewhere. */
+  readonly account: AccountSpec | null;
+  /** Whether only the platform writes this category's rows: an untrusted bundle may not. (Default: false) */
+  readonly platformOwned: boolean;
 }
 
 /** A category the platform holds but Portage deliberately does not export. */
@@ -119,6 +192,8 @@ export interface Catalog {
   readonly ignoredTables: readonly { readonly table: string; readonly reason: string }[];
   /** Every category, in catalog order. */
   readonly categories: readonly Category[];
+  /** The account category (its rows are the tenants). */
+  readonly account: IncludedCategory;
   /** The file the catalog was read from, for messages. */
   readonly file: string;
 }

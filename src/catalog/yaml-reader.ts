@@ -1,7 +1,9 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { CatalogIssue } from './catalog-error.js';
 
-type Path = readonly (string | number)[];
+/** The path of a node: mapping keys and sequence indexes. */
+export type YamlPath = readonly (string | number)[];
+type Path = YamlPath;
 
 /**
  * Reads typed values out of a YAML document, recording an issue (with file,
@@ -102,6 +104,28 @@ export class YamlReader {
       return fallback;
     }
     return node.value;
+  }
+
+  /** An optional integer within `[min, max]`, null when absent. */
+  integer(path: Path, min: number, max: number): number | null {
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    if (node === undefined) return null;
+    const value = isScalar(node) ? node.value : undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.fail(path, `must be an integer from ${min} to ${max}`);
+      return null;
+    }
+    return value;
+  }
+
+  /** A required string or non-empty list of strings, as a list. */
+  stringOrList(path: Path): string[] {
+    const node = this.doc.getIn(path, true) as Node | undefined;
+    if (isSeq(node)) {
+      if (node.items.length === 0) this.fail(path, 'must name at least one column');
+      return this.strings(path, true);
+    }
+    return [this.string(path)];
   }
 
   /** An optional scalar of any JSON type (string, number, boolean, null). */

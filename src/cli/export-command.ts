@@ -5,6 +5,7 @@ import type { CreateExportBody } from '../api/schemas.js';
 import type { Settings } from '../config/index.js';
 import { produceArchive } from '../jobs/produce-archive.js';
 import { openRuntime } from '../runtime/runtime.js';
+import { requireTenant } from '../jobs/require-tenant.js';
 import { newId } from '../store/index.js';
 
 /** Options of `portage export`. */
@@ -38,6 +39,7 @@ export async function exportToFile(settings: Settings, options: ExportOptions): 
       }),
     } as CreateExportBody;
     const request = resolveExportRequest(body, runtime.catalog, options.tenant, null);
+    await requireTenant(runtime, options.tenant);
     const result = await produceArchive(
       { ...request, exportId: newId('exp_'), tenant: options.tenant, generatedAt: new Date() },
       runtime,

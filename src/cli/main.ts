@@ -130,15 +130,8 @@ keys
   .description('Create an API key for a tenant and print it, alone, on stdout.')
   .requiredOption('--tenant <id>', 'the tenant the key belongs to')
   .action(async (options: { tenant: string }) => {
-    const { openStore } = await import('../store/index.js');
-    const store = await openStore(loadSettings().databaseUrl);
-    try {
-      if ((await store.tenants.get(options.tenant)) === null)
-        await store.tenants.upsert(options.tenant, options.tenant);
-      process.stdout.write(`${await store.tenants.createKey(options.tenant)}\n`);
-    } finally {
-      await store.close();
-    }
+    const { createKey } = await import('./keys-command.js');
+    process.stdout.write(`${await createKey(loadSettings(), options.tenant)}\n`);
   });
 
 program

@@ -11,6 +11,7 @@ import {
 } from '../catalog/index.js';
 import { generateDemoPlatform } from './generator.js';
 import { DEMO_CATALOG_FILE } from './paths.js';
+import { tenantScope } from '../sources/index.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -40,6 +41,12 @@ function fits(type: FieldType, value: unknown): boolean {
       } catch {
         return false;
       }
+    case 'float':
+      return typeof value === 'number';
+    case 'uuid':
+      return typeof value === 'string' && /^[0-9a-f-]{36}$/.test(value);
+    case 'bytes':
+      return value instanceof Uint8Array;
   }
 }
 
@@ -78,11 +85,7 @@ function databaseColumns(): Map<string, string[]> {
 }
 
 function rowsOf(category: IncludedCategory, tenant: string): Record<string, unknown>[] {
-  const source = category.source;
-  const sql =
-    source.kind === 'table'
-      ? `SELECT * FROM ${source.table} WHERE ${source.tenantColumn} = :tenant`
-      : source.sql;
+  const sql = `SELECT t0.* FROM ${tenantScope(category.source)}`;
   return db.prepare(sql).all({ tenant }) as Record<string, unknown>[];
 }
 
@@ -114,6 +117,7 @@ describe('catalog/acme-tasks.yaml', () => {
     expect(excludedFields).toEqual(['users.password_hash', 'webhooks.signing_secret']);
     expect(included.find((c) => c.name === 'attachments')?.files).toEqual({
       pathField: 'storage_key',
+      folder: '{tenant}/attachments',
     });
   });
 
@@ -130,10 +134,9 @@ describe('catalog/acme-tasks.yaml', () => {
         category.tables.forEach((t) => wholeTables.add(t));
         continue;
       }
-      const table =
-        category.source.kind === 'table' ? category.source.table : category.source.tables[0];
-      if (category.source.kind === 'query') category.source.tables.forEach((t) => declare(t, []));
-      declare(table ?? '', [
+      const { source } = category;
+      declare(source.table, [
+        ...(source.kind === 'table' && source.through.length === 0 ? [source.tenantColumn] : []),
         ...category.fields.map((f) => f.name),
         ...category.excludedFields.map((f) => f.name),
       ]);
@@ -163,7 +166,7 @@ describe('catalog/acme-tasks.yaml', () => {
     const disagreements: string[] = [];
     for (const category of included) {
       const source = category.source;
-      const table = source.kind === 'table' ? source.table : (source.tables[0] ?? '');
+      const table = source.table;
       const info = new Map(
         (
           db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number }[]
@@ -229,10 +232,11 @@ describe('catalog/acme-tasks.yaml', () => {
         const target = byName.get(ref.category);
         expect(target?.primaryKey).toHaveLength(1);
         const key = target?.primaryKey[0] ?? '';
+        const field = ref.fields[0] ?? '';
         const ids = new Set(rowsOf(target as IncludedCategory, 'acme').map((r) => r[key]));
-        const dangling = rows.filter((r) => r[ref.field] !== null && !ids.has(r[ref.field]));
-        expect([`${category.name}.${ref.field}`, dangling.length]).toEqual([
-          `${category.name}.${ref.field}`,
+        const dangling = rows.filter((r) => r[field] !== null && !ids.has(r[field]));
+        expect([`${category.name}.${field}`, dangling.length]).toEqual([
+          `${category.name}.${field}`,
           0,
         ]);
       }

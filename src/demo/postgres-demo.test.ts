@@ -16,6 +16,7 @@ import {
 import { generateDemoPlatformInPostgres, type PostgresDemoSummary } from './postgres-demo.js';
 import { DEMO_TABLES, type DemoPgType, type DemoTable } from './schema.js';
 import { DEMO_TENANTS } from './tenants.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 const FIELD_TYPES: Record<DemoPgType, FieldType> = {
   bigint: 'bigint',
@@ -48,12 +49,9 @@ afterAll(async () => {
 
 /** Every row of a table, read through the source and shaped by the value model (JSON keys sorted), as one digest. */
 async function tableDigest(source: SourceDatabase, table: DemoTable): Promise<string> {
-  const fields = table.columns.map((c): CatalogField => ({
-    name: c.name,
-    type: FIELD_TYPES[c.pgType],
-    nullable: c.nullable,
-    description: '',
-  }));
+  const fields = table.columns.map((c): CatalogField =>
+    testField({ name: c.name, type: FIELD_TYPES[c.pgType], nullable: c.nullable }),
+  );
   const convert = compileRowConverter(table.name, fields);
   const hash = createHash('sha256');
   await source.withSnapshot(async (snapshot) => {
@@ -61,7 +59,7 @@ async function tableDigest(source: SourceDatabase, table: DemoTable): Promise<st
       source: {
         kind: 'query' as const,
         sql: `SELECT * FROM ${table.name} WHERE CAST(:tenant AS TEXT) = 'all'`,
-        tables: [table.name],
+        table: table.name,
       },
       columns: table.columns.map((c) => c.name),
       orderBy: table.primaryKey,

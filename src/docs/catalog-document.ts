@@ -59,7 +59,7 @@ export function buildCatalogDocument(
               description: f.description,
             })),
             excluded_fields: c.excludedFields.map((f) => ({ name: f.name, reason: f.reason })),
-            references: c.references.map((r) => ({ field: r.field, category: r.category })),
+            references: c.references.map((r) => ({ fields: [...r.fields], category: r.category })),
             attachments: c.files
               ? { path_field: c.files.pathField, directory: 'attachments/' }
               : null,

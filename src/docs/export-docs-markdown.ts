@@ -61,7 +61,7 @@ export function renderExportDocsMarkdown(doc: CatalogDocument): string {
     if (c.references.length > 0) {
       out.push(
         '',
-        `References: ${c.references.map((r) => `\`${r.field}\` → \`${r.category}\``).join(', ')}.`,
+        `References: ${c.references.map((r) => `\`${r.fields.join('`, `')}\` → \`${r.category}\``).join(', ')}.`,
       );
     }
     if (c.attachments) {

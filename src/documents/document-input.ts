@@ -26,11 +26,6 @@ export interface IndexHtmlInput {
 /** What `summary.pdf` is written from. */
 export interface SummaryPdfInput {
   readonly manifest: ManifestOverview;
-  /**
-   * The account's display name, such as the `name` of its `account` record;
-   * null when unknown, and the summary then names the account by its id alone.
-   */
-  readonly accountName: string | null;
 }
 
 /** Longest cell text the HTML view shows before shortening it. */

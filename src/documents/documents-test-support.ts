@@ -94,6 +94,7 @@ export function sampleDocumentInput(): IndexHtmlInput & SummaryPdfInput {
     catalog,
     exportId: 'exp_7Hq2Zk9LmN4pR8sT',
     tenant: 'acme',
+    accountName: UNICODE_ACCOUNT_NAME,
     purpose: 'closure',
     formats: ['json', 'csv', 'pdf'],
     generatedAt: '2025-06-30T14:05:09.123Z',
@@ -105,5 +106,5 @@ export function sampleDocumentInput(): IndexHtmlInput & SummaryPdfInput {
     documents: [],
     contentSha256: '',
   });
-  return { manifest, catalog, samples: sampler.samples(), accountName: UNICODE_ACCOUNT_NAME };
+  return { manifest, catalog, samples: sampler.samples() };
 }

@@ -58,7 +58,8 @@ describe('index.html in a browser, offline', () => {
   });
 
   it('says what the archive is, and that a browser and a text editor are enough', () => {
-    expect(text).toContain('Acme Tasks data export for acme');
+    expect(text).toContain(`Acme Tasks data export for ${UNICODE_ACCOUNT_NAME}`);
+    expect(text).toContain('(id acme)');
     expect(text).toContain('A web browser and a text editor are all it takes');
     expect(text).toContain('exp_7Hq2Zk9LmN4pR8sT');
     expect(text).toContain('2025-06-30T14:05:09.123Z');

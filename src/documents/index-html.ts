@@ -20,7 +20,7 @@ export function renderIndexHtml(input: IndexHtmlInput): string {
   const { manifest } = input;
   const e = manifest.export;
   const maxCellChars = input.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
-  const title = `${e.platform.name} data export for ${e.tenant}`;
+  const title = `${e.platform.name} data export for ${e.account_name}`;
   const sections = manifest.categories.map((entry) =>
     renderCategorySection({
       entry,
@@ -43,7 +43,7 @@ export function renderIndexHtml(input: IndexHtmlInput): string {
     '<header>',
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="lead">This archive holds the data that ${escapeHtml(e.platform.name)} keeps about ` +
-      `the account <code>${escapeHtml(e.tenant)}</code>. A web browser and a text editor are all ` +
+      `the account ${escapeHtml(e.account_name)} (id <code>${escapeHtml(e.tenant)}</code>). A web browser and a text editor are all ` +
       'it takes to read it: this page explains every file, and the data files are plain text ' +
       '(CSV opens in any spreadsheet program).</p>',
     facts(input),
@@ -73,7 +73,7 @@ function facts({ manifest }: IndexHtmlInput): string {
   const e = manifest.export;
   const rows: [string, string][] = [
     ['Platform', escapeHtml(e.platform.name)],
-    ['Account', `<code>${escapeHtml(e.tenant)}</code>`],
+    ['Account', `${escapeHtml(e.account_name)} (<code>${escapeHtml(e.tenant)}</code>)`],
     ['Purpose', escapeHtml(describePurpose(e.purpose))],
     ['Export id', `<code>${escapeHtml(e.id)}</code>`],
     [

@@ -28,7 +28,7 @@ export async function renderSummaryPdf(input: SummaryPdfInput): Promise<Buffer> 
     displayTitle: true,
     lang: 'en',
     info: {
-      Title: `${e.platform.name} data export: ${input.accountName ?? e.tenant}`,
+      Title: `${e.platform.name} data export: ${e.account_name}`,
       Author: e.platform.name,
       Subject: `Summary of export ${e.id} (${e.purpose})`,
       Creator: 'Portage',
@@ -67,9 +67,9 @@ function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
   const { manifest } = input;
   const e = manifest.export;
   paragraph(doc, [{ text: `${e.platform.name} data export`, style: 'bold' }], { size: 20, gap: 2 });
-  paragraph(doc, [{ text: input.accountName ?? e.tenant, style: 'bold' }], { size: 14, gap: 10 });
+  paragraph(doc, [{ text: e.account_name, style: 'bold' }], { size: 14, gap: 10 });
   const facts: [string, Span[]][] = [
-    ['Account', [{ text: input.accountName ?? e.tenant }]],
+    ['Account', [{ text: e.account_name }]],
     ['Account id', [{ text: e.tenant, style: 'mono' }]],
     ['Exported at', [{ text: `${e.generated_at} (UTC)` }]],
     ['Purpose', [{ text: describePurpose(e.purpose) }]],

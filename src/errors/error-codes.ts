@@ -8,6 +8,11 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, title: 'Missing or unknown API key', retryable: false },
   download_link_invalid: { status: 403, title: 'Invalid download link', retryable: false },
   download_link_expired: { status: 403, title: 'Expired download link', retryable: false },
+  tenant_not_found: {
+    status: 403,
+    title: 'The platform holds no account for this tenant',
+    retryable: false,
+  },
   not_found: { status: 404, title: 'Not found', retryable: false },
   route_not_found: { status: 404, title: 'No such endpoint', retryable: false },
   method_not_allowed: { status: 405, title: 'Method not allowed', retryable: false },

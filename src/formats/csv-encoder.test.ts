@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogField, FieldType, IncludedCategory } from '../catalog/index.js';
 import { CsvEncoder } from './csv-encoder.js';
 import type { CsvOptions, EncoderContext, FormatEncoder, JsonValue, Row } from './types.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 function fields(...types: FieldType[]): CatalogField[] {
-  return types.map((type, i) => ({ name: `f${i}`, type, nullable: true, description: '' }));
+  return types.map((type, i) => testField({ name: `f${i}`, type, nullable: true }));
 }
 
 function context(list: CatalogField[], csv: Partial<CsvOptions> = {}): EncoderContext {
@@ -15,13 +16,15 @@ function context(list: CatalogField[], csv: Partial<CsvOptions> = {}): EncoderCo
     name: 'things',
     title: 'Things',
     description: 'Things.',
-    source: { kind: 'table', table: 'things', tenantColumn: 'tenant_id' },
+    source: { kind: 'table', table: 'things', tenantColumn: 'tenant_id', through: [] },
     primaryKey: ['f0'],
     fields: list,
     excludedFields: [],
     references: [],
     tabular: true,
     files: null,
+    account: null,
+    platformOwned: false,
   };
   return {
     category,

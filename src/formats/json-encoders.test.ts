@@ -6,14 +6,15 @@ import { createEncoder, FORMAT_INFO, type EncodedFormat } from './encoder-regist
 import { JsonEncoder } from './json-encoder.js';
 import { JsonlEncoder } from './jsonl-encoder.js';
 import type { EncoderContext, FormatEncoder, JsonValue, Row } from './types.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 const FIELDS: CatalogField[] = [
-  { name: 'id', type: 'integer', nullable: false, description: 'Task id.' },
-  { name: 'title', type: 'string', nullable: false, description: 'Title.' },
-  { name: 'estimate', type: 'decimal', nullable: true, description: 'Hours.' },
-  { name: 'done', type: 'boolean', nullable: false, description: 'Done.' },
-  { name: 'custom', type: 'json', nullable: true, description: 'Custom fields.' },
-  { name: 'created_at', type: 'timestamp', nullable: false, description: 'Created.' },
+  testField({ name: 'id', type: 'integer', nullable: false, description: 'Task id.' }),
+  testField({ name: 'title', type: 'string', nullable: false, description: 'Title.' }),
+  testField({ name: 'estimate', type: 'decimal', nullable: true, description: 'Hours.' }),
+  testField({ name: 'done', type: 'boolean', nullable: false, description: 'Done.' }),
+  testField({ name: 'custom', type: 'json', nullable: true, description: 'Custom fields.' }),
+  testField({ name: 'created_at', type: 'timestamp', nullable: false, description: 'Created.' }),
 ];
 
 function context(canonical = false, fields = FIELDS): EncoderContext {
@@ -22,13 +23,15 @@ function context(canonical = false, fields = FIELDS): EncoderContext {
     name: 'tasks',
     title: 'Tasks',
     description: 'Work items.',
-    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id' },
+    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id', through: [] },
     primaryKey: ['id'],
     fields,
     excludedFields: [],
     references: [],
     tabular: true,
     files: null,
+    account: null,
+    platformOwned: false,
   };
   return {
     category,
@@ -148,10 +151,30 @@ describe('createEncoder', () => {
   });
 });
 
-const textField: CatalogField = { name: 'text', type: 'string', nullable: true, description: '' };
-const jsonField: CatalogField = { name: 'data', type: 'json', nullable: true, description: '' };
-const numberField: CatalogField = { name: 'n', type: 'integer', nullable: true, description: '' };
-const flagField: CatalogField = { name: 'flag', type: 'boolean', nullable: true, description: '' };
+const textField: CatalogField = testField({
+  name: 'text',
+  type: 'string',
+  nullable: true,
+  description: '',
+});
+const jsonField: CatalogField = testField({
+  name: 'data',
+  type: 'json',
+  nullable: true,
+  description: '',
+});
+const numberField: CatalogField = testField({
+  name: 'n',
+  type: 'integer',
+  nullable: true,
+  description: '',
+});
+const flagField: CatalogField = testField({
+  name: 'flag',
+  type: 'boolean',
+  nullable: true,
+  description: '',
+});
 
 describe('json, jsonl and csv agree', () => {
   it('on every row, read back by JSON.parse and csv-parse', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogField, FieldType, IncludedCategory } from '../catalog/index.js';
 import { stringifyJson } from './canonical-json.js';
 import { categoryJsonSchema } from './json-schema.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 function category(fields: CatalogField[]): IncludedCategory {
   return {
@@ -9,22 +10,20 @@ function category(fields: CatalogField[]): IncludedCategory {
     name: 'tasks',
     title: 'Tasks',
     description: 'Work items.',
-    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id' },
+    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id', through: [] },
     primaryKey: ['id'],
     fields,
     excludedFields: [],
     references: [],
     tabular: true,
     files: null,
+    account: null,
+    platformOwned: false,
   };
 }
 
-const field = (name: string, type: FieldType, nullable = false): CatalogField => ({
-  name,
-  type,
-  nullable,
-  description: `The ${name}.`,
-});
+const field = (name: string, type: FieldType, nullable = false): CatalogField =>
+  testField({ name, type, nullable, description: `The ${name}.` });
 
 describe('categoryJsonSchema', () => {
   const schema = categoryJsonSchema(

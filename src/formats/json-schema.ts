@@ -29,6 +29,13 @@ const TYPE_SCHEMAS: { readonly [type in FieldType]: () => JsonObject } = {
   }),
   date: () => ({ type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
   json: () => ({}),
+  float: () => ({ type: 'number' }),
+  uuid: () => ({
+    type: 'string',
+    format: 'uuid',
+    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+  }),
+  bytes: () => ({ type: 'string', contentEncoding: 'base64' }),
 };
 
 /**

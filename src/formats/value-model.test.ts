@@ -5,9 +5,10 @@ import { stringifyJson } from './canonical-json.js';
 import type { JsonValue } from './types.js';
 import { ValueError } from './value-error.js';
 import { compileConverter, compileRowConverter, toJsonValue } from './value-model.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 function field(type: FieldType, nullable = false): CatalogField {
-  return { name: 'value', type, nullable, description: '' };
+  return testField({ name: 'value', type, nullable });
 }
 
 const where = 'tasks.value';
@@ -246,9 +247,9 @@ describe('errors', () => {
 describe('compileRowConverter', () => {
   it('converts a row field by field, naming category and field on failure', () => {
     const toRow = compileRowConverter('tasks', [
-      { name: 'id', type: 'integer', nullable: false, description: '' },
-      { name: 'estimate', type: 'integer', nullable: true, description: '' },
-      { name: 'tags', type: 'json', nullable: true, description: '' },
+      testField({ name: 'id', type: 'integer', nullable: false, description: '' }),
+      testField({ name: 'estimate', type: 'integer', nullable: true, description: '' }),
+      testField({ name: 'tags', type: 'json', nullable: true, description: '' }),
     ]);
     expect(toRow([1n, null, '["a"]'])).toEqual([1, null, ['a']]);
     expect(() => toRow([1n, 2n ** 60n, null])).toThrow(

@@ -148,7 +148,37 @@ function isJsonValue(value: unknown): value is JsonValue {
   }
 }
 
+function toFloat(raw: NonNullable<RawValue>, where: string): number {
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value;
+  throw new ValueError(where, raw, 'is not a finite number (NaN and infinities have no JSON form)');
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function toUuid(raw: NonNullable<RawValue>, where: string): string {
+  if (raw instanceof Uint8Array && raw.length === 16) {
+    const hex = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  if (typeof raw === 'string') {
+    const text = raw.toLowerCase();
+    if (UUID_TEXT.test(text)) return text;
+  }
+  throw new ValueError(where, raw, 'is not a UUID');
+}
+
+function toBytes(raw: NonNullable<RawValue>, where: string): string {
+  if (raw instanceof Uint8Array) {
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+  }
+  throw new ValueError(where, raw, 'is not binary data');
+}
+
 const CONVERTERS: { readonly [type in FieldType]: Convert } = {
+  float: toFloat,
+  uuid: toUuid,
+  bytes: toBytes,
   string: toText,
   integer: toInteger,
   bigint: toBigint,

@@ -10,13 +10,15 @@ function category(name: string, references: string[]): { category: IncludedCateg
       name,
       title: name,
       description: '',
-      source: { kind: 'table', table: name, tenantColumn: 'tenant_id' },
+      source: { kind: 'table', table: name, tenantColumn: 'tenant_id', through: [] },
       primaryKey: ['id'],
       fields: [],
       excludedFields: [],
-      references: references.map((c) => ({ field: `${c}_id`, category: c })),
+      references: references.map((c) => ({ fields: [`${c}_id`], category: c })),
       tabular: true,
       files: null,
+      account: null,
+      platformOwned: false,
     },
   };
 }

@@ -24,8 +24,9 @@ export interface CategoryPlan extends BundleCategory {
 export function planCategory(bundled: BundleCategory): CategoryPlan {
   const category: IncludedCategory = bundled.category;
   const { source } = category;
-  const table = source.kind === 'table' ? source.table : (source.tables[0] ?? category.name);
-  const tenantField = source.kind === 'table' ? source.tenantColumn : null;
+  const table = source.table;
+  const tenantField =
+    source.kind === 'table' && source.through.length === 0 ? source.tenantColumn : null;
   const field = (name: string) => category.fields.find((f) => f.name === name) ?? null;
   const keyField = category.primaryKey.length === 1 ? field(category.primaryKey[0]!) : null;
   return {

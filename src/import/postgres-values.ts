@@ -40,6 +40,9 @@ export const POSTGRES_TYPES: { readonly [type in FieldType]: string } = {
   timestamp: 'timestamptz',
   date: 'date',
   json: 'jsonb',
+  float: 'float8',
+  uuid: 'uuid',
+  bytes: 'bytea',
 };
 
 /** The cast that types a parameter compared with a column of this field (`text` for an excluded one). */

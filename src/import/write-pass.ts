@@ -38,7 +38,8 @@ async function writeCategory(
   const tenantAt = category.fields.findIndex((f) => f.name === plan.tenantField);
   const references = category.references.map((r) => ({
     ...r,
-    at: category.fields.findIndex((f) => f.name === r.field),
+    field: r.fields[0]!,
+    at: category.fields.findIndex((f) => f.name === r.fields[0]),
   }));
   const pathField = category.files?.pathField;
   let batch: ImportRow[] = [];

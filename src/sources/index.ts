@@ -8,7 +8,8 @@ export type * from './types.js';
 export { PostgresSource, type PostgresSourceOptions } from './postgres-source.js';
 export { SOURCE_TYPES } from './postgres-types.js';
 export { SqliteSource } from './sqlite-source.js';
-export { quoteIdent } from './sql-text.js';
+export { quoteIdent, tenantScope } from './sql-text.js';
+export { readTenantAccount, tenantExists, type TenantAccount } from './tenant-account.js';
 
 /**
  * Opens the platform's database named by `PORTAGE_SOURCE_URL`: a PostgreSQL

@@ -136,6 +136,6 @@ async function collatableColumns(client: PoolClient, read: CategoryRead): Promis
   return new Set(
     read.orderBy
       .filter((_, i) => withCollation.has(oids[i] ?? 0))
-      .map((column) => quoteIdent(column)),
+      .map((column) => `t0.${quoteIdent(column)}`),
   );
 }

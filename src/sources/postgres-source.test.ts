@@ -19,6 +19,7 @@ import { BATCH_ROWS } from './postgres-snapshot.js';
 import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
 import type { CategoryRead, SourceDatabase } from './types.js';
+import { testField } from '../../test/support/catalog-fixtures.js';
 
 const catalog = loadCatalogFile(DEMO_CATALOG_FILE);
 const included = catalog.categories.filter((c) => c.included).map((c) => c.name);
@@ -115,7 +116,7 @@ describe('the demo platform read from SQLite and from PostgreSQL', () => {
 
 describe('PostgresSource', () => {
   const tasksOf = (tenant: string): CategoryRead => ({
-    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id' },
+    source: { kind: 'table', table: 'tasks', tenantColumn: 'tenant_id', through: [] },
     columns: ['id', 'title'],
     orderBy: ['id'],
     tenant,
@@ -154,7 +155,7 @@ describe('PostgresSource', () => {
     let last = 0;
     const comments: CategoryRead = {
       ...tasksOf('acme'),
-      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id' },
+      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
       columns: ['id'],
     };
     await source.withSnapshot(async (snapshot) => {
@@ -177,7 +178,7 @@ describe('PostgresSource', () => {
     const source = sources[1]!.source;
     const comments: CategoryRead = {
       ...tasksOf('acme'),
-      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id' },
+      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
       columns: ['id'],
     };
     const counted = await source.withSnapshot(async (snapshot) => {
@@ -206,7 +207,7 @@ describe('PostgresSource', () => {
               WHERE CAST(:tenant AS text) = 'acme'
               UNION ALL
               SELECT 'B', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`,
-        tables: [],
+        table: 'none',
       },
       columns: ['k', 'big', 'safe', 'amount', 'flag', 'small', 'at', 'day', 'doc', 'bytes'],
       orderBy: ['k'],
@@ -230,12 +231,8 @@ describe('PostgresSource', () => {
       '{"a": [2], "b": 1}',
       Buffer.from('hé'),
     ]);
-    const field = (name: string, type: CatalogField['type']): CatalogField => ({
-      name,
-      type,
-      nullable: true,
-      description: '',
-    });
+    const field = (name: string, type: CatalogField['type']): CatalogField =>
+      testField({ name, type, nullable: true });
     const convert = compileRowConverter('probe', [
       field('k', 'string'),
       field('big', 'bigint'),

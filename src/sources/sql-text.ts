@@ -1,8 +1,28 @@
+import type { CategorySource } from '../catalog/index.js';
 import type { CategoryRead } from './types.js';
 
 /** Quotes an SQL identifier (the same rule for SQLite and PostgreSQL). */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The FROM and WHERE clauses selecting one tenant's rows of a source, the
+ * category's own table aliased `t0`. A tenant chain becomes one inner join
+ * per hop (`t1`, `t2`, …), the tenant compared on the last table; a query
+ * source becomes a subquery aliased `t0`.
+ */
+export function tenantScope(source: CategorySource): string {
+  if (source.kind === 'query') return `(${source.sql}) AS t0`;
+  let from = `${quoteIdent(source.table)} AS t0`;
+  source.through.forEach((hop, i) => {
+    const on = hop.columns
+      .map((column, k) => `t${i}.${quoteIdent(column)} = t${i + 1}.${quoteIdent(hop.keys[k]!)}`)
+      .join(' AND ');
+    from += ` JOIN ${quoteIdent(hop.table)} AS t${i + 1} ON ${on}`;
+  });
+  const last = `t${source.through.length}`;
+  return `${from} WHERE ${last}.${quoteIdent(source.tenantColumn)} = :tenant`;
 }
 
 /**
@@ -14,18 +34,12 @@ export function categorySelect(
   read: Pick<CategoryRead, 'source' | 'columns' | 'orderBy'>,
   collate: (column: string) => string,
 ): string {
-  const columns = read.columns.map(quoteIdent).join(', ');
-  const order = read.orderBy.map((c) => collate(quoteIdent(c))).join(', ');
-  const from =
-    read.source.kind === 'table'
-      ? `${quoteIdent(read.source.table)} WHERE ${quoteIdent(read.source.tenantColumn)} = :tenant`
-      : `(${read.source.sql}) AS q`;
-  return `SELECT ${columns} FROM ${from}${order ? ` ORDER BY ${order}` : ''}`;
+  const columns = read.columns.map((c) => `t0.${quoteIdent(c)}`).join(', ');
+  const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
+  return `SELECT ${columns} FROM ${tenantScope(read.source)}${order ? ` ORDER BY ${order}` : ''}`;
 }
 
 /** The COUNT(*) of one category's rows for the tenant. */
 export function categoryCount(read: Pick<CategoryRead, 'source'>): string {
-  return read.source.kind === 'table'
-    ? `SELECT count(*) AS n FROM ${quoteIdent(read.source.table)} WHERE ${quoteIdent(read.source.tenantColumn)} = :tenant`
-    : `SELECT count(*) AS n FROM (${read.source.sql}) AS q`;
+  return `SELECT count(*) AS n FROM ${tenantScope(read.source)}`;
 }

@@ -14,7 +14,7 @@ import { loadCatalogFile, type IncludedCategory } from '../../src/catalog/index.
 import { loadSettings } from '../../src/config/index.js';
 import { DEMO_CATALOG_FILE, DEMO_TENANTS } from '../../src/demo/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
-import { openSource, quoteIdent } from '../../src/sources/index.js';
+import { openSource, tenantScope } from '../../src/sources/index.js';
 import { runCheck } from '../../src/cli/check-command.js';
 import { extractArchive, sha256sumCheck, type ExtractedArchive } from '../support/archive.js';
 import { api, waitForExport } from '../support/http.js';
@@ -80,16 +80,10 @@ describe('every demo tenant, completely', () => {
       expect(manifest.undeclared).toEqual([]);
       for (const category of included) {
         const entry = manifest.categories.find((c) => c.name === category.name);
-        const source = category.source;
-        const count =
-          source.kind === 'table'
-            ? db
-                .prepare(
-                  `SELECT count(*) FROM ${quoteIdent(source.table)} WHERE ${quoteIdent(source.tenantColumn)} = ?`,
-                )
-                .pluck()
-                .get(tenant)
-            : db.prepare(`SELECT count(*) FROM (${source.sql})`).pluck().get({ tenant });
+        const count = db
+          .prepare(`SELECT count(*) FROM ${tenantScope(category.source)}`)
+          .pluck()
+          .get({ tenant });
         expect(entry && 'rows' in entry ? entry.rows : -1, `${tenant} ${category.name}`).toBe(
           count,
         );
@@ -179,7 +173,14 @@ describe('a platform that drifts from its catalog', () => {
     await copyFile(demoDatabase(), drifted);
     const db = new Database(drifted);
     db.exec(
-      'CREATE TABLE feature_flags (id INTEGER PRIMARY KEY, tenant_id TEXT, flag TEXT); ALTER TABLE users ADD COLUMN nickname TEXT;',
+      [
+        'CREATE TABLE feature_flags (id INTEGER PRIMARY KEY, tenant_id TEXT, flag TEXT)',
+        'ALTER TABLE users ADD COLUMN nickname TEXT',
+        // tasks is also read by task_labels to reach the tenant: that join accounts for none of its columns.
+        'ALTER TABLE tasks ADD COLUMN secret_note TEXT',
+        // task_labels reaches its tenant only through tasks.
+        'ALTER TABLE task_labels ADD COLUMN note TEXT',
+      ].join('; '),
     );
     db.close();
   });
@@ -191,6 +192,8 @@ describe('a platform that drifts from its catalog', () => {
     expect(result.ok).toBe(false);
     expect(result.undeclared).toEqual([
       { table: 'feature_flags', column: null },
+      { table: 'task_labels', column: 'note' },
+      { table: 'tasks', column: 'secret_note' },
       { table: 'users', column: 'nickname' },
     ]);
     const bin = join(import.meta.dirname, '../../bin/portage.js');
@@ -200,6 +203,7 @@ describe('a platform that drifts from its catalog', () => {
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stdout: string }).stdout).toMatch(/undeclared table "feature_flags"/);
     expect((failed as { stdout: string }).stdout).toMatch(/undeclared column "users\.nickname"/);
+    expect((failed as { stdout: string }).stdout).toMatch(/undeclared column "tasks\.secret_note"/);
   });
 
   it('passes portage check on the shipped demo', async () => {
@@ -215,6 +219,8 @@ describe('a platform that drifts from its catalog', () => {
     const manifest = await archive.json<Manifest>('manifest.json');
     expect(manifest.undeclared).toEqual([
       { table: 'feature_flags', column: null },
+      { table: 'task_labels', column: 'note' },
+      { table: 'tasks', column: 'secret_note' },
       { table: 'users', column: 'nickname' },
     ]);
     expect(await archive.read('README.md')).toContain('`users.nickname`');
@@ -225,7 +231,10 @@ describe('a platform that drifts from its catalog', () => {
     const text = await readFile(DEMO_CATALOG_FILE, 'utf8');
     await writeFile(
       broken,
-      text.replace('SELECT tl.task_id, tl.label_id', 'SELECT tl.task_id, tl.label_idz AS label_id'),
+      text.replace(
+        '{ column: task_id, table: tasks, key: id }',
+        '{ column: task_id, table: tasks, key: idz }',
+      ),
     );
     expect(text).not.toBe(await readFile(broken, 'utf8'));
     const server = await startServer({ PORTAGE_CATALOG: broken });

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncludedCategory } from '../../src/catalog/index.js';
 import type { Manifest } from '../../src/archive/manifest.js';
-import { quoteIdent } from '../../src/sources/index.js';
+import { tenantScope } from '../../src/sources/index.js';
 import {
   extractArchive,
   sha256sumCheck,
@@ -18,19 +18,10 @@ import { demoDatabase, startServer, type TestServer } from '../support/portage-s
 
 /** count(*) of a category for a tenant, asked of the platform database directly. */
 function platformCount(db: Database.Database, category: IncludedCategory, tenant: string): number {
-  const source = category.source;
-  const sql =
-    source.kind === 'table'
-      ? `SELECT count(*) FROM ${quoteIdent(source.table)} WHERE ${quoteIdent(source.tenantColumn)} = ?`
-      : `SELECT count(*) FROM (${source.sql.replace(/:tenant\b/g, '?')})`;
-  const params =
-    source.kind === 'table'
-      ? [tenant]
-      : Array.from(source.sql.matchAll(/:tenant\b/g), () => tenant);
   return db
-    .prepare(sql)
+    .prepare(`SELECT count(*) FROM ${tenantScope(category.source)}`)
     .pluck()
-    .get(...params) as number;
+    .get({ tenant }) as number;
 }
 
 /** How a scalar JSON value must look in its CSV cell. */

@@ -19,9 +19,7 @@ const included = catalog.categories.filter((c): c is IncludedCategory => c.inclu
 /** The demo schema in PostgreSQL, each column typed by the catalog field it holds. */
 function createTablesSql(): string {
   return DEMO_TABLES.map((table) => {
-    const category = included.find(
-      (c) => (c.source.kind === 'table' ? c.source.table : c.source.tables[0]) === table.name,
-    );
+    const category = included.find((c) => c.source.table === table.name);
     const columns = table.columns.map((column) => {
       const field = category?.fields.find((f) => f.name === column.name);
       const type = field

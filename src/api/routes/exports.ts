@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireIfDue } from '../../jobs/index.js';
+import { expireIfDue, requireTenant } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
@@ -40,7 +40,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         body: CreateExportBody,
         response: {
           202: { description: 'The export, pending.', ...Type.Ref('Export') },
-          ...problems(400, 401, 415, 422, 429),
+          ...problems(400, 401, 403, 415, 422, 429),
         },
       },
     },
@@ -54,6 +54,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tenant,
         typeof key === 'string' ? key : null,
       );
+      await requireTenant(ctx, tenant);
       const result = await store.exports.create(body, limits);
       switch (result.kind) {
         case 'key_reused':

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { importUploadKey } from '../../jobs/import-upload.js';
+import { requireTenant } from '../../jobs/require-tenant.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { ImportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
@@ -79,7 +80,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Ref('Import'), ...problems(401, 413, 415, 422) },
+        response: { 202: Type.Ref('Import'), ...problems(401, 403, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -90,6 +91,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           'Send the bundle archive as application/zip.',
         );
       }
+      await requireTenant(ctx, tenant);
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
       const id = ctx.store.imports.newId();
       // The upload goes to the object store, where whichever process claims the import finds it.

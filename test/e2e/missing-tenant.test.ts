@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/http.js';
+import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/portage.js');
+
+type Failed = { code: number; stdout: string; stderr: string };
+
+/** A tenant exists when its account row does (SPEC §12.1): everything else is refused, clearly. */
+describe('a tenant the platform holds no account for', () => {
+  let dir: string;
+  let platform: string;
+  let env: NodeJS.ProcessEnv;
+  let server: TestServer;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portage-missing-'));
+    platform = join(dir, 'platform.sqlite');
+    await copyFile(demoDatabase(), platform);
+    // initech closes its account: the platform deletes its account row (and nothing else yet).
+    const db = new Database(platform);
+    db.pragma('foreign_keys = OFF');
+    db.prepare('DELETE FROM accounts WHERE id = ?').run('initech');
+    db.close();
+    env = {
+      ...process.env,
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: platform,
+      PORTAGE_FILES_DIR: join(demoDatabase(), '..', 'demo-files'),
+    };
+    server = await startServer(
+      {},
+      { platform: { sourceUrl: platform, filesDir: join(demoDatabase(), '..', 'demo-files') } },
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('portage export exits 1 with one line, and writes no archive', async () => {
+    const out = join(dir, 'nobody.zip');
+    for (const tenant of ['nobody', 'initech']) {
+      const failed = (await run(
+        'node',
+        [BIN, 'export', '--tenant', tenant, '--purpose', 'migration', '--out', out],
+        { env },
+      ).catch((error: Failed) => error)) as Failed;
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toBe(
+        `portage: Tenant "${tenant}" does not exist: the platform's account category has no row for it.\n`,
+      );
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(`${out}.partial`)).toBe(false);
+    }
+  });
+
+  it('portage keys create exits 1 with one line, and creates no key', async () => {
+    const failed = (await run('node', [BIN, 'keys', 'create', '--tenant', 'nobody'], {
+      env,
+    }).catch((error: Failed) => error)) as Failed;
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/^portage: Tenant "nobody" does not exist: [^\n]*\n$/);
+  });
+
+  it('POST /v1/exports answers 403 tenant_not_found for a key whose account is gone', async () => {
+    const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: server.keys.initech,
+      body: { purpose: 'migration' },
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.body).toMatchObject({ status: 403, code: 'tenant_not_found' });
+    const list = await api(server.baseUrl, 'GET', '/v1/exports', { key: server.keys.initech });
+    expect(list.body.data).toEqual([]);
+  });
+});
