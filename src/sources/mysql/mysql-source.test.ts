@@ -123,7 +123,7 @@ describe('MysqlSource', () => {
       null,
       '',
     ]);
-    expect(JSON.parse(rows[4]!).slice(5, 9)).toEqual([
+    expect((JSON.parse(rows[4]!) as unknown[]).slice(5, 9)).toEqual([
       '1969-12-31T23:59:59.000Z',
       null,
       '0001-01-01',
