@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { toError } from '../../errors/index.js';
-import type { SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
+import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
+import { describeMysqlSchema } from './mysql-schema.js';
 import { mysqlSnapshot } from './mysql-snapshot.js';
 
 /** Options of {@link MysqlSource}. */
@@ -83,6 +84,10 @@ export class MysqlSource implements SourceDatabase {
       column: r.column,
       type: String(r.type),
     }));
+  }
+
+  describeSchema(): Promise<SchemaDescription> {
+    return describeMysqlSchema(this.pool);
   }
 
   async ping(): Promise<void> {
