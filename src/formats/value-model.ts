@@ -9,6 +9,8 @@ import {
   timestampFromText,
 } from './timestamp-text.js';
 import { sharedJson } from './canonical-json.js';
+import { JsonNumber, jsonNumberOf } from './json-number.js';
+import { JsonTextError, parseJson } from './json-reader.js';
 import type { JsonValue } from './types.js';
 import { ValueError } from './value-error.js';
 
@@ -118,17 +120,20 @@ function toJson(raw: NonNullable<RawValue>, where: string): JsonValue {
   if (typeof raw === 'string' || raw instanceof Uint8Array) {
     const source = typeof raw === 'string' ? raw : decodeUtf8(raw, where);
     try {
-      return JSON.parse(source) as JsonValue;
-    } catch {
-      throw new ValueError(where, raw, 'is not JSON text');
+      return parseJson(source);
+    } catch (error) {
+      if (error instanceof JsonTextError) {
+        throw new ValueError(where, raw, `is not JSON text Portage can carry: ${error.message}`);
+      }
+      throw error;
     }
   }
-  if (typeof raw === 'bigint') return toInteger(raw, where);
+  if (typeof raw === 'bigint') return jsonNumberOf(raw.toString());
   if (!isJsonValue(raw)) throw new ValueError(where, raw, 'is not a JSON value');
   return raw;
 }
 
-/** Whether a value parsed by a driver (`pg` json/jsonb) holds only JSON values. */
+/** Whether a value a driver parsed (not one of Portage's sources) holds only JSON values. */
 function isJsonValue(value: unknown): value is JsonValue {
   switch (typeof value) {
     case 'string':
@@ -137,7 +142,7 @@ function isJsonValue(value: unknown): value is JsonValue {
     case 'number':
       return Number.isFinite(value);
     case 'object': {
-      if (value === null) return true;
+      if (value === null || value instanceof JsonNumber) return true;
       if (Array.isArray(value)) return value.every(isJsonValue);
       const prototype: unknown = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) return false;
@@ -207,9 +212,11 @@ const CONVERTERS: { readonly [type in FieldType]: Convert } = {
  * - `timestamp`: `YYYY-MM-DDTHH:mm:ss.sssZ` from RFC 3339 text (see
  *   {@link timestampFromText}), a `Date`, or epoch milliseconds (number or `bigint`).
  * - `date`: `YYYY-MM-DD` from that text, or from a `Date` at midnight UTC.
- * - `json`: the parsed value, from JSON text, UTF-8 bytes, or a value a
- *   driver already parsed. JSON text is parsed with `JSON.parse`: an integer
- *   beyond 2^53 inside it loses precision, as in any JavaScript JSON reader.
+ * - `json`: the value of JSON text or UTF-8 bytes, read by {@link parseJson}:
+ *   no number passes through a double (an integer keeps every digit, a
+ *   decimal its exact value); a number beyond a double's range, a duplicate
+ *   key, a lone surrogate or nesting beyond 1000 fails. A value a driver
+ *   already parsed is taken as is (every Portage source reads json as text).
  *
  * @param where - The field, as `<category>.<field>`, named in every error.
  * @throws {@link ValueError} for a value the type cannot represent exactly, and
