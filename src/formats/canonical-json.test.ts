@@ -40,12 +40,11 @@ describe('stringifyJson', () => {
     expect(JSON.parse(stringifyJson({ k: '\udc00' }))).toEqual({ k: '\udc00' });
   });
 
-  it('writes numbers as ECMAScript does (RFC 8785 §3.2.2.3), integers as their digits', () => {
+  it('writes numbers as ECMAScript does (RFC 8785 §3.2.2.3), and JsonNumbers as their text', () => {
     const cases: [JsonValue, string][] = [
       [0, '0'],
       [-0, '0'],
-      [1e21, '1000000000000000000000'],
-      [-2e22, '-20000000000000000000000'],
+      [1e21, '1e+21'],
       [new JsonNumber('12345678901234567890'), '12345678901234567890'],
       [
         new JsonNumber('0.1000000000000000055511151231257827'),
@@ -89,11 +88,7 @@ describe('stringifyJson', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         fc.pre(!hasIntegerLikeKey(value as JsonValue));
-        // Integers of 10^21 and more are written as their digits, not in exponent form.
-        const expected = JSON.stringify(sortedCopy(value as JsonValue)).replace(
-          /(?<=[[:,]|^)-?\d(?:\.\d+)?e\+\d+/g,
-          (number) => BigInt(Number(number)).toString(),
-        );
+        const expected = JSON.stringify(sortedCopy(value as JsonValue));
         expect(stringifyJson(value as JsonValue)).toBe(expected);
       }),
     );

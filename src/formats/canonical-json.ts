@@ -8,8 +8,7 @@ import type { JsonValue } from './types.js';
  *   holds them in (JS engines list integer-like keys such as `"2"` before `"10"`
  *   and before every other key; that order is never trusted here);
  * - a JavaScript number as ECMAScript `Number#toString` writes it (`-0` as
- *   `0`), except an integer of 10^21 or more, written as its digits as every
- *   integer is; `NaN` and infinities are not JSON and throw;
+ *   `0`); `NaN` and infinities are not JSON and throw;
  * - a {@link JsonNumber} as its canonical text (an integer beyond what a
  *   double holds, or a decimal's exact digits), so no number read by
  *   `parseJson` is rounded;
@@ -32,10 +31,9 @@ export function stringifyJson(value: JsonValue): string {
   return write(value);
 }
 
-/** The shortest round-trip form of a finite number (`-0` as `0`); an integer as its digits. */
+/** The shortest round-trip form of a finite number, as JSON writes it (`-0` as `0`). */
 function writeNumber(value: number): string {
   if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
-  if (value >= 1e21 || value <= -1e21) return BigInt(value).toString();
   return String(value);
 }
 
