@@ -23,7 +23,17 @@ export function withTenantParameters(sql: string, tenant: string): [string, stri
  * paused while the consumer encodes a batch); text keys are ordered by their
  * bytes (`CAST(… AS BINARY)`, which no collation's padding rule affects).
  */
-export function mysqlSnapshot(connection: PoolConnection): SourceSnapshot {
+/** What a snapshot's reads leave behind: whether one stopped before its result's end. */
+export interface SnapshotState {
+  /**
+   * A read stopped early: its result is still arriving on the connection, and
+   * the next statement would wait behind it, so the connection is closed
+   * rather than reused (the server then ends the read-only transaction).
+   */
+  abandoned: boolean;
+}
+
+export function mysqlSnapshot(connection: PoolConnection, state: SnapshotState): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
       const shapes = await columnShapes(connection, read);
@@ -37,6 +47,7 @@ export function mysqlSnapshot(connection: PoolConnection): SourceSnapshot {
         .query({ sql: text, values, rowsAsArray: true, typeCast: mysqlTypeCast(shapes) })
         .stream({ highWaterMark: BATCH_ROWS });
       let batch: RawValue[][] = [];
+      let ended = false;
       try {
         for await (const row of stream as AsyncIterable<RawValue[]>) {
           batch.push(row);
@@ -45,9 +56,13 @@ export function mysqlSnapshot(connection: PoolConnection): SourceSnapshot {
             batch = [];
           }
         }
+        ended = true;
         if (batch.length > 0) yield batch;
       } finally {
-        stream.destroy();
+        if (!ended) {
+          state.abandoned = true;
+          stream.destroy();
+        }
       }
     },
     async count(read) {

@@ -37,6 +37,8 @@ beforeAll(async () => {
       ('a', 'acme', 2, 2, 2, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
       ('x', 'globex', 3, 3, 3, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   `);
+  const bulk = Array.from({ length: 2500 }, (_, i) => `('${String(i).padStart(5, '0')}', 'bulk')`);
+  await db.query(`INSERT INTO items (k, tenant_id) VALUES ${bulk.join(', ')}`);
   await db.end();
   source = new MysqlSource(database.url);
 });
@@ -161,6 +163,29 @@ describe('MysqlSource', () => {
       { table: 'accounts', column: 'name', type: 'varchar(200)' },
     ]);
     expect(columns.filter((c) => c.table === 'items').map((c) => c.column)).toHaveLength(15);
+  });
+
+  it('ends a snapshot whose consumer stopped part way, and reads on afterwards', async () => {
+    const first = await source.withSnapshot(async (snapshot) => {
+      for await (const batch of snapshot.batches(read('bulk'))) return batch.length;
+      return 0;
+    });
+    expect(first).toBe(1000);
+    await expect(
+      source.withSnapshot(async (snapshot) => {
+        for await (const batch of snapshot.batches(read('bulk'))) {
+          void batch;
+          throw new Error('the encoder refused a value');
+        }
+      }),
+    ).rejects.toThrow('the encoder refused a value');
+    expect(await source.withSnapshot((s) => s.count(read('bulk')))).toBe(2500);
+    const all = await source.withSnapshot(async (snapshot) => {
+      let rows = 0;
+      for await (const batch of snapshot.batches(read('bulk'))) rows += batch.length;
+      return rows;
+    });
+    expect(all).toBe(2500);
   });
 
   it('fails a read of a column that does not exist with the server’s message', async () => {

@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { toError } from '../../errors/index.js';
 import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
 import { describeMysqlSchema } from './mysql-schema.js';
-import { mysqlSnapshot } from './mysql-snapshot.js';
+import { mysqlSnapshot, type SnapshotState } from './mysql-snapshot.js';
 
 /** Options of {@link MysqlSource}. */
 export interface MysqlSourceOptions {
@@ -54,18 +54,19 @@ export class MysqlSource implements SourceDatabase {
 
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
     const connection = await this.pool.getConnection();
+    const state: SnapshotState = { abandoned: false };
     let broken = false;
     try {
       await connection.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      const result = await work(mysqlSnapshot(connection));
-      await connection.query('COMMIT');
+      const result = await work(mysqlSnapshot(connection, state));
+      if (!state.abandoned) await connection.query('COMMIT');
       return result;
     } catch (error) {
-      await connection.query('ROLLBACK').catch(() => (broken = true));
+      if (!state.abandoned) await connection.query('ROLLBACK').catch(() => (broken = true));
       throw toError(error);
     } finally {
-      if (broken) connection.destroy();
+      if (broken || state.abandoned) connection.destroy();
       else connection.release();
     }
   }
