@@ -18,6 +18,7 @@ const FIELD_KEYS = [
   'computed',
   'platform_owned',
   'new_key',
+  'import_default',
 ];
 
 /** Largest total digits of a `decimal` (PostgreSQL's declared numeric limit). */
@@ -57,6 +58,9 @@ export function readField(r: YamlReader, path: YamlPath, context: FieldContext):
   if (computed !== null && isKey) r.fail([...path, 'computed'], 'a primary-key field is a column');
   const ownedByDefault =
     context.displayField !== null ? !isKey && name !== context.displayField : context.platformOwned;
+  const importDefault = r.has([...path, 'import_default'])
+    ? { importDefault: { value: r.scalar([...path, 'import_default']) ?? null } }
+    : {};
   return {
     name,
     type,
@@ -67,6 +71,7 @@ export function readField(r: YamlReader, path: YamlPath, context: FieldContext):
     computed,
     platformOwned: r.boolean([...path, 'platform_owned'], ownedByDefault),
     newKey: readNewKey(r, [...path, 'new_key'], type, isKey),
+    ...importDefault,
   };
 }
 

@@ -64,6 +64,12 @@ export interface CatalogField {
   readonly platformOwned: boolean;
   /** For a primary-key field that is no reference: how `remap` gives a new key; null otherwise. */
   readonly newKey: NewKeyRule | null;
+  /**
+   * What a platform-owned field holds on a row an untrusted bundle creates
+   * (`import_default`). (Default: undefined — the column is left out of the
+   * insert, so the database's own default applies.)
+   */
+  readonly importDefault?: { readonly value: string | number | boolean | null };
 }
 
 /** A column the platform holds but deliberately leaves out of every export. */

@@ -53,6 +53,16 @@ export const ERROR_CODES = {
   },
   schema_violation: { status: 422, title: 'A record breaks its category schema', retryable: false },
   id_conflict: { status: 409, title: 'Records with these ids already exist', retryable: false },
+  id_unavailable: {
+    status: 409,
+    title: 'Some keys of the bundle are not available in this platform',
+    retryable: false,
+  },
+  untrusted_bundle: {
+    status: 422,
+    title: 'Only a trusted bundle may write these categories',
+    retryable: false,
+  },
   reference_unresolved: {
     status: 422,
     title: 'A record points at a record that does not exist',

@@ -1,3 +1,4 @@
+import type { CategorySource } from '../catalog/index.js';
 import type { ImportConflict } from './import-error.js';
 import type { ImportColumn, ImportRow, PlatformTransaction } from './platform-writer.js';
 
@@ -7,19 +8,21 @@ const BATCH = 500;
 const NAMED = 20;
 
 /**
- * Finds which primary keys of a category already exist in the target table,
- * looked up in batches while the category streams by.
+ * Finds which primary keys of a category the target tenant already holds,
+ * looked up in batches while the category streams by. Only the tenant's own
+ * rows are searched: whether another tenant holds a key is never told.
  */
 export class ConflictCollector {
   private batch: ImportRow[] = [];
-  private readonly named: unknown[] = [];
+  private readonly named: ImportConflict[] = [];
   private count = 0;
 
   constructor(
     private readonly tx: PlatformTransaction,
     private readonly category: string,
-    private readonly table: string,
+    private readonly source: CategorySource,
     private readonly key: readonly ImportColumn[],
+    private readonly tenant: string,
   ) {}
 
   async add(key: ImportRow): Promise<void> {
@@ -27,20 +30,21 @@ export class ConflictCollector {
     if (this.batch.length >= BATCH) await this.flush();
   }
 
-  /** Looks up the last keys and returns the conflicts of the category, or null when none. */
-  async finish(): Promise<ImportConflict | null> {
+  /** Looks up the last keys; resolves to the first conflicts found and how many there are. */
+  async finish(): Promise<{ named: ImportConflict[]; count: number }> {
     await this.flush();
-    if (this.count === 0) return null;
-    return { category: this.category, ids: this.named, count: this.count };
+    return { named: this.named, count: this.count };
   }
 
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    const found = await this.tx.existingKeys(this.table, this.key, this.batch);
+    const found = await this.tx.ownKeys(this.source, this.key, this.batch, this.tenant);
     this.batch = [];
     this.count += found.length;
     for (const key of found) {
-      if (this.named.length < NAMED) this.named.push(key.length === 1 ? key[0] : key);
+      if (this.named.length < NAMED) {
+        this.named.push({ category: this.category, key: key.length === 1 ? key[0] : key });
+      }
     }
   }
 }

@@ -1,48 +1,42 @@
+import type { JsonValue } from '../formats/index.js';
+import { keyText } from './import-plan.js';
+
+/** Stands for "the key is written as the bundle holds it". */
+const SAME = Symbol('same key');
+
 /**
- * The primary keys of one category in a bundle (single integer keys only; a
- * few numbers per row, so it stays in memory). In `remap` mode each old id gets
- * a new one, allocated above the table's largest id in the order ids arrive
- * (the bundle's primary-key order, so a parent keeps a smaller id than its
- * children); in `preserve` mode an id maps to itself.
+ * The primary keys of one category in a bundle, each with the key it is
+ * written with: a new one in `remap` mode, or with the tenant column set to
+ * the target tenant. Only keys are held (a short text and the new key per
+ * row, nothing of the rest of the row), so it stays small enough for large
+ * tenants; a key written unchanged costs its text alone.
  */
 export class IdIndex {
-  private readonly ids = new Map<number, number>();
-  private next: bigint;
+  private readonly keys = new Map<string, JsonValue | typeof SAME>();
 
-  /**
-   * @param remap - Give new ids instead of keeping them.
-   * @param above - The table's largest id; new ids start right after it.
-   */
-  constructor(
-    readonly remap: boolean,
-    above: bigint,
-  ) {
-    this.next = above + 1n;
-  }
-
-  /**
-   * Records an id; false when it was already recorded (a duplicate key).
-   * @throws RangeError when a new id would exceed 2^53 − 1.
-   */
-  add(id: number): boolean {
-    if (this.ids.has(id)) return false;
-    if (!this.remap) {
-      this.ids.set(id, id);
-      return true;
-    }
-    if (this.next > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new RangeError('no new id is left below 2^53 − 1');
-    }
-    this.ids.set(id, Number(this.next++));
+  /** Records a key and the key it is written with; false when it was already recorded (a duplicate). */
+  add(key: readonly JsonValue[], written: readonly JsonValue[]): boolean {
+    const text = keyText(key);
+    if (this.keys.has(text)) return false;
+    const same = written.every((v, i) => v === key[i]);
+    this.keys.set(text, same ? SAME : written.length === 1 ? written[0]! : [...written]);
     return true;
   }
 
-  /** The id to write for `id`, or undefined when the bundle does not hold it. */
-  resolve(id: number): number | undefined {
-    return this.ids.get(id);
+  /** Whether the bundle holds `key`. */
+  has(key: readonly JsonValue[]): boolean {
+    return this.keys.has(keyText(key));
+  }
+
+  /** The key written for `key` (aligned with the primary key), or undefined when the bundle does not hold it. */
+  resolve(key: readonly JsonValue[]): readonly JsonValue[] | undefined {
+    const found = this.keys.get(keyText(key));
+    if (found === undefined) return undefined;
+    if (found === SAME) return key;
+    return key.length === 1 ? [found] : (found as JsonValue[]);
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.keys.size;
   }
 }

@@ -1,7 +1,7 @@
 import { toError } from '../errors/index.js';
 import { AttachmentFiles } from './attachment-files.js';
 import { BundleArchive } from './bundle-archive.js';
-import { readBundleContents } from './bundle-contents.js';
+import { readBundleContents, type BundleCategory } from './bundle-contents.js';
 import { checkChecksums } from './checksum-check.js';
 import { ImportRefusal, type ImportConflict } from './import-error.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits.js';
@@ -32,6 +32,7 @@ import { writeRecords } from './write-pass.js';
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const mode = options.mode ?? 'preserve';
   const dryRun = options.dryRun ?? false;
+  const trusted = options.trusted ?? false;
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const counts: Record<string, number> = {};
   let conflicts: ImportConflict[] = [];
@@ -45,7 +46,14 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const sums = await checkChecksums(archive, contents.contentSha256, limits, () =>
       report({ phase: 'checking', category: null, rows: 0, files: ++checked }),
     );
-    const plans = importOrder(contents.categories.map(planCategory));
+    if (!trusted) refusePlatformOwned(contents.categories);
+    const plans = importOrder(contents.categories).map(({ deferred, ...bundled }) =>
+      planCategory(bundled, {
+        trusted,
+        account: bundled.category.name === options.catalog.account.name,
+        deferred,
+      }),
+    );
     const opened = archive;
     const attachments = new AttachmentFiles(archive, sums, options.filesDir ?? null);
     files = attachments;
@@ -60,6 +68,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
           dryRun,
           tenant: options.tenant,
           sourceTenant: contents.tenant,
+          trusted,
           validator: new RecordValidator(options.catalog.version),
           limits,
           files: attachments,
@@ -68,16 +77,17 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
           progress: (phase, category, rows) => report({ phase, category, rows, files: checked }),
           signal: options.signal,
         };
-        conflicts = await scanRecords(run);
+        const scan = await scanRecords(run);
+        conflicts = scan.conflicts;
         if (conflicts.length > 0) {
-          throw new ImportRefusal('id_conflict', describeConflicts(conflicts), conflicts);
+          throw new ImportRefusal('id_conflict', describeConflicts(scan.counts), conflicts);
         }
         await writeRecords(run);
       },
       { commit: !dryRun },
     );
     if (!dryRun) await attachments.publish();
-    return { status: 'completed', mode, dryRun, counts, conflicts: [], error: null };
+    return { status: 'completed', mode, dryRun, trusted, counts, conflicts: [], error: null };
   } catch (thrown) {
     await files?.discard();
     if (!(thrown instanceof ImportRefusal)) throw toError(thrown);
@@ -85,6 +95,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       status: 'failed',
       mode,
       dryRun,
+      trusted,
       counts,
       conflicts: thrown.conflicts,
       error: { code: thrown.code, message: thrown.message },
@@ -94,13 +105,19 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   }
 }
 
-function describeConflicts(conflicts: readonly ImportConflict[]): string {
-  const parts = conflicts.map(
-    (c) =>
-      `${c.category}: ${c.count} (${c.ids
-        .slice(0, 5)
-        .map((id) => JSON.stringify(id))
-        .join(', ')}${c.count > 5 ? ', …' : ''})`,
-  );
-  return `Records already exist in the target with the same ids; use mode "remap" to import them as new records. ${parts.join('; ')}.`;
+function describeConflicts(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).map(([category, count]) => `${category}: ${count}`);
+  return `Records already exist in your account with the same keys; use mode "remap" to import them as new records. ${parts.join('; ')}.`;
+}
+
+/** Refuses an untrusted bundle that holds rows of a category only the platform writes. */
+function refusePlatformOwned(categories: readonly BundleCategory[]): void {
+  const owned = categories.filter((c) => c.category.platformOwned && c.rows > 0);
+  if (owned.length > 0) {
+    const names = owned.map((c) => `"${c.category.name}"`).join(', ');
+    throw new ImportRefusal(
+      'untrusted_bundle',
+      `The bundle holds records of ${names}, which only the platform writes; their origin is not proven (the bundle is not signed by a trusted key), so they cannot be imported.`,
+    );
+  }
 }

@@ -11,6 +11,8 @@ export const IMPORT_ERROR_CODES = [
   'archive_too_large',
   'schema_violation',
   'id_conflict',
+  'id_unavailable',
+  'untrusted_bundle',
   'reference_unresolved',
   'constraint_violation',
   'catalog_invalid',
@@ -19,13 +21,10 @@ export const IMPORT_ERROR_CODES = [
 /** One code of {@link IMPORT_ERROR_CODES}. */
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
 
-/** Primary keys of one category that already exist in the target. */
+/** A primary key of the bundle that the target tenant already holds (a key of several fields is a JSON array). */
 export interface ImportConflict {
   readonly category: string;
-  /** The first conflicting keys (a key of several fields is a JSON array). */
-  readonly ids: readonly unknown[];
-  /** How many conflicting keys there are in all. */
-  readonly count: number;
+  readonly key: unknown;
 }
 
 /**

@@ -5,12 +5,17 @@ import type { PlatformWriter } from './platform-writer.js';
 
 /**
  * How records keep their identity:
- * - `preserve` keeps ids and timestamps (for an empty target or a fresh
- *   platform); an id already present fails the import with `id_conflict`;
- *   the `account` record updates the target tenant's own row.
- * - `remap` gives every category with a single integer primary key new ids and
- *   rewrites every reference per the catalog, keeping timestamps; the target
- *   tenant's own row is left alone.
+ * - `preserve` keeps keys and timestamps (for an empty target or a fresh
+ *   platform); a key the target tenant already holds fails the import with
+ *   `id_conflict` naming it, one another tenant holds with `id_unavailable`
+ *   naming none; the account record updates the target tenant's own row.
+ * - `remap` gives new keys of each key's type (integers no row of the target
+ *   holds, random UUIDs, text per the catalog's `new_key`) and rewrites every
+ *   reference per the catalog, keeping timestamps; the target tenant's own
+ *   row is left alone.
+ *
+ * In both, a category keyed by the tenant column (one row per tenant) is
+ * written for the target tenant: updated when it holds the row, inserted otherwise.
  */
 export type ImportMode = 'preserve' | 'remap';
 
@@ -38,8 +43,19 @@ export interface ImportOptions {
   readonly tenant: string;
   /** (Default: `preserve`) */
   readonly mode?: ImportMode;
-  /** Check everything, conflicts included, and report counts, writing nothing. (Default: false) */
+  /**
+   * Check everything, conflicts with the target tenant's own rows included,
+   * and report counts, writing nothing. (Default: false)
+   */
   readonly dryRun?: boolean;
+  /**
+   * Whether the bundle's origin is proven (its signature verified, or an
+   * operator vouches for it). An untrusted bundle may not write platform-owned
+   * categories (`untrusted_bundle`) nor platform-owned fields: those keep
+   * their value on an existing row and get their import default on a new one.
+   * (Default: false)
+   */
+  readonly trusted?: boolean;
   /**
    * The platform's files directory, where attachment files are written under
    * their `storage_key`. Null writes no file (only checks the archive holds
@@ -63,9 +79,10 @@ export interface ImportResult {
   readonly status: 'completed' | 'failed';
   readonly mode: ImportMode;
   readonly dryRun: boolean;
+  readonly trusted: boolean;
   /** Rows written per category (in a dry run: rows that would be written). */
   readonly counts: Record<string, number>;
-  /** Keys already present in the target (preserve mode), per category. */
+  /** Keys the target tenant already holds (the first of each category). */
   readonly conflicts: readonly ImportConflict[];
   readonly error: { readonly code: ImportErrorCode; readonly message: string } | null;
 }

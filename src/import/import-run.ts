@@ -25,7 +25,9 @@ export interface ImportRun {
   readonly validator: RecordValidator;
   readonly limits: ImportLimits;
   readonly files: AttachmentFiles;
-  /** Id index of every category with a single integer key, filled by the scan. */
+  /** Whether the bundle may write platform-owned fields and categories. */
+  readonly trusted: boolean;
+  /** Id index of every category of the bundle (old key → the key written), filled by the scan. */
   readonly indexes: Map<string, IdIndex>;
   readonly counts: Record<string, number>;
   readonly progress: (phase: ImportProgress['phase'], category: string, rows: number) => void;

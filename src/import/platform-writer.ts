@@ -1,4 +1,4 @@
-import type { CatalogField } from '../catalog/index.js';
+import type { CatalogField, CategorySource } from '../catalog/index.js';
 import type { JsonValue } from '../formats/index.js';
 
 /**
@@ -20,13 +20,30 @@ export type ImportRow = readonly JsonValue[];
  * (the inverse of the export's value model).
  */
 export interface PlatformTransaction {
-  /** Largest value of an integer column, 0 when the table is empty. */
-  maxKey(table: string, column: string): Promise<bigint>;
-  /** Those of `keys` (values aligned with `columns`) already present in `table`. */
+  /**
+   * The largest value an integer key column of `table` holds or its sequence
+   * has handed out (0 when none): the `count` values after it are free. With
+   * `reserve`, the column's sequence (PostgreSQL serial or identity) is moved
+   * past them, so that rows other writers insert meanwhile do not take them.
+   */
+  reserveKeys(table: string, column: string, count: number, reserve: boolean): Promise<bigint>;
+  /** Moves the sequence of an integer key column past the largest value the column holds (none: nothing to do). */
+  syncSequence(table: string, column: string): Promise<void>;
+  /** Those of `keys` (values aligned with `columns`) present in `table`, whatever their tenant. */
   existingKeys(
     table: string,
     columns: readonly ImportColumn[],
     keys: readonly ImportRow[],
+  ): Promise<ImportRow[]>;
+  /**
+   * Those of `keys` present among the rows of `tenant` in `source` (its table
+   * scoped by its tenant column, its chain of references or its query).
+   */
+  ownKeys(
+    source: CategorySource,
+    columns: readonly ImportColumn[],
+    keys: readonly ImportRow[],
+    tenant: string,
   ): Promise<ImportRow[]>;
   /**
    * Inserts rows aligned with `columns`.
@@ -37,13 +54,16 @@ export interface PlatformTransaction {
     columns: readonly ImportColumn[],
     rows: readonly ImportRow[],
   ): Promise<void>;
-  /** Updates the row whose `key` column equals `keyValue`; resolves to the rows changed (0 or 1). */
+  /**
+   * Updates the row whose `key` columns hold `keyValues`; resolves to the rows changed (0 or 1).
+   * @throws {@link ConstraintError} when the database refuses the change.
+   */
   update(
     table: string,
     columns: readonly ImportColumn[],
     row: ImportRow,
-    key: ImportColumn,
-    keyValue: JsonValue,
+    key: readonly ImportColumn[],
+    keyValues: ImportRow,
   ): Promise<number>;
 }
 

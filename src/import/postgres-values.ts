@@ -1,9 +1,10 @@
 import type { FieldType } from '../catalog/index.js';
 import { stringifyJson, type JsonValue } from '../formats/index.js';
+import { bytesValue } from './bytes-value.js';
 import type { ImportColumn } from './platform-writer.js';
 
 /** A value the `pg` driver sends as a parameter. */
-export type PostgresValue = string | number | boolean | null;
+export type PostgresValue = string | number | boolean | Buffer | null;
 
 /**
  * The inverse of the export's value model for PostgreSQL: integers and bigints
@@ -25,6 +26,8 @@ export function toPostgresValue(column: ImportColumn, value: JsonValue): Postgre
       return value === true;
     case 'json':
       return stringifyJson(value);
+    case 'bytes':
+      return bytesValue(value);
     default:
       return value as string;
   }

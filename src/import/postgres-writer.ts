@@ -1,14 +1,16 @@
 import type pg from 'pg';
 import { compileConverter } from '../formats/index.js';
-import { quoteIdent } from '../sources/index.js';
+import { quoteIdent, tenantScope } from '../sources/index.js';
+import { PostgresColumnTypes } from './postgres-column-types.js';
 import {
   ConstraintError,
+  type ImportColumn,
   type ImportRow,
   type PlatformTransaction,
   type PlatformWriter,
   type TransactionOptions,
 } from './platform-writer.js';
-import { postgresCast, toPostgresValue, type PostgresValue } from './postgres-values.js';
+import { toPostgresValue, type PostgresValue } from './postgres-values.js';
 
 /** Keys looked up, or rows inserted, per statement (well under 65,535 parameters). */
 const BATCH = 500;
@@ -16,6 +18,9 @@ const BATCH = 500;
 /**
  * The platform's PostgreSQL database as an import target: one client of the
  * pool holds the import's single transaction, rolled back on any failure.
+ * Every parameter is cast to its column's own type, read from the catalog of
+ * the database (`uuid`, enums, domains and `bytea` included), so a key
+ * compares and a value stores as the column holds it.
  */
 export class PostgresWriter implements PlatformWriter {
   readonly dialect = 'postgres';
@@ -36,6 +41,9 @@ export class PostgresWriter implements PlatformWriter {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      if (this.schema !== null) {
+        await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}`);
+      }
       const result = await work(this.tx(client));
       await client.query(options.commit ? 'COMMIT' : 'ROLLBACK');
       return result;
@@ -69,36 +77,111 @@ export class PostgresWriter implements PlatformWriter {
         throw error;
       }
     };
+    const types = new PostgresColumnTypes(
+      (sql, params) => run(sql, params),
+      (t) => this.name(t),
+    );
+    /** `(cells), …` of `rows` as parameters cast to the columns' types, appended to `params`. */
+    const tuples = async (
+      table: string,
+      columns: readonly ImportColumn[],
+      rows: readonly ImportRow[],
+      params: PostgresValue[],
+    ) => {
+      const casts = await types.casts(table, columns);
+      return rows
+        .map((row) => {
+          const cells = row.map((v, i) => {
+            params.push(toPostgresValue(columns[i]!, v));
+            return `$${params.length}${casts[i]!}`;
+          });
+          return `(${cells.join(', ')})`;
+        })
+        .join(', ');
+    };
+    const readKeys = async (
+      columns: readonly ImportColumn[],
+      sql: string,
+      params: PostgresValue[],
+    ) => {
+      const converters = columns.map((c) =>
+        c.field === null ? (raw: unknown) => raw : compileConverter(c.field, c.name),
+      );
+      const result = await run(sql, params);
+      return (result.rows as unknown[][]).map((row) =>
+        row.map((v, i) => converters[i]!(v as never) as ImportRow[number]),
+      );
+    };
+    const sequenceOf = async (table: string, column: string): Promise<string | null> => {
+      const result = await run('SELECT pg_get_serial_sequence($1, $2)', [this.name(table), column]);
+      const name = (result.rows[0] as unknown[] | undefined)?.[0];
+      return typeof name === 'string' ? name : null;
+    };
+    /** The largest value the sequence has handed out (or would hand out just before its next). */
+    const sequenceUsed = async (sequence: string): Promise<bigint> => {
+      const result = await run(
+        `SELECT (CASE WHEN is_called THEN last_value ELSE last_value - 1 END)::text FROM ${sequence}`,
+        [],
+      );
+      return BigInt((result.rows[0] as string[])[0]!);
+    };
+    const maxOf = async (table: string, column: string): Promise<bigint | null> => {
+      const result = await run(
+        `SELECT max(${quoteIdent(column)})::text FROM ${this.name(table)}`,
+        [],
+      );
+      const max = (result.rows[0] as unknown[] | undefined)?.[0];
+      return typeof max === 'string' ? BigInt(max) : null;
+    };
     return {
-      maxKey: async (table, column) => {
-        const result = await run(
-          `SELECT max(${quoteIdent(column)})::text FROM ${this.name(table)}`,
-          [],
-        );
-        const max = (result.rows[0] as unknown[] | undefined)?.[0];
-        return typeof max === 'string' ? BigInt(max) : 0n;
+      reserveKeys: async (table, column, count, reserve) => {
+        const max = (await maxOf(table, column)) ?? 0n;
+        const sequence = await sequenceOf(table, column);
+        if (sequence === null) return max;
+        const used = await sequenceUsed(sequence);
+        const above = used > max ? used : max;
+        if (reserve && count > 0) {
+          await run(`SELECT setval($1::regclass, $2::bigint)`, [
+            sequence,
+            String(above + BigInt(count)),
+          ]);
+        }
+        return above;
+      },
+      syncSequence: async (table, column) => {
+        const sequence = await sequenceOf(table, column);
+        if (sequence === null) return;
+        const max = await maxOf(table, column);
+        if (max !== null && max > (await sequenceUsed(sequence))) {
+          await run(`SELECT setval($1::regclass, $2::bigint)`, [sequence, String(max)]);
+        }
       },
       existingKeys: async (table, columns, keys) => {
         const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-        const converters = columns.map((c) =>
-          c.field === null ? (raw: unknown) => raw : compileConverter(c.field, c.name),
-        );
         const found: ImportRow[] = [];
         for (let start = 0; start < keys.length; start += BATCH) {
-          const batch = keys.slice(start, start + BATCH);
           const params: PostgresValue[] = [];
-          const tuples = batch.map((key) => {
-            const cells = key.map((v, i) => {
-              params.push(toPostgresValue(columns[i]!, v));
-              return `$${params.length}::${postgresCast(columns[i]!)}`;
-            });
-            return `(${cells.join(', ')})`;
-          });
-          const sql = `SELECT ${names} FROM ${this.name(table)} WHERE (${names}) IN (VALUES ${tuples.join(', ')})`;
-          const result = await run(sql, params);
-          for (const row of result.rows as unknown[][]) {
-            found.push(row.map((v, i) => converters[i]!(v as never) as ImportRow[number]));
-          }
+          const values = await tuples(table, columns, keys.slice(start, start + BATCH), params);
+          const sql = `SELECT ${names} FROM ${this.name(table)} WHERE (${names}) IN (VALUES ${values})`;
+          found.push(...(await readKeys(columns, sql, params)));
+        }
+        return found;
+      },
+      ownKeys: async (source, columns, keys, tenant) => {
+        const names = columns.map((c) => `t0.${quoteIdent(c.name)}`).join(', ');
+        const scope = tenantScope(source).replace(/(?<!:):tenant\b/g, '$1');
+        const found: ImportRow[] = [];
+        for (let start = 0; start < keys.length; start += BATCH) {
+          const params: PostgresValue[] = [tenant];
+          const values = await tuples(
+            source.table,
+            columns,
+            keys.slice(start, start + BATCH),
+            params,
+          );
+          const where = source.kind === 'query' ? 'WHERE' : 'AND';
+          const sql = `SELECT ${names} FROM ${scope} ${where} (${names}) IN (VALUES ${values})`;
+          found.push(...(await readKeys(columns, sql, params)));
         }
         return found;
       },
@@ -106,24 +189,28 @@ export class PostgresWriter implements PlatformWriter {
         const names = columns.map((c) => quoteIdent(c.name)).join(', ');
         for (let start = 0; start < rows.length; start += BATCH) {
           const params: PostgresValue[] = [];
-          const tuples = rows.slice(start, start + BATCH).map((row) => {
-            const cells = row.map((v, i) => {
-              params.push(toPostgresValue(columns[i]!, v));
-              return `$${params.length}`;
-            });
-            return `(${cells.join(', ')})`;
-          });
+          const values = await tuples(table, columns, rows.slice(start, start + BATCH), params);
           await run(
-            `INSERT INTO ${this.name(table)} (${names}) VALUES ${tuples.join(', ')}`,
+            `INSERT INTO ${this.name(table)} (${names}) OVERRIDING SYSTEM VALUE VALUES ${values}`,
             params,
           );
         }
       },
-      update: async (table, columns, row, key, keyValue) => {
-        const params = row.map((v, i) => toPostgresValue(columns[i]!, v));
-        const set = columns.map((c, i) => `${quoteIdent(c.name)} = $${i + 1}`).join(', ');
-        params.push(toPostgresValue(key, keyValue));
-        const sql = `UPDATE ${this.name(table)} SET ${set} WHERE ${quoteIdent(key.name)} = $${params.length}`;
+      update: async (table, columns, row, key, keyValues) => {
+        const casts = await types.casts(table, [...columns, ...key]);
+        const params = [...row, ...keyValues].map((v, i) =>
+          toPostgresValue([...columns, ...key][i]!, v),
+        );
+        const set = columns
+          .map((c, i) => `${quoteIdent(c.name)} = $${i + 1}${casts[i]!}`)
+          .join(', ');
+        const where = key
+          .map((c, k) => {
+            const at = columns.length + k;
+            return `${quoteIdent(c.name)} = $${at + 1}${casts[at]!}`;
+          })
+          .join(' AND ');
+        const sql = `UPDATE ${this.name(table)} SET ${set} WHERE ${where}`;
         return (await run(sql, params)).rowCount ?? 0;
       },
     };

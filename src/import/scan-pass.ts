@@ -4,43 +4,60 @@ import { IdIndex } from './id-index.js';
 import type { ImportConflict } from './import-error.js';
 import type { CategoryPlan } from './import-plan.js';
 import { readRecords, recordRefusal, type ImportRun } from './import-run.js';
+import { NewKeys } from './new-keys.js';
+
+/** What the scan found: the conflicts named (the first of each category), and how many per category. */
+export interface ScanResult {
+  readonly conflicts: ImportConflict[];
+  readonly counts: Record<string, number>;
+}
 
 /**
- * The first pass over every category, writing nothing: each record against
- * its schema and the bundle's tenant, each primary key unique, each file
- * present, and in `preserve` mode each key absent from the target. Fills the
- * id index of every category with a single integer key (allocating the new
- * ids in `remap` mode) and returns the conflicts found.
+ * The first pass over every category (in the order they are written),
+ * writing nothing: each record against its schema and the bundle's tenant,
+ * each primary key unique, each file present. Fills the id index of every
+ * category (old key → the key written, new in `remap` mode) and finds the
+ * keys the target tenant already holds (conflicts), among its own rows only.
  */
-export async function scanRecords(run: ImportRun): Promise<ImportConflict[]> {
-  const conflicts: ImportConflict[] = [];
+export async function scanRecords(run: ImportRun): Promise<ScanResult> {
+  const result: ScanResult = { conflicts: [], counts: {} };
   let rows = 0;
   for (const plan of run.plans) {
     const found = await scanCategory(run, plan, () =>
       run.progress('scanning', plan.category.name, ++rows),
     );
-    if (found !== null) conflicts.push(found);
+    if (found.count > 0) {
+      result.conflicts.push(...found.named);
+      result.counts[plan.category.name] = found.count;
+    }
   }
-  return conflicts;
+  return result;
+}
+
+/**
+ * Whether a key written into `plan` may already be held in the target: an
+ * ordinary row whose key keeps values of the bundle (every key in `preserve`
+ * mode; in `remap`, one with no newly made field).
+ */
+export function keysMayCollide(run: ImportRun, plan: CategoryPlan): boolean {
+  if (plan.role !== 'rows') return false;
+  return (
+    run.mode === 'preserve' ||
+    plan.keyRules.every((rule) => rule.kind !== 'sequence' && rule.kind !== 'uuid')
+  );
 }
 
 async function scanCategory(
   run: ImportRun,
   plan: CategoryPlan,
   onRow: () => void,
-): Promise<ImportConflict | null> {
+): Promise<{ named: ImportConflict[]; count: number }> {
   const { category } = plan;
-  const keyField = plan.tenantRow ? null : plan.remappedKey;
-  const remap = run.mode === 'remap';
-  const index =
-    keyField === null
-      ? null
-      : new IdIndex(remap, remap ? await run.tx.maxKey(plan.table, keyField.name) : 0n);
-  const seen = index === null ? new Set<string>() : null;
-  const collector =
-    run.mode === 'preserve' && !plan.tenantRow
-      ? new ConflictCollector(run.tx, category.name, plan.table, plan.key)
-      : null;
+  const index = new IdIndex();
+  const newKeys = await NewKeys.open(run, plan);
+  const collector = keysMayCollide(run, plan)
+    ? new ConflictCollector(run.tx, category.name, plan.source, plan.key, run.tenant)
+    : null;
   const pathField = category.files?.pathField;
   let count = 0;
   for await (const { line, record } of readRecords(run, plan, true)) {
@@ -54,8 +71,8 @@ async function scanCategory(
       );
     }
     const key = plan.key.map((c) => record[c.name] as JsonValue);
-    const fresh = index !== null ? index.add(key[0] as number) : !seen!.has(JSON.stringify(key));
-    if (!fresh) {
+    const written = newKeys.written(key, record);
+    if (!index.add(key, written)) {
       throw recordRefusal(
         'schema_violation',
         plan,
@@ -63,8 +80,7 @@ async function scanCategory(
         `primary key ${JSON.stringify(key)} appears twice`,
       );
     }
-    if (seen !== null && !plan.tenantRow) seen.add(JSON.stringify(key));
-    await collector?.add(key);
+    await collector?.add(written);
     if (pathField !== undefined && typeof record[pathField] === 'string') {
       await run.files.check(record[pathField], `${plan.path} line ${line}`);
     }
@@ -78,10 +94,15 @@ async function scanCategory(
       `the file holds ${count} records; bundle.json announces ${plan.rows}`,
     );
   }
-  if (plan.tenantRow && count > 1) {
-    throw recordRefusal('schema_violation', plan, 2, "the tenant's own category holds one record");
+  if (plan.role !== 'rows' && count > 1) {
+    throw recordRefusal(
+      'schema_violation',
+      plan,
+      2,
+      'a category keyed by the tenant holds one record per tenant',
+    );
   }
-  if (index !== null) run.indexes.set(category.name, index);
-  run.counts[category.name] = plan.tenantRow && run.mode === 'remap' ? 0 : count;
-  return (await collector?.finish()) ?? null;
+  run.indexes.set(category.name, index);
+  run.counts[category.name] = plan.role === 'account' && run.mode === 'remap' ? 0 : count;
+  return (await collector?.finish()) ?? { named: [], count: 0 };
 }

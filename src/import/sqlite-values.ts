@@ -1,8 +1,9 @@
 import { stringifyJson, type JsonValue } from '../formats/index.js';
+import { bytesValue } from './bytes-value.js';
 import type { ImportColumn } from './platform-writer.js';
 
 /** A value better-sqlite3 binds. */
-export type SqliteValue = string | number | bigint | null;
+export type SqliteValue = string | number | bigint | Buffer | null;
 
 /**
  * The inverse of the export's value model for SQLite: a JSON value back to
@@ -23,6 +24,8 @@ export function toSqliteValue(column: ImportColumn, value: JsonValue): SqliteVal
       return value === true ? 1 : 0;
     case 'json':
       return stringifyJson(value);
+    case 'bytes':
+      return bytesValue(value);
     default:
       return value as string;
   }

@@ -1,6 +1,6 @@
 import Database, { type Statement } from 'better-sqlite3';
 import { compileConverter, type JsonValue } from '../formats/index.js';
-import { quoteIdent } from '../sources/index.js';
+import { quoteIdent, tenantScope } from '../sources/index.js';
 import {
   ConstraintError,
   type ImportColumn,
@@ -51,29 +51,70 @@ export class SqliteWriter implements PlatformWriter {
   }
 
   private tx(): PlatformTransaction {
+    const lookup = (
+      sql: (tuples: string) => string,
+      columns: readonly ImportColumn[],
+      keys: readonly ImportRow[],
+      named: Record<string, string> | null,
+    ): ImportRow[] => {
+      const found: ImportRow[] = [];
+      const converters = columns.map((c) => keyConverter(c));
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
+        const batch = keys.slice(start, start + LOOKUP_BATCH);
+        const statement = this.prepare(sql(batch.map(() => tuple).join(', ')));
+        const params = batch.flatMap((key) => key.map((v, i) => toSqliteValue(columns[i]!, v)));
+        const rows = statement
+          .raw(true)
+          .safeIntegers(true)
+          .all(...(named === null ? [params] : [params, named])) as unknown[][];
+        for (const row of rows) found.push(row.map((v, i) => converters[i]!(v as never)));
+      }
+      return found;
+    };
     return {
-      maxKey: (table, column) => {
+      // A rowid table hands out max(rowid) + 1 by itself, and an AUTOINCREMENT
+      // one records in sqlite_sequence every larger key inserted: no sequence
+      // needs moving, but an AUTOINCREMENT counter may be past the largest row.
+      reserveKeys: (table, column) => {
         const max = this.prepare(`SELECT max(${quoteIdent(column)}) FROM ${quoteIdent(table)}`)
           .pluck()
           .safeIntegers(true)
           .get() as bigint | number | null;
-        return Promise.resolve(max === null ? 0n : BigInt(max));
+        const counter = this.hasSequenceTable()
+          ? (this.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?')
+              .pluck()
+              .safeIntegers(true)
+              .get(table) as bigint | undefined)
+          : undefined;
+        const used = max === null ? 0n : BigInt(max);
+        return Promise.resolve(counter !== undefined && counter > used ? counter : used);
       },
+      syncSequence: () => Promise.resolve(),
       existingKeys: (table, columns, keys) => {
-        const found: ImportRow[] = [];
-        const converters = columns.map((c) => keyConverter(c));
-        for (let start = 0; start < keys.length; start += LOOKUP_BATCH) {
-          const batch = keys.slice(start, start + LOOKUP_BATCH);
-          const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-          const tuple = `(${columns.map(() => '?').join(', ')})`;
-          const sql =
-            `SELECT ${names} FROM ${quoteIdent(table)} WHERE (${names}) IN ` +
-            `(VALUES ${batch.map(() => tuple).join(', ')})`;
-          const params = batch.flatMap((key) => key.map((v, i) => toSqliteValue(columns[i]!, v)));
-          const rows = this.prepare(sql).raw(true).safeIntegers(true).all(params) as unknown[][];
-          for (const row of rows) found.push(row.map((v, i) => converters[i]!(v as never)));
-        }
-        return Promise.resolve(found);
+        const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+        return Promise.resolve(
+          lookup(
+            (tuples) =>
+              `SELECT ${names} FROM ${quoteIdent(table)} WHERE (${names}) IN (VALUES ${tuples})`,
+            columns,
+            keys,
+            null,
+          ),
+        );
+      },
+      ownKeys: (source, columns, keys, tenant) => {
+        const names = columns.map((c) => `t0.${quoteIdent(c.name)}`).join(', ');
+        const where = source.kind === 'query' ? 'WHERE' : 'AND';
+        return Promise.resolve(
+          lookup(
+            (tuples) =>
+              `SELECT ${names} FROM ${tenantScope(source)} ${where} (${names}) IN (VALUES ${tuples})`,
+            columns,
+            keys,
+            { tenant },
+          ),
+        );
       },
       insert: (table, columns, rows) => {
         const names = columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -84,16 +125,25 @@ export class SqliteWriter implements PlatformWriter {
         }
         return Promise.resolve();
       },
-      update: (table, columns, row, key, keyValue) => {
+      update: (table, columns, row, key, keyValues) => {
         const set = columns.map((c) => `${quoteIdent(c.name)} = ?`).join(', ');
-        const sql = `UPDATE ${quoteIdent(table)} SET ${set} WHERE ${quoteIdent(key.name)} = ?`;
+        const where = key.map((c) => `${quoteIdent(c.name)} = ?`).join(' AND ');
+        const sql = `UPDATE ${quoteIdent(table)} SET ${set} WHERE ${where}`;
         const params = [
           ...row.map((v, i) => toSqliteValue(columns[i]!, v)),
-          toSqliteValue(key, keyValue),
+          ...keyValues.map((v, i) => toSqliteValue(key[i]!, v)),
         ];
         return Promise.resolve(guard(() => this.prepare(sql).run(params)).changes);
       },
     };
+  }
+
+  private hasSequenceTable(): boolean {
+    return (
+      this.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        .pluck()
+        .get() === 1
+    );
   }
 
   private prepare(sql: string): Statement {

@@ -1,10 +1,12 @@
 import { toError } from '../errors/index.js';
 import type { JsonValue } from '../formats/index.js';
 import { ImportRefusal } from './import-error.js';
-import type { CategoryPlan } from './import-plan.js';
+import { keyText, type CategoryPlan } from './import-plan.js';
 import { readRecords, recordRefusal, type ImportRun } from './import-run.js';
-import { ConstraintError, type ImportRow } from './platform-writer.js';
+import { ConstraintError, type ImportColumn, type ImportRow } from './platform-writer.js';
 import { ReferenceResolver } from './reference-resolver.js';
+import { RowFixups } from './row-fixups.js';
+import { keysMayCollide } from './scan-pass.js';
 
 /** Rows inserted per call. */
 const INSERT_BATCH = 500;
@@ -13,63 +15,128 @@ const INSERT_BATCH = 500;
  * The second pass: every category in dependency order, each record's tenant
  * set to the target, its key and references rewritten (remap) or checked
  * (preserve), its excluded fields given their import default, then inserted in
- * batches — or, in a dry run, only counted.
+ * batches — or, in a dry run, only counted. A reference to a row written
+ * later (a parent after its child, a cycle between categories) is written
+ * null and filled in by an update once every row is in. Then every integer
+ * key's sequence is moved past the largest key written.
  */
 export async function writeRecords(run: ImportRun): Promise<void> {
   const resolver = new ReferenceResolver(run);
+  const fixups = new RowFixups();
   let rows = 0;
   for (const plan of run.plans) {
     const onRow = () => run.progress('writing', plan.category.name, ++rows);
-    run.counts[plan.category.name] = plan.tenantRow
-      ? await writeTenantRow(run, plan, onRow)
-      : await writeCategory(run, plan, resolver, onRow);
+    if (plan.role === 'account' && run.mode === 'remap') {
+      run.counts[plan.category.name] = 0;
+      continue;
+    }
+    run.counts[plan.category.name] =
+      plan.role === 'rows'
+        ? await writeRows(run, plan, resolver, fixups, onRow)
+        : await writeTenantKeyed(run, plan, resolver, fixups, onRow);
+  }
+  if (run.dryRun) return;
+  try {
+    await fixups.apply(run.tx);
+  } catch (error) {
+    if (!(error instanceof ConstraintError)) throw error;
+    throw new ImportRefusal(
+      'constraint_violation',
+      `Filling in references written after their rows: the target database refused a change: ${error.message}`,
+    );
+  }
+  for (const plan of run.plans) {
+    for (const [k, rule] of plan.keyRules.entries()) {
+      if (rule.kind === 'sequence') await run.tx.syncSequence(plan.table, plan.key[k]!.name);
+    }
   }
 }
 
-async function writeCategory(
+/** A record as the row to write, with the fix-ups its references to rows not written yet need. */
+async function buildRow(
   run: ImportRun,
   plan: CategoryPlan,
   resolver: ReferenceResolver,
+  fixups: RowFixups,
+  written: Set<string> | null,
+  line: number,
+  record: Record<string, unknown>,
+): Promise<{ row: JsonValue[]; key: readonly JsonValue[] }> {
+  const row: JsonValue[] = plan.fields.map((f) => record[f.name] as JsonValue);
+  const oldKey = plan.key.map((c) => record[c.name] as JsonValue);
+  const key = run.indexes.get(plan.category.name)?.resolve(oldKey) ?? oldKey;
+  const tenantAt = plan.fields.findIndex((f) => f.name === plan.tenantField);
+  if (tenantAt >= 0) row[tenantAt] = run.tenant;
+  for (const reference of plan.references) {
+    const values = reference.fields.map((name) => record[name] as JsonValue);
+    if (values.some((v) => v === null || v === undefined)) continue;
+    const resolved = await resolver.resolve(reference.category, values);
+    if (resolved === undefined) {
+      throw recordRefusal(
+        'reference_unresolved',
+        plan,
+        line,
+        `/${reference.fields.join(', /')} = ${JSON.stringify(values.length === 1 ? values[0] : values)} names no record of "${reference.category}" in the bundle or the target`,
+      );
+    }
+    const later =
+      reference.deferred ||
+      (reference.category === plan.category.name && !written?.has(keyText(values)));
+    if (later && reference.nullable.length > 0) {
+      for (const k of reference.nullable) row[reference.at[k]!] = null;
+      fixups.add(
+        plan,
+        reference.nullable.map((k) => plan.columns[reference.at[k]!]!),
+        reference.nullable.map((k) => resolved[k]!),
+        key,
+      );
+      reference.at.forEach((at, k) => {
+        if (!reference.nullable.includes(k) && at >= 0) row[at] = resolved[k]!;
+      });
+    } else {
+      reference.at.forEach((at, k) => {
+        if (at >= 0) row[at] = resolved[k]!;
+      });
+    }
+  }
+  plan.keyAt.forEach((at, k) => {
+    if (at >= 0) row[at] = key[k]!;
+  });
+  return { row, key };
+}
+
+async function writeRows(
+  run: ImportRun,
+  plan: CategoryPlan,
+  resolver: ReferenceResolver,
+  fixups: RowFixups,
   onRow: () => void,
 ): Promise<number> {
   const { category } = plan;
-  const index = run.indexes.get(category.name);
-  const keyAt = plan.remappedKey === null ? -1 : category.fields.indexOf(plan.remappedKey);
-  const tenantAt = category.fields.findIndex((f) => f.name === plan.tenantField);
-  const references = category.references.map((r) => ({
-    ...r,
-    field: r.fields[0]!,
-    at: category.fields.findIndex((f) => f.name === r.fields[0]),
-  }));
+  const selfReferencing = plan.references.some((r) => r.category === category.name);
+  const written = selfReferencing ? new Set<string>() : null;
+  const checkKeys = keysMayCollide(run, plan) && !run.dryRun;
+  const constants = plan.constants.map((c) => c.value);
   const pathField = category.files?.pathField;
   let batch: ImportRow[] = [];
+  let keys: ImportRow[] = [];
   let firstLine = 1;
   let count = 0;
   const flush = async (lastLine: number) => {
-    if (batch.length > 0 && !run.dryRun) await insert(run, plan, batch, firstLine, lastLine);
+    if (batch.length > 0 && !run.dryRun) {
+      if (checkKeys) await refuseUnavailable(run, plan, keys);
+      await insert(run, plan, batch, firstLine, lastLine);
+    }
     batch = [];
+    keys = [];
     firstLine = lastLine + 1;
   };
   for await (const { line, record } of readRecords(run, plan, false)) {
-    const row: JsonValue[] = category.fields.map((f) => record[f.name] as JsonValue);
-    if (tenantAt >= 0) row[tenantAt] = run.tenant;
-    if (index !== undefined && keyAt >= 0) row[keyAt] = index.resolve(row[keyAt] as number) ?? null;
-    for (const reference of references) {
-      const value = row[reference.at];
-      if (value === null || value === undefined) continue;
-      const resolved = await resolver.resolve(reference.category, value);
-      if (resolved === undefined) {
-        throw recordRefusal(
-          'reference_unresolved',
-          plan,
-          line,
-          `/${reference.field} = ${JSON.stringify(value)} names no record of "${reference.category}" in the bundle or the target`,
-        );
-      }
-      row[reference.at] = resolved;
-    }
-    row.push(...plan.defaults);
+    const { row, key } = await buildRow(run, plan, resolver, fixups, written, line, record);
+    row.push(...constants);
     batch.push(row);
+    if (checkKeys) keys.push(key);
+    written?.add(keyText(plan.key.map((c) => record[c.name] as JsonValue)));
     if (pathField !== undefined && typeof record[pathField] === 'string' && !run.dryRun) {
       await run.files.stage(record[pathField], `${plan.path} line ${line}`);
     }
@@ -81,28 +148,59 @@ async function writeCategory(
   return count;
 }
 
-/** The tenant's own row: updated in `preserve` mode (inserted if the target lacks it), left alone in `remap`. */
-async function writeTenantRow(
+/**
+ * Keys another tenant holds (the target tenant's own were refused as
+ * conflicts by the scan): the import fails without naming them, since the
+ * caller may not learn what other tenants hold.
+ */
+async function refuseUnavailable(
   run: ImportRun,
   plan: CategoryPlan,
+  keys: readonly ImportRow[],
+): Promise<void> {
+  const taken = await run.tx.existingKeys(plan.table, plan.key, keys);
+  if (taken.length > 0) {
+    throw new ImportRefusal(
+      'id_unavailable',
+      `Some records of "${plan.category.name}" have keys this platform already uses; use mode "remap" to import them as new records.`,
+    );
+  }
+}
+
+/**
+ * The row of a category keyed by the tenant (the account, or a per-tenant
+ * singleton such as workspace settings), written for the target tenant:
+ * updated when the target holds it (only in the fields the bundle may write:
+ * excluded fields keep their value), inserted otherwise.
+ */
+async function writeTenantKeyed(
+  run: ImportRun,
+  plan: CategoryPlan,
+  resolver: ReferenceResolver,
+  fixups: RowFixups,
   onRow: () => void,
 ): Promise<number> {
-  if (run.mode === 'remap') return 0;
-  const key = plan.key[0]!;
   let count = 0;
-  for await (const { record } of readRecords(run, plan, false)) {
-    const columns = plan.columns.filter((c) => c.name !== key.name);
-    const values = [
-      ...plan.category.fields
-        .filter((f) => f.name !== key.name)
-        .map((f) => record[f.name] as JsonValue),
-      ...plan.defaults,
-    ];
+  const constants = plan.constants.map((c) => c.value);
+  const keyed = new Set(plan.key.map((c) => c.name));
+  const updated = plan.fields.flatMap((f, i) => (keyed.has(f.name) ? [] : [i]));
+  for await (const { line, record } of readRecords(run, plan, false)) {
+    const { row, key } = await buildRow(run, plan, resolver, fixups, null, line, record);
     if (!run.dryRun) {
-      const changed = await run.tx.update(plan.table, columns, values, key, run.tenant);
-      if (changed === 0) {
-        await insert(run, plan, [[run.tenant, ...values]], 1, 1, [key, ...columns]);
-      }
+      const columns: ImportColumn[] = updated.map((i) => plan.columns[i]!);
+      const changed =
+        columns.length === 0
+          ? (await run.tx.ownKeys(plan.source, plan.key, [key], run.tenant)).length
+          : await guarded(plan, line, () =>
+              run.tx.update(
+                plan.table,
+                columns,
+                updated.map((i) => row[i]!),
+                plan.key,
+                key,
+              ),
+            );
+      if (changed === 0) await insert(run, plan, [[...row, ...constants]], line, line);
     }
     count++;
     onRow();
@@ -116,16 +214,25 @@ async function insert(
   rows: readonly ImportRow[],
   firstLine: number,
   lastLine: number,
-  columns = plan.columns,
 ): Promise<void> {
   run.signal?.throwIfAborted();
+  await guarded(plan, firstLine, () => run.tx.insert(plan.table, plan.columns, rows), lastLine);
+}
+
+async function guarded<T>(
+  plan: CategoryPlan,
+  firstLine: number,
+  work: () => Promise<T>,
+  lastLine = firstLine,
+): Promise<T> {
   try {
-    await run.tx.insert(plan.table, columns, rows);
+    return await work();
   } catch (error) {
     if (!(error instanceof ConstraintError)) throw error;
+    const lines = firstLine === lastLine ? `line ${firstLine}` : `lines ${firstLine}–${lastLine}`;
     throw new ImportRefusal(
       'constraint_violation',
-      `${plan.path} lines ${firstLine}–${lastLine} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
+      `${plan.path} ${lines} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
     );
   }
 }

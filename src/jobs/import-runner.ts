@@ -128,6 +128,7 @@ export class ImportRunner {
         tenant: record.tenantId,
         mode: record.mode,
         dryRun: record.dryRun,
+        trusted: record.trusted,
         filesDir: settings.filesDir,
       });
     } catch (thrown) {

@@ -12,6 +12,8 @@ export interface ImportRecord {
   readonly status: ImportStatus;
   readonly mode: 'preserve' | 'remap';
   readonly dryRun: boolean;
+  /** Whether the bundle's origin was proven; an untrusted one writes no platform-owned data. */
+  readonly trusted: boolean;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
@@ -21,17 +23,16 @@ export interface ImportRecord {
   /** How many times a process has started it. */
   readonly attempts: number;
   readonly counts: Record<string, number>;
-  readonly conflicts: readonly {
-    readonly category: string;
-    readonly ids: readonly unknown[];
-    readonly count: number;
-  }[];
+  /** Keys the tenant already holds, each named by its category (a key of several fields is an array). */
+  readonly conflicts: readonly { readonly category: string; readonly key: unknown }[];
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
 /** What an import ends with, as the imports table records it. */
 export interface ImportOutcome {
   readonly status: 'completed' | 'failed';
+  /** Whether the bundle was trusted. (Default: unchanged) */
+  readonly trusted?: boolean;
   readonly counts: Record<string, number>;
   readonly conflicts: ImportRecord['conflicts'];
   readonly error: { readonly code: string; readonly message: string } | null;
@@ -44,6 +45,7 @@ function toImportRecord(row: Selectable<ImportTable>): ImportRecord {
     status: row.status as ImportStatus,
     mode: row.mode as ImportRecord['mode'],
     dryRun: Number(row.dry_run) === 1,
+    trusted: Number(row.trusted) === 1,
     createdAt: row.created_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
@@ -51,10 +53,20 @@ function toImportRecord(row: Selectable<ImportTable>): ImportRecord {
     uploadBytes: Number(row.upload_bytes),
     attempts: Number(row.attempts),
     counts: JSON.parse(row.counts) as Record<string, number>,
-    conflicts: JSON.parse(row.conflicts) as ImportRecord['conflicts'],
+    conflicts: readConflicts(row.conflicts),
     error:
       row.error_code !== null ? { code: row.error_code, message: row.error_message ?? '' } : null,
   };
+}
+
+/** The stored conflicts; those recorded before keys were named one by one (`{category, ids, count}`) are listed key by key. */
+function readConflicts(text: string): ImportRecord['conflicts'] {
+  const stored = JSON.parse(text) as { category: string; key?: unknown; ids?: unknown[] }[];
+  return stored.flatMap((c) =>
+    c.ids !== undefined
+      ? c.ids.map((key) => ({ category: c.category, key }))
+      : [{ category: c.category, key: c.key }],
+  );
 }
 
 /** Imports: created on upload, run once, finished with counts, conflicts or an error. */
@@ -73,6 +85,8 @@ export class ImportStore {
       tenantId: string;
       mode: ImportRecord['mode'];
       dryRun: boolean;
+      /** (Default: false) */
+      trusted?: boolean;
       uploadKey: string;
       uploadBytes: number;
     },
@@ -86,6 +100,7 @@ export class ImportStore {
         status: 'pending',
         mode: input.mode,
         dry_run: input.dryRun ? 1 : 0,
+        trusted: input.trusted === true ? 1 : 0,
         created_at: isoTime(now),
         upload_key: input.uploadKey,
         upload_path: input.uploadKey,
@@ -210,6 +225,7 @@ export class ImportStore {
         lease_expires_at: null,
         counts: JSON.stringify(outcome.counts),
         conflicts: JSON.stringify(outcome.conflicts),
+        ...(outcome.trusted !== undefined && { trusted: outcome.trusted ? 1 : 0 }),
         error_code: outcome.error?.code ?? null,
         error_message: outcome.error?.message ?? null,
       })

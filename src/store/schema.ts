@@ -90,8 +90,10 @@ export interface ImportTable {
   attempts: number;
   /** JSON object: rows per category. */
   counts: string;
-  /** JSON array of `{category, ids, count}`. */
+  /** JSON array of `{category, key}`. */
   conflicts: string;
+  /** 1 when the bundle's origin was proven (its signature verified), else 0. */
+  trusted: Generated<number>;
   error_code: string | null;
   error_message: string | null;
 }

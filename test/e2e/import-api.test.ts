@@ -62,7 +62,14 @@ describe('a duplication round trip over HTTP', () => {
       {},
       { platform: { sourceUrl: join(dir, 'platform.sqlite'), filesDir: join(dir, 'files') } },
     );
-    bundle = await exportBytes(server, server.keys.acme!, { purpose: 'duplication' });
+    // Platform-owned categories (billing, history) are left out: an unsigned bundle may not write them.
+    const writable = server.runtime.catalog.categories.filter(
+      (c) => c.included && !c.platformOwned,
+    );
+    bundle = await exportBytes(server, server.keys.acme!, {
+      purpose: 'duplication',
+      categories: writable.map((c) => c.name),
+    });
     acme = await (await extractArchive(bundle)).json<Manifest>('manifest.json');
   });
   afterAll(async () => {
@@ -83,7 +90,7 @@ describe('a duplication round trip over HTTP', () => {
     ).toContain('data/tasks.jsonl');
   });
 
-  it('dry-runs a preserve import over existing ids: failed with id_conflict naming them, nothing written', async () => {
+  it("dry-runs a preserve import: another tenant's keys are not told, the caller's own are named (id_conflict)", async () => {
     const posted = await postImport(
       server,
       server.keys.sandbox,
@@ -96,16 +103,37 @@ describe('a duplication round trip over HTTP', () => {
       status: 'pending',
       mode: 'preserve',
       dry_run: true,
+      trusted: false,
       error: null,
     });
-    const done = await waitForImport(server, server.keys.sandbox!, posted.body.id as string);
+    const elsewhere = await waitForImport(server, server.keys.sandbox!, posted.body.id as string);
+    expect(elsewhere).toMatchObject({ status: 'completed', conflicts: [], error: null });
+
+    const own = await postImport(server, server.keys.acme, bundle, '?mode=preserve&dry_run=true');
+    const done = await waitForImport(server, server.keys.acme!, own.body.id as string);
     expect(done).toMatchObject({ status: 'failed', error: { code: 'id_conflict' } });
-    expect((done.conflicts as { category: string; ids: unknown[] }[]).length).toBeGreaterThan(0);
+    const conflicts = done.conflicts as { category: string; key: unknown }[];
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect(Object.keys(conflicts[0]!).sort()).toEqual(['category', 'key']);
     const db = new Database(join(dir, 'platform.sqlite'), { readonly: true });
     expect(db.prepare("SELECT count(*) FROM tasks WHERE tenant_id = 'sandbox'").pluck().get()).toBe(
       0,
     );
     db.close();
+  });
+
+  it('refuses the billing and history records of an unsigned bundle (untrusted_bundle)', async () => {
+    const full = await exportBytes(server, server.keys.acme!, { purpose: 'duplication' });
+    const posted = await postImport(server, server.keys.initech, full, '?mode=remap');
+    const done = await waitForImport(server, server.keys.initech!, posted.body.id as string);
+    expect(done).toMatchObject({
+      status: 'failed',
+      trusted: false,
+      error: { code: 'untrusted_bundle' },
+    });
+    for (const name of ['invoices', 'payment_methods', 'audit_events', 'webhook_deliveries']) {
+      expect((done.error as { message: string }).message).toContain(`"${name}"`);
+    }
   });
 
   it('imports with remap into sandbox: every category arrives with the same row count', async () => {
@@ -123,7 +151,7 @@ describe('a duplication round trip over HTTP', () => {
       )
     ).json<Manifest>('manifest.json');
     for (const category of acme.categories) {
-      if (!category.included || category.name === 'account') continue;
+      if (!category.included || !category.requested || category.name === 'account') continue;
       const counts = done.counts as Record<string, number>;
       expect(counts[category.name], category.name).toBe(category.rows);
       const copied = copy.categories.find((c) => c.name === category.name);

@@ -27,6 +27,11 @@ export const catalog: Catalog = loadCatalogFile(DEMO_CATALOG_FILE);
 /** Names of every included category. */
 export const includedCategories = catalog.categories.filter((c) => c.included).map((c) => c.name);
 
+/** Names of the included categories an untrusted bundle may write (none platform-owned). */
+export const writableCategories = catalog.categories
+  .filter((c) => c.included && !c.platformOwned)
+  .map((c) => c.name);
+
 /** A writable copy of the demo platform generated for this run. */
 export async function demoCopy(): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'portage-import-demo-'));
@@ -52,6 +57,7 @@ export async function exportBundle(
   tenant: string,
   purpose = 'duplication',
   formats: readonly string[] = ['bundle'],
+  categories: readonly string[] = includedCategories,
 ): Promise<{ file: string; manifest: Manifest }> {
   const dir = await mkdtemp(join(tmpdir(), 'portage-import-zip-'));
   const file = join(dir, `${tenant}.zip`);
@@ -64,7 +70,7 @@ export async function exportBundle(
         tenant,
         purpose,
         formats,
-        categories: includedCategories,
+        categories: [...categories],
         csv: { bom: false, formulaProtection: false },
         generatedAt: new Date('2025-01-01T00:00:00.000Z'),
       },

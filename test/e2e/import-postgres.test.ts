@@ -72,6 +72,7 @@ describe('import into PostgreSQL', () => {
     const result = await importBundle({
       file: bundle.file,
       catalog,
+      trusted: true,
       target: new PostgresWriter(pool),
       tenant: 'acme',
     });
@@ -108,6 +109,7 @@ describe('import into PostgreSQL', () => {
     const result = await importBundle({
       file: bundle.file,
       catalog,
+      trusted: true,
       target: new PostgresWriter(pool),
       tenant: 'acme',
     });

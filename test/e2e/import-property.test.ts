@@ -192,6 +192,7 @@ describe('import preserve round trip, property', () => {
         const result = await importBundle({
           file: first.file,
           catalog,
+          trusted: true,
           target,
           tenant: TENANT,
           filesDir: fresh.filesDir,

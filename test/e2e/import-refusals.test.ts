@@ -51,6 +51,7 @@ async function importUnchanged(
       target,
       tenant: 'sandbox',
       filesDir: demo.filesDir,
+      trusted: true,
       ...options,
     });
   } finally {
@@ -211,14 +212,21 @@ describe('import refusals leave the target unchanged', () => {
     expect(result.error?.message).toContain('/priority');
   });
 
-  it('refuses preserve over existing ids, naming them (id_conflict)', async () => {
-    const result = await importUnchanged(bundle, { mode: 'preserve' });
+  it("refuses preserve over the tenant's own keys, naming them (id_conflict)", async () => {
+    const result = await importUnchanged(bundle, { mode: 'preserve', tenant: 'acme' });
     expect(result.error).toMatchObject({ code: 'id_conflict' });
-    const users = result.conflicts.find((c) => c.category === 'users');
-    expect(users?.count).toBe(rows.users);
-    expect(users?.ids.length).toBeGreaterThan(0);
-    expect(result.error?.message).toContain(`users: ${rows.users} (`);
+    const users = result.conflicts.filter((c) => c.category === 'users');
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((c) => typeof c.key === 'number')).toBe(true);
+    expect(result.error?.message).toContain(`users: ${rows.users}`);
     expect(result.conflicts.map((c) => c.category)).toContain('tasks');
+  });
+
+  it("refuses preserve over another tenant's keys without naming any (id_unavailable)", async () => {
+    const result = await importUnchanged(bundle, { mode: 'preserve' });
+    expect(result.error).toMatchObject({ code: 'id_unavailable' });
+    expect(result.conflicts).toEqual([]);
+    expect(result.error?.message).not.toMatch(/\d{2,}/);
   });
 
   it('dry run checks everything, reports counts, and writes nothing', async () => {
@@ -227,7 +235,14 @@ describe('import refusals leave the target unchanged', () => {
     for (const [name, count] of Object.entries(rows)) {
       expect(result.counts[name], name).toBe(name === 'account' ? 0 : count);
     }
-    const conflicting = await importUnchanged(bundle, { mode: 'preserve', dryRun: true });
+    // Only the caller's own rows are searched: acme's keys are not sandbox's business.
+    const elsewhere = await importUnchanged(bundle, { mode: 'preserve', dryRun: true });
+    expect(elsewhere).toMatchObject({ status: 'completed', conflicts: [], error: null });
+    const conflicting = await importUnchanged(bundle, {
+      mode: 'preserve',
+      dryRun: true,
+      tenant: 'acme',
+    });
     expect(conflicting.error?.code).toBe('id_conflict');
     expect(conflicting.counts.users).toBe(rows.users);
   });

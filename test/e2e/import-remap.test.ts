@@ -32,6 +32,7 @@ describe('import remap into another tenant of the same platform', () => {
     const result = await importBundle({
       file: acme.file,
       catalog,
+      trusted: true,
       target,
       tenant: 'sandbox',
       mode: 'remap',

@@ -12,6 +12,7 @@ describe('import preserve round trip', () => {
       const result = await importBundle({
         file: first.file,
         catalog,
+        trusted: true,
         target,
         tenant: 'acme',
         mode: 'preserve',

@@ -22,6 +22,10 @@ export const ImportObject = Type.Object(
     status: Type.String({ enum: ['pending', 'running', 'completed', 'failed'] }),
     mode: Type.String({ enum: ['preserve', 'remap'] }),
     dry_run: Type.Boolean(),
+    trusted: Type.Boolean({
+      description:
+        "Whether the bundle's origin is proven (signed by a trusted key). An untrusted bundle writes no platform-owned category or field.",
+    }),
     created_at: Type.String({ format: 'date-time' }),
     started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -31,10 +35,14 @@ export const ImportObject = Type.Object(
     conflicts: Type.Array(
       Type.Object({
         category: Type.String(),
-        ids: Type.Array(Type.Unknown()),
-        count: Type.Integer(),
+        key: Type.Unknown({
+          description: 'The primary key (an array for a key of several fields).',
+        }),
       }),
-      { description: 'Ids already present in the target (preserve mode).' },
+      {
+        description:
+          'Keys your tenant already holds (the first of each category). Rows of other tenants are never named.',
+      },
     ),
     error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
   },
@@ -48,6 +56,7 @@ function importView(record: ImportRecord) {
     status: record.status,
     mode: record.mode,
     dry_run: record.dryRun,
+    trusted: record.trusted,
     created_at: record.createdAt,
     started_at: record.startedAt,
     completed_at: record.completedAt,
