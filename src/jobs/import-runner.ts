@@ -3,10 +3,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
+import { isMysqlUrl, isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import {
   importBundle,
+  MysqlWriter,
   PostgresWriter,
   SqliteWriter,
   type PlatformWriter,
@@ -194,7 +195,7 @@ export class ImportRunner {
   }
 }
 
-/** A writable handle on the platform database the exports read. */
+/** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
 function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
     const pool = new pg.Pool({ ...POSTGRES_CONNECTION, connectionString: sourceUrl, max: 2 });
@@ -208,5 +209,6 @@ function openWriter(sourceUrl: string): PlatformWriter {
       },
     };
   }
+  if (isMysqlUrl(sourceUrl)) return new MysqlWriter(sourceUrl);
   return new SqliteWriter(sqlitePath(sourceUrl));
 }
