@@ -167,6 +167,26 @@ program
   });
 
 program
+  .command('import')
+  .description(
+    'Import a duplication bundle into a tenant of the platform database, all or nothing.',
+  )
+  .argument('<bundle>', 'the bundle archive (.zip) exported with purpose duplication')
+  .requiredOption('--tenant <id>', 'the tenant to write into')
+  .option('--mode <mode>', 'preserve (keep keys) or remap (new keys)', 'preserve')
+  .option('--dry-run', 'check everything and report the counts, writing nothing')
+  .option('--trusted', 'vouch for the bundle’s origin: it may write platform-owned data')
+  .action(
+    async (
+      bundle: string,
+      options: { tenant: string; mode: string; dryRun?: boolean; trusted?: boolean },
+    ) => {
+      const { importFromFile } = await import('./import-command.js');
+      await importFromFile(loadSettings(), bundle, options);
+    },
+  );
+
+program
   .command('verify')
   .description(
     'Verify an export archive: every checksum, the manifest, and the signature of an audit export; names the first mismatch and exits 1.',

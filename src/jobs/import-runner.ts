@@ -196,7 +196,7 @@ export class ImportRunner {
 }
 
 /** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
-function openWriter(sourceUrl: string): PlatformWriter {
+export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
     const pool = new pg.Pool({ ...POSTGRES_CONNECTION, connectionString: sourceUrl, max: 2 });
     const writer = new PostgresWriter(pool);

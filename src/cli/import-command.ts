@@ -1,0 +1,99 @@
+import { access } from 'node:fs/promises';
+import type { Settings } from '../config/index.js';
+import { PortageError } from '../errors/index.js';
+import { importBundle, type ImportMode, type ImportProgress } from '../import/index.js';
+import { openWriter } from '../jobs/import-runner.js';
+import { requireTenant } from '../jobs/require-tenant.js';
+import { openRuntime } from '../runtime/runtime.js';
+
+/** Options of `portage import`. */
+export interface ImportCommandOptions {
+  readonly tenant: string;
+  /** (Default: `preserve`) */
+  readonly mode?: string;
+  readonly dryRun?: boolean;
+  /** The operator vouches for the bundle's origin (SPEC §12.1). (Default: false) */
+  readonly trusted?: boolean;
+}
+
+const MODES: readonly ImportMode[] = ['preserve', 'remap'];
+
+/**
+ * `portage import <bundle.zip>`: the API's import, from the command line, into
+ * the platform database of `PORTAGE_SOURCE_URL`. Prints a progress line on a
+ * terminal and a summary (rows per category, conflicts) at the end; a refused
+ * import rejects with one line naming its code, after writing nothing.
+ */
+export async function importFromFile(
+  settings: Settings,
+  file: string,
+  options: ImportCommandOptions,
+): Promise<void> {
+  const mode = (options.mode ?? 'preserve') as ImportMode;
+  if (!MODES.includes(mode)) {
+    throw new PortageError(
+      'validation_failed',
+      `--mode: expected preserve or remap, got "${options.mode}"`,
+    );
+  }
+  await access(file).catch(() => {
+    throw new PortageError('validation_failed', `${file}: no such bundle file`);
+  });
+  const runtime = await openRuntime(settings, (line) => process.stderr.write(`${line}\n`));
+  const target = openWriter(settings.sourceUrl);
+  const progress = progressLine();
+  try {
+    await requireTenant(runtime, options.tenant);
+    const result = await importBundle({
+      file,
+      catalog: runtime.catalog,
+      target,
+      tenant: options.tenant,
+      mode,
+      dryRun: options.dryRun ?? false,
+      trusted: options.trusted ?? false,
+      filesDir: settings.filesDir,
+      onProgress: progress.update,
+    });
+    progress.done();
+    if (result.status === 'failed') {
+      const conflicts = result.conflicts.map((c) => `\n  ${c.category}: ${JSON.stringify(c.key)}`);
+      throw new PortageError(
+        'validation_failed',
+        `import refused (${result.error?.code}): ${result.error?.message}${conflicts.join('')}`,
+      );
+    }
+    const verb = result.dryRun ? 'would write' : 'wrote';
+    const lines = Object.entries(result.counts).map(([category, rows]) => `  ${category}: ${rows}`);
+    const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+    process.stdout.write(
+      `Import into ${options.tenant} (${mode}${result.dryRun ? ', dry run' : ''}, ${result.trusted ? 'trusted' : 'untrusted'}): ${verb} ${total} rows\n${lines.join('\n')}\n`,
+    );
+  } finally {
+    progress.done();
+    await target.close();
+    await runtime.close();
+  }
+}
+
+/** A progress line on stderr, rewritten at most every 200 ms, only on a terminal. */
+function progressLine(): { update: (p: ImportProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      shown = true;
+      const where = p.category === null ? `${p.files} files` : `${p.category}, ${p.rows} rows`;
+      process.stderr.write(`\r\u001b[K${p.phase} ${where}`);
+    },
+    done() {
+      if (shown) process.stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}
