@@ -1,5 +1,6 @@
 export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';
 export {
+  isMysqlUrl,
   isPostgresUrl,
   POSTGRES_CONNECTION,
   postgresPoolConfig,
