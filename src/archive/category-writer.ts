@@ -3,9 +3,13 @@ import { PortageError, toError } from '../errors/index.js';
 import {
   compileConverter,
   createEncoder,
+  previewValue,
+  stringifyJson,
+  ValueError,
   type CsvOptions,
   type EncodedFormat,
   type FormatEncoder,
+  type JsonValue,
   type Row,
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
@@ -110,46 +114,114 @@ async function* encodeRows(
     tenant: job.tenant,
   };
   const batches = job.snapshot.batches(read)[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<readonly (readonly unknown[])[]>;
-    try {
-      next = await batches.next();
-    } catch (error) {
-      throw readFailure(category.name, error);
-    }
-    if (next.done) break;
-    job.signal.throwIfAborted();
-    const batch = next.value;
-    for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
-      const stop = Math.min(start + CHUNK_ROWS, batch.length);
-      let text = '';
-      for (let r = start; r < stop; r++) {
-        const raw = batch[r]!;
-        const row: Row = new Array(width);
-        for (let i = 0; i < width; i++) (row as unknown[])[i] = converters[i]!(raw[i] ?? null);
-        sample?.(row);
-        text += encoder.row(row, counter.rows++);
+  let last: readonly unknown[] | null = null;
+  try {
+    for (;;) {
+      let next: IteratorResult<readonly (readonly unknown[])[]>;
+      try {
+        next = await batches.next();
+      } catch (error) {
+        throw readFailure(category, last, error);
       }
-      const chunk = Buffer.from(text);
-      totals.rowsWritten += stop - start;
-      totals.bytesWritten += chunk.length;
-      yield chunk;
+      if (next.done) break;
+      job.signal.throwIfAborted();
+      const batch = next.value;
+      for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
+        const stop = Math.min(start + CHUNK_ROWS, batch.length);
+        let text = '';
+        let r = start;
+        let row: Row | null = null;
+        try {
+          for (; r < stop; r++) {
+            const raw = batch[r]!;
+            row = null;
+            const values = new Array<JsonValue>(width);
+            for (let i = 0; i < width; i++) values[i] = converters[i]!(raw[i] ?? null);
+            row = values;
+            sample?.(row);
+            text += encoder.row(row, counter.rows++);
+          }
+        } catch (error) {
+          throw rowFailure(category, encoder.format, batch[r]!, row, error);
+        }
+        last = batch[stop - 1]!;
+        const chunk = Buffer.from(text);
+        totals.rowsWritten += stop - start;
+        totals.bytesWritten += chunk.length;
+        yield chunk;
+      }
+      job.onProgress();
     }
-    job.onProgress();
+  } finally {
+    // A read left open would outlive the failure and mask it when its snapshot closes.
+    await batches.return?.();
   }
   const tail = Buffer.from(encoder.end(counter.rows));
   totals.bytesWritten += tail.length;
   yield tail;
 }
 
-function readFailure(category: string, thrown: unknown): PortageError {
+/** A read of the source that failed: a query error or a lost connection. */
+function readFailure(
+  category: IncludedCategory,
+  last: readonly unknown[] | null,
+  thrown: unknown,
+): PortageError {
   const error = toError(thrown);
   if (error instanceof PortageError) return error;
+  const where = last === null ? '' : ` after row ${rowKey(category, last)}`;
   return new PortageError(
     'source_read_failed',
-    `Reading category "${category}" failed: ${error.message}`,
-    {
-      cause: error,
-    },
+    `Reading category "${category.name}"${where} failed: ${error.message}`,
+    { cause: error },
   );
+}
+
+/** A row whose value the value model or the encoder refused, named by category, field and key. */
+function rowFailure(
+  category: IncludedCategory,
+  format: string,
+  raw: readonly unknown[],
+  row: Row | null,
+  thrown: unknown,
+): PortageError {
+  const error = toError(thrown);
+  if (error instanceof PortageError) return error;
+  const key = rowKey(category, raw);
+  if (error instanceof ValueError) {
+    const field = error.where.slice(category.name.length + 1);
+    return new PortageError(
+      'value_out_of_range',
+      `Category "${category.name}", field "${field}", row ${key}: value ${error.preview} ${error.problem}`,
+      { cause: error },
+    );
+  }
+  const field = category.fields.find((_, i) => !writable(row?.[i] ?? null))?.name;
+  return new PortageError(
+    'value_out_of_range',
+    `Category "${category.name}"${field === undefined ? '' : `, field "${field}"`}, row ${key}: ` +
+      `the ${format} writer refused the row: ${error.message}`,
+    { cause: error },
+  );
+}
+
+/** Whether the canonical JSON writer takes the value (a converted one always should). */
+function writable(value: JsonValue): boolean {
+  try {
+    stringifyJson(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The primary key of a raw row, as `id=42` or `tenant_id="acme", number=7`. */
+function rowKey(category: IncludedCategory, raw: readonly unknown[]): string {
+  return category.primaryKey
+    .map((name) => {
+      const i = category.fields.findIndex((f) => f.name === name);
+      const value = i === -1 ? undefined : raw[i];
+      return `${name}=${typeof value === 'bigint' ? String(value) : previewValue(value)}`;
+    })
+    .join(', ');
 }

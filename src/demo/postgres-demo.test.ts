@@ -24,6 +24,8 @@ function fieldOf(column: DemoColumn, schema: DemoSchema): CatalogField {
   const base = { name: column.name, nullable: column.nullable };
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(column.pgType);
   if (numeric) return testField({ ...base, type: 'decimal', scale: Number(numeric[2]) });
+  // Every unconstrained demo decimal fits four places; the same scale on both sides compares them exactly.
+  if (column.pgType === 'numeric') return testField({ ...base, type: 'decimal', scale: 4 });
   if (schema.enums.some((e) => e.name === column.pgType))
     return testField({ ...base, type: 'string' });
   const types: Record<string, CatalogField['type']> = {

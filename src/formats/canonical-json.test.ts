@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringifyJson } from './canonical-json.js';
+import { JsonNumber } from './json-number.js';
 import type { JsonValue } from './types.js';
 
 describe('stringifyJson', () => {
@@ -39,11 +40,16 @@ describe('stringifyJson', () => {
     expect(JSON.parse(stringifyJson({ k: '\udc00' }))).toEqual({ k: '\udc00' });
   });
 
-  it('writes numbers as ECMAScript does (RFC 8785 §3.2.2.3)', () => {
-    const cases: [number, string][] = [
+  it('writes numbers as ECMAScript does (RFC 8785 §3.2.2.3), and JsonNumbers as their text', () => {
+    const cases: [JsonValue, string][] = [
       [0, '0'],
       [-0, '0'],
       [1e21, '1e+21'],
+      [new JsonNumber('12345678901234567890'), '12345678901234567890'],
+      [
+        new JsonNumber('0.1000000000000000055511151231257827'),
+        '0.1000000000000000055511151231257827',
+      ],
       [1e-7, '1e-7'],
       [123456789012345680000, '123456789012345680000'],
       [0.1 + 0.2, '0.30000000000000004'],
@@ -82,9 +88,8 @@ describe('stringifyJson', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         fc.pre(!hasIntegerLikeKey(value as JsonValue));
-        expect(stringifyJson(value as JsonValue)).toBe(
-          JSON.stringify(sortedCopy(value as JsonValue)),
-        );
+        const expected = JSON.stringify(sortedCopy(value as JsonValue));
+        expect(stringifyJson(value as JsonValue)).toBe(expected);
       }),
     );
   });
@@ -93,7 +98,7 @@ describe('stringifyJson', () => {
 /** The same value with every object's keys inserted in reverse order. */
 function reversed(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(reversed);
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof JsonNumber) return value;
   // A null prototype, so that a "__proto__" key stays a key.
   const copy = Object.create(null) as { [key: string]: JsonValue };
   for (const key of Object.keys(value).reverse()) copy[key] = reversed(value[key] as JsonValue);
@@ -103,7 +108,7 @@ function reversed(value: JsonValue): JsonValue {
 /** A copy with keys inserted in sorted order. */
 function sortedCopy(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortedCopy);
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || value instanceof JsonNumber) return value;
   // A null prototype, so that a "__proto__" key stays a key.
   const copy = Object.create(null) as { [key: string]: JsonValue };
   for (const key of Object.keys(value).sort()) copy[key] = sortedCopy(value[key] as JsonValue);
@@ -113,7 +118,7 @@ function sortedCopy(value: JsonValue): JsonValue {
 /** Whether some object key is one JS engines list first, in numeric order. */
 function hasIntegerLikeKey(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.some(hasIntegerLikeKey);
-  if (value === null || typeof value !== 'object') return false;
+  if (value === null || typeof value !== 'object' || value instanceof JsonNumber) return false;
   return Object.entries(value).some(
     ([key, inner]) => /^(0|[1-9]\d*)$/.test(key) || hasIntegerLikeKey(inner),
   );

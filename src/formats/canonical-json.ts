@@ -1,3 +1,4 @@
+import { JsonNumber } from './json-number.js';
 import type { JsonValue } from './types.js';
 
 /**
@@ -6,8 +7,11 @@ import type { JsonValue } from './types.js';
  * - object keys sorted by their UTF-16 code units, whatever order the object
  *   holds them in (JS engines list integer-like keys such as `"2"` before `"10"`
  *   and before every other key; that order is never trusted here);
- * - numbers as ECMAScript `Number#toString` writes them (`-0` as `0`); `NaN`
- *   and infinities are not JSON and throw;
+ * - a JavaScript number as ECMAScript `Number#toString` writes it (`-0` as
+ *   `0`); `NaN` and infinities are not JSON and throw;
+ * - a {@link JsonNumber} as its canonical text (an integer beyond what a
+ *   double holds, or a decimal's exact digits), so no number read by
+ *   `parseJson` is rounded;
  * - strings with only `"`, `\` and control characters below U+0020 escaped,
  *   as `\b \f \n \r \t` or `\u00xx` (lowercase hex); every other character,
  *   U+007F and U+2028/U+2029 included, is written as itself;
@@ -54,8 +58,10 @@ export function sharedJson<T extends JsonValue>(value: T): T {
 
 function deepFreeze(value: JsonValue): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  if (value instanceof JsonNumber) return;
   Object.freeze(value);
-  for (const item of Array.isArray(value) ? value : Object.values(value)) deepFreeze(item);
+  const items: readonly JsonValue[] = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) deepFreeze(item);
 }
 
 function write(value: JsonValue): string {
@@ -68,6 +74,7 @@ function write(value: JsonValue): string {
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
+      if (value instanceof JsonNumber) return value.text;
       return Array.isArray(value) ? stringifyArray(value) : stringifyObject(value);
     default:
       throw new TypeError(`a ${typeof value} is not a JSON value`);

@@ -15,6 +15,14 @@ export {
   MAX_EPOCH_MS,
 } from './timestamp-text.js';
 export { stringifyJson } from './canonical-json.js';
+export { parseJson, JsonTextError, MAX_JSON_DEPTH } from './json-reader.js';
+export {
+  JsonNumber,
+  JsonNumberRangeError,
+  canonicalNumberText,
+  jsonNumberOf,
+  type JsonNumberValue,
+} from './json-number.js';
 export { RecordWriter } from './record-writer.js';
 export { JsonEncoder, JSON_MEDIA_TYPE } from './json-encoder.js';
 export { BundleEncoder, JsonlEncoder, JSONL_MEDIA_TYPE } from './jsonl-encoder.js';

@@ -31,7 +31,13 @@ describe('categoryJsonSchema', () => {
       field('id', 'integer'),
       field('title', 'string'),
       field('big', 'bigint'),
-      field('price', 'decimal', true),
+      { ...field('price', 'decimal', true), scale: 2 },
+      { ...field('amount', 'decimal'), scale: 0, precision: 3 },
+      { ...field('at6', 'timestamp'), precision: 6 },
+      { ...field('at0', 'timestamp'), precision: 0 },
+      field('ratio', 'float'),
+      field('uid', 'uuid'),
+      field('blob', 'bytes'),
       field('done', 'boolean'),
       field('at', 'timestamp'),
       field('day', 'date', true),
@@ -48,7 +54,23 @@ describe('categoryJsonSchema', () => {
       title: 'Tasks',
       description: 'Work items.',
       type: 'object',
-      required: ['id', 'title', 'big', 'price', 'done', 'at', 'day', 'data', 'extra'],
+      required: [
+        'id',
+        'title',
+        'big',
+        'price',
+        'amount',
+        'at6',
+        'at0',
+        'ratio',
+        'uid',
+        'blob',
+        'done',
+        'at',
+        'day',
+        'data',
+        'extra',
+      ],
       additionalProperties: false,
     });
   });
@@ -66,7 +88,33 @@ describe('categoryJsonSchema', () => {
       price: {
         description: 'The price.',
         type: ['string', 'null'],
-        pattern: '^-?[0-9]+(\\.[0-9]+)?$',
+        pattern: '^-?(0|[1-9][0-9]*)\\.[0-9]{2}$',
+      },
+      amount: { description: 'The amount.', type: 'string', pattern: '^-?(0|[1-9][0-9]{0,2})$' },
+      at6: {
+        description: 'The at6.',
+        type: 'string',
+        format: 'date-time',
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$',
+      },
+      at0: {
+        description: 'The at0.',
+        type: 'string',
+        format: 'date-time',
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$',
+      },
+      ratio: { description: 'The ratio.', type: 'number' },
+      uid: {
+        description: 'The uid.',
+        type: 'string',
+        format: 'uuid',
+        pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+      },
+      blob: {
+        description: 'The blob.',
+        type: 'string',
+        contentEncoding: 'base64',
+        pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
       },
       done: { description: 'The done.', type: 'boolean' },
       at: {
@@ -93,7 +141,16 @@ describe('categoryJsonSchema', () => {
     expect(matches('at', '2024-03-05T07:08:09.123Z')).toBe(true);
     expect(matches('at', '2024-03-05T07:08:09Z')).toBe(false);
     expect(matches('price', '-12.50')).toBe(true);
+    expect(matches('price', '12.5')).toBe(false);
+    expect(matches('price', '012.50')).toBe(false);
     expect(matches('price', '1e5')).toBe(false);
+    expect(matches('amount', '999')).toBe(true);
+    expect(matches('amount', '1000')).toBe(false);
+    expect(matches('at6', '2024-03-05T07:08:09.123456Z')).toBe(true);
+    expect(matches('at6', '2024-03-05T07:08:09.123Z')).toBe(false);
+    expect(matches('at0', '2024-03-05T07:08:09Z')).toBe(true);
+    expect(matches('blob', '+/8=')).toBe(true);
+    expect(matches('blob', '+/8')).toBe(false);
     expect(matches('big', '-123456789012345678901')).toBe(true);
   });
 

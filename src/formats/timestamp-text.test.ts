@@ -24,23 +24,46 @@ describe('timestampFromText', () => {
     ['2024-03-05T07:08:09+0200', '2024-03-05T05:08:09.000Z'],
     ['2024-03-05T07:08:09+02', '2024-03-05T05:08:09.000Z'],
     ['2024-03-05T07:08:09-05:30', '2024-03-05T12:38:09.000Z'],
-    ['2024-03-05 07:08:09.123456-0530', '2024-03-05T12:38:09.123Z'],
     ['1900-01-01 00:00:00+05:53:28', '1899-12-31T18:06:32.000Z'],
     ['2024-03-05T07:08:09.1Z', '2024-03-05T07:08:09.100Z'],
     ['2024-03-05T07:08:09.12Z', '2024-03-05T07:08:09.120Z'],
     ['2024-03-05T07:08:09.123Z', '2024-03-05T07:08:09.123Z'],
-    ['2024-03-05T07:08:09.1239Z', '2024-03-05T07:08:09.123Z'],
-    ['2024-03-05T07:08:09.999999999Z', '2024-03-05T07:08:09.999Z'],
-    ['2024-03-05T07:08:09.999999+01:00', '2024-03-05T06:08:09.999Z'],
     ['2024-01-01T00:30:00+01:00', '2023-12-31T23:30:00.000Z'],
     ['2023-12-31T23:30:00-01:00', '2024-01-01T00:30:00.000Z'],
     ['2024-02-29T12:00:00Z', '2024-02-29T12:00:00.000Z'],
     ['2016-12-31T23:59:60Z', '2017-01-01T00:00:00.000Z'],
     ['0050-06-01T00:00:00+01:00', '0050-05-31T23:00:00.000Z'],
     ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
-    ['9999-12-31T23:59:59.999999Z', '9999-12-31T23:59:59.999Z'],
+    ['2024-03-05T07:08:09.123000000Z', '2024-03-05T07:08:09.123Z'],
   ])('reads %s as %s', (text, expected) => {
     expect(timestampFromText(text, where)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-03-05 07:08:09.123456-0530', 6, '2024-03-05T12:38:09.123456Z'],
+    ['2024-03-05T07:08:09.999999+01:00', 6, '2024-03-05T06:08:09.999999Z'],
+    ['9999-12-31T23:59:59.999999Z', 6, '9999-12-31T23:59:59.999999Z'],
+    ['1969-12-31 23:59:59.000001+00', 6, '1969-12-31T23:59:59.000001Z'],
+    ['2024-03-05T07:08:09.1Z', 6, '2024-03-05T07:08:09.100000Z'],
+    ['2024-03-05T07:08:09Z', 6, '2024-03-05T07:08:09.000000Z'],
+    ['2024-03-05T07:08:09.000Z', 0, '2024-03-05T07:08:09Z'],
+    ['2024-03-05T07:08:09+02:00', 0, '2024-03-05T05:08:09Z'],
+    ['2024-03-05T07:08:09.5Z', 1, '2024-03-05T07:08:09.5Z'],
+    ['2024-03-05T07:08:09.12340Z', 4, '2024-03-05T07:08:09.1234Z'],
+    ['2040-01-01T00:00:00.000001Z', 6, '2040-01-01T00:00:00.000001Z'],
+  ])('reads %s at precision %i as %s', (text, precision, expected) => {
+    expect(timestampFromText(text, where, precision)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-03-05 07:08:09.123456-0530', 3],
+    ['2024-03-05T07:08:09.1239Z', 3],
+    ['2024-03-05T07:08:09.9999999Z', 6],
+    ['2024-03-05T07:08:09.5Z', 0],
+  ])('refuses %s at precision %i instead of cutting a digit', (text, precision) => {
+    expect(() => timestampFromText(text, where, precision)).toThrow(
+      `${where}: value ${JSON.stringify(text)} has non-zero fractional digits beyond the ${precision} the field declares`,
+    );
   });
 
   it('reads zoneless text as UTC whatever the process time zone', () => {
@@ -87,10 +110,20 @@ describe('timestampFromText', () => {
 });
 
 describe('timestampFromEpochMs', () => {
-  it('formats epoch milliseconds, dropping fractions towards the past', () => {
+  it('formats epoch milliseconds with the declared digits, refusing what it would cut', () => {
     expect(timestampFromEpochMs(0, where)).toBe('1970-01-01T00:00:00.000Z');
-    expect(timestampFromEpochMs(1_709_622_489_123.9, where)).toBe('2024-03-05T07:08:09.123Z');
-    expect(timestampFromEpochMs(-0.5, where)).toBe('1969-12-31T23:59:59.999Z');
+    expect(timestampFromEpochMs(1_709_622_489_123, where)).toBe('2024-03-05T07:08:09.123Z');
+    expect(timestampFromEpochMs(-1, where)).toBe('1969-12-31T23:59:59.999Z');
+    expect(timestampFromEpochMs(-1, where, undefined, 6)).toBe('1969-12-31T23:59:59.999000Z');
+    expect(timestampFromEpochMs(1_709_622_489_000, where, undefined, 0)).toBe(
+      '2024-03-05T07:08:09Z',
+    );
+    expect(() => timestampFromEpochMs(1_709_622_489_123, where, undefined, 2)).toThrow(
+      /non-zero fractional digits beyond the 2/,
+    );
+    expect(() => timestampFromEpochMs(1_709_622_489_123.9, where)).toThrow(
+      /not a whole number of milliseconds/,
+    );
   });
 
   it('refuses instants outside years 0000–9999 and non-finite numbers', () => {

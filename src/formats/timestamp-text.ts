@@ -10,16 +10,19 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INVALID = 'is not an RFC 3339 timestamp';
 
 /**
- * Reads RFC 3339 text into the canonical `YYYY-MM-DDTHH:mm:ss.sssZ` UTC form.
- * Accepted: `T`, `t` or a space between date and time; a zone of `Z`, `±HH:MM`,
- * `±HHMM`, `±HH` (or `±HH:MM:SS`, which PostgreSQL prints for historical zones),
- * or no zone at all, which means UTC; any number of fractional digits, truncated
- * to milliseconds. Second 60 rolls over into the next minute, as PostgreSQL does.
- * Text is scanned here, not by `Date`, which reads zoneless text as local time.
- * @throws {@link ValueError} naming `where` when the text is not such a timestamp
- * or falls outside years 0000–9999 in UTC.
+ * Reads RFC 3339 text into the canonical UTC form with exactly `precision`
+ * fractional digits (`YYYY-MM-DDTHH:mm:ssZ` for 0, `YYYY-MM-DDTHH:mm:ss.ffffffZ`
+ * for 6). Accepted: `T`, `t` or a space between date and time; a zone of `Z`,
+ * `±HH:MM`, `±HHMM`, `±HH` (or `±HH:MM:SS`, which PostgreSQL prints for
+ * historical zones), or no zone at all, which means UTC; any number of
+ * fractional digits, as long as those beyond `precision` are zeros: nothing is
+ * rounded or cut. Second 60 rolls over into the next minute, as PostgreSQL
+ * does. Text is scanned here, not by `Date`, which reads zoneless text as local time.
+ * @param precision - Fractional digits written, 0–6. (Default: 3)
+ * @throws {@link ValueError} naming `where` when the text is not such a timestamp,
+ * holds a non-zero digit beyond `precision`, or falls outside years 0000–9999 in UTC.
  */
-export function timestampFromText(text: string, where: string): string {
+export function timestampFromText(text: string, where: string, precision = 3): string {
   const length = text.length;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -40,13 +43,12 @@ export function timestampFromText(text: string, where: string): string {
   }
 
   let i = 19;
-  let millis = '000';
+  let fraction = '';
   if (text.charCodeAt(i) === 0x2e) {
     const start = ++i;
     while (isDigit(text.charCodeAt(i))) i++;
     if (i === start) throw new ValueError(where, text, INVALID);
-    millis =
-      i - start >= 3 ? text.slice(start, start + 3) : (text.slice(start, i) + '00').slice(0, 3);
+    fraction = text.slice(start, i);
   }
 
   let offsetSeconds = 0;
@@ -80,29 +82,80 @@ export function timestampFromText(text: string, where: string): string {
   ) {
     throw new ValueError(where, text, 'is not a valid date and time');
   }
+  const digitsText = fractionText(fraction, precision, where, text);
   if (offsetSeconds === 0 && second < 60) {
-    if (length === 24 && separator === 0x54 && zone === 0x5a) return text;
-    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${millis}Z`;
+    if (
+      separator === 0x54 &&
+      zone === 0x5a &&
+      fraction.length === precision &&
+      length === 20 + (precision === 0 ? 0 : precision + 1)
+    ) {
+      return text;
+    }
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}${digitsText}Z`;
   }
-  const epochMs =
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    ((hour * 60 + minute) * 60 + second - offsetSeconds) * 1000 +
-    Number(millis);
-  return timestampFromEpochMs(epochMs, where, text);
+  const epochSeconds =
+    daysFromCivil(year, month, day) * 86_400 + (hour * 60 + minute) * 60 + second - offsetSeconds;
+  return fromEpochSeconds(epochSeconds, digitsText, where, text);
 }
 
 /**
- * Formats milliseconds since the epoch as `YYYY-MM-DDTHH:mm:ss.sssZ`; a
- * fractional millisecond is dropped (rounded towards the past).
- * @param original - The raw value to name in an error. (Default: `epochMs`)
- * @throws {@link ValueError} when the instant is not finite or outside years 0000–9999.
+ * The `.ffffff` part written for `fraction` at `precision` digits ('' for 0).
+ * @throws {@link ValueError} when a digit beyond `precision` is not zero.
  */
-export function timestampFromEpochMs(epochMs: number, where: string, original?: unknown): string {
-  const ms = Math.floor(epochMs);
-  if (!(ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS)) {
-    throw new ValueError(where, original ?? epochMs, 'is outside years 0000–9999 (UTC)');
+function fractionText(fraction: string, precision: number, where: string, raw: unknown): string {
+  if (fraction.length > precision && !/^0*$/.test(fraction.slice(precision))) {
+    throw new ValueError(
+      where,
+      raw,
+      `has non-zero fractional digits beyond the ${precision} the field declares ` +
+        '(its `precision`): they would be lost',
+    );
   }
-  return new Date(ms).toISOString();
+  if (precision === 0) return '';
+  return (
+    '.' +
+    (fraction.length >= precision ? fraction.slice(0, precision) : fraction.padEnd(precision, '0'))
+  );
+}
+
+function fromEpochSeconds(seconds: number, fraction: string, where: string, raw: unknown): string {
+  const ms = seconds * 1000;
+  if (!(ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS)) {
+    throw new ValueError(where, raw, 'is outside years 0000–9999 (UTC)');
+  }
+  return new Date(ms).toISOString().slice(0, 19) + fraction + 'Z';
+}
+
+/**
+ * Formats milliseconds since the epoch in the canonical form with `precision`
+ * fractional digits (see {@link timestampFromText}).
+ * @param original - The raw value to name in an error. (Default: `epochMs`)
+ * @param precision - Fractional digits written, 0–6. (Default: 3)
+ * @throws {@link ValueError} when the instant is not a whole number of
+ * milliseconds within years 0000–9999, or has a non-zero digit beyond `precision`.
+ */
+export function timestampFromEpochMs(
+  epochMs: number,
+  where: string,
+  original?: unknown,
+  precision = 3,
+): string {
+  if (!Number.isInteger(epochMs)) {
+    throw new ValueError(
+      where,
+      original ?? epochMs,
+      Number.isFinite(epochMs) ? 'is not a whole number of milliseconds' : 'is not an instant',
+    );
+  }
+  const millis = ((epochMs % 1000) + 1000) % 1000;
+  const fraction = fractionText(
+    String(millis).padStart(3, '0'),
+    precision,
+    where,
+    original ?? epochMs,
+  );
+  return fromEpochSeconds((epochMs - millis) / 1000, fraction, where, original ?? epochMs);
 }
 
 /**

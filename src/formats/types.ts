@@ -1,8 +1,13 @@
 import type { CatalogField, IncludedCategory } from '../catalog/index.js';
+import type { JsonNumber } from './json-number.js';
 
-/** A JSON value as Portage writes it: objects keep the key order they are given. */
+/**
+ * A JSON value as Portage writes it: objects keep the key order they are
+ * given. A number is a JavaScript `number` when that number writes its exact
+ * value, otherwise a {@link JsonNumber} holding its canonical text.
+ */
 export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+  string | number | JsonNumber | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** One exported record: values aligned with the category's exported fields. */
 export type Row = readonly JsonValue[];

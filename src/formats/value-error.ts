@@ -18,8 +18,13 @@ export class ValueError extends Error {
     value: unknown,
     readonly problem: string,
   ) {
-    super(`${where}: value ${previewValue(value)} ${problem}`);
+    const preview = previewValue(value);
+    super(`${where}: value ${preview} ${problem}`);
+    this.preview = preview;
   }
+
+  /** The offending value as the message shows it. */
+  readonly preview: string;
 }
 
 /**

@@ -1,4 +1,8 @@
-import type { CatalogField, FieldType } from '../catalog/index.js';
+import {
+  DEFAULT_TIMESTAMP_PRECISION,
+  type CatalogField,
+  type FieldType,
+} from '../catalog/index.js';
 import type { RawValue } from '../sources/types.js';
 import {
   MAX_EPOCH_MS,
@@ -9,7 +13,10 @@ import {
   timestampFromText,
 } from './timestamp-text.js';
 import { sharedJson } from './canonical-json.js';
+import { JsonNumber, jsonNumberOf } from './json-number.js';
+import { JsonTextError, parseJson } from './json-reader.js';
 import type { JsonValue } from './types.js';
+import { decimalConverter, toBigint, toFloat, toInteger } from './number-values.js';
 import { ValueError } from './value-error.js';
 
 /** Turns one raw database value of a field into its exported JSON value. */
@@ -17,9 +24,6 @@ export type ValueConverter = (raw: RawValue) => JsonValue;
 
 type Convert = (raw: NonNullable<RawValue>, where: string) => JsonValue;
 
-const INTEGER_TEXT = /^-?\d+$/;
-const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
-const NON_CANONICAL_INTEGER = /^-?0\d|^-0$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeUtf8(raw: Uint8Array, where: string): string {
@@ -36,43 +40,6 @@ function toText(raw: NonNullable<RawValue>, where: string): string {
   if (typeof raw === 'bigint') return raw.toString();
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
   throw new ValueError(where, raw, 'is not text');
-}
-
-function toInteger(raw: NonNullable<RawValue>, where: string): number {
-  let value: number;
-  if (typeof raw === 'number') value = raw;
-  else if (typeof raw === 'bigint') value = Number(raw);
-  else if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) value = Number(raw);
-  else throw new ValueError(where, raw, 'is not an integer');
-  if (Number.isSafeInteger(value)) return value;
-  throw new ValueError(
-    where,
-    raw,
-    Number.isInteger(value)
-      ? 'is beyond ±(2^53−1), the integers a JSON number holds exactly; declare the field as bigint'
-      : 'is not an integer',
-  );
-}
-
-function toBigint(raw: NonNullable<RawValue>, where: string): string {
-  if (typeof raw === 'bigint') return raw.toString();
-  if (typeof raw === 'string' && INTEGER_TEXT.test(raw)) {
-    return NON_CANONICAL_INTEGER.test(raw) ? BigInt(raw).toString() : raw;
-  }
-  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw);
-  throw new ValueError(where, raw, 'is not an exact integer');
-}
-
-function toDecimal(raw: NonNullable<RawValue>, where: string): string {
-  if (typeof raw === 'string') {
-    if (DECIMAL_TEXT.test(raw)) return raw;
-  } else if (typeof raw === 'bigint') {
-    return raw.toString();
-  } else if (typeof raw === 'number' && Math.abs(raw) <= Number.MAX_SAFE_INTEGER) {
-    const shortest = String(raw);
-    if (DECIMAL_TEXT.test(shortest)) return shortest;
-  }
-  throw new ValueError(where, raw, 'is not an exact decimal number');
 }
 
 function toBoolean(raw: NonNullable<RawValue>, where: string): boolean {
@@ -94,15 +61,18 @@ function toBoolean(raw: NonNullable<RawValue>, where: string): boolean {
   }
 }
 
-function toTimestamp(raw: NonNullable<RawValue>, where: string): string {
-  if (typeof raw === 'string') return timestampFromText(raw, where);
-  if (raw instanceof Date) return timestampFromEpochMs(raw.getTime(), where, raw);
-  if (typeof raw === 'number') return timestampFromEpochMs(raw, where);
-  if (typeof raw === 'bigint') {
-    const inRange = raw >= BigInt(MIN_EPOCH_MS) && raw <= BigInt(MAX_EPOCH_MS);
-    return timestampFromEpochMs(inRange ? Number(raw) : Number.NaN, where, raw);
-  }
-  throw new ValueError(where, raw, 'is not a timestamp');
+/** The `timestamp` converter of a field written with `precision` fractional digits. */
+function timestampConverter(precision: number): Convert {
+  return (raw, where) => {
+    if (typeof raw === 'string') return timestampFromText(raw, where, precision);
+    if (raw instanceof Date) return timestampFromEpochMs(raw.getTime(), where, raw, precision);
+    if (typeof raw === 'number') return timestampFromEpochMs(raw, where, raw, precision);
+    if (typeof raw === 'bigint') {
+      const inRange = raw >= BigInt(MIN_EPOCH_MS) && raw <= BigInt(MAX_EPOCH_MS);
+      return timestampFromEpochMs(inRange ? Number(raw) : Number.NaN, where, raw, precision);
+    }
+    throw new ValueError(where, raw, 'is not a timestamp');
+  };
 }
 
 function toDate(raw: NonNullable<RawValue>, where: string): string {
@@ -118,17 +88,20 @@ function toJson(raw: NonNullable<RawValue>, where: string): JsonValue {
   if (typeof raw === 'string' || raw instanceof Uint8Array) {
     const source = typeof raw === 'string' ? raw : decodeUtf8(raw, where);
     try {
-      return JSON.parse(source) as JsonValue;
-    } catch {
-      throw new ValueError(where, raw, 'is not JSON text');
+      return parseJson(source);
+    } catch (error) {
+      if (error instanceof JsonTextError) {
+        throw new ValueError(where, raw, `is not JSON text Portage can carry: ${error.message}`);
+      }
+      throw error;
     }
   }
-  if (typeof raw === 'bigint') return toInteger(raw, where);
+  if (typeof raw === 'bigint') return jsonNumberOf(raw.toString());
   if (!isJsonValue(raw)) throw new ValueError(where, raw, 'is not a JSON value');
   return raw;
 }
 
-/** Whether a value parsed by a driver (`pg` json/jsonb) holds only JSON values. */
+/** Whether a value a driver parsed (not one of Portage's sources) holds only JSON values. */
 function isJsonValue(value: unknown): value is JsonValue {
   switch (typeof value) {
     case 'string':
@@ -137,7 +110,7 @@ function isJsonValue(value: unknown): value is JsonValue {
     case 'number':
       return Number.isFinite(value);
     case 'object': {
-      if (value === null) return true;
+      if (value === null || value instanceof JsonNumber) return true;
       if (Array.isArray(value)) return value.every(isJsonValue);
       const prototype: unknown = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) return false;
@@ -146,12 +119,6 @@ function isJsonValue(value: unknown): value is JsonValue {
     default:
       return false;
   }
-}
-
-function toFloat(raw: NonNullable<RawValue>, where: string): number {
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof value === 'number' && Number.isFinite(value)) return value === 0 ? 0 : value;
-  throw new ValueError(where, raw, 'is not a finite number (NaN and infinities have no JSON form)');
 }
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -175,23 +142,33 @@ function toBytes(raw: NonNullable<RawValue>, where: string): string {
   throw new ValueError(where, raw, 'is not binary data');
 }
 
-const CONVERTERS: { readonly [type in FieldType]: Convert } = {
-  float: toFloat,
-  uuid: toUuid,
-  bytes: toBytes,
+const CONVERTERS: { readonly [type in Exclude<FieldType, 'decimal' | 'timestamp'>]: Convert } = {
   string: toText,
   integer: toInteger,
   bigint: toBigint,
-  decimal: toDecimal,
+  float: toFloat,
   boolean: toBoolean,
-  timestamp: toTimestamp,
   date: toDate,
   json: toJson,
+  uuid: toUuid,
+  bytes: toBytes,
 };
+
+/** The converter of a field's non-null values, shaped by its type's parameters. */
+function converterOf(field: CatalogField): Convert {
+  switch (field.type) {
+    case 'decimal':
+      return decimalConverter(field.scale ?? 0, field.precision);
+    case 'timestamp':
+      return timestampConverter(field.precision ?? DEFAULT_TIMESTAMP_PRECISION);
+    default:
+      return CONVERTERS[field.type];
+  }
+}
 
 /**
  * Converts one raw database value into the JSON form its catalog type fixes
- * (SPEC §11), so that every source database gives the same bytes:
+ * (SPEC §11, §12.1, §12.4), so that every source database gives the same bytes:
  *
  * - `string`: text; binary data is decoded as UTF-8 (invalid UTF-8 fails);
  *   an integer or finite number is written in decimal.
@@ -199,17 +176,26 @@ const CONVERTERS: { readonly [type in FieldType]: Convert } = {
  *   `bigint`, integer text.
  * - `bigint`: a string of decimal digits, exact (leading zeros dropped).
  *   Input: `bigint`, integer text, safe-integer numbers.
- * - `decimal`: a string matching `^-?\d+(\.\d+)?$`, written exactly as the
- *   database printed it (trailing zeros, the scale, are kept); never passes
- *   through a float. A number is accepted when its shortest round-trip form
- *   (`String(n)`) has no exponent and its magnitude is at most 2^53−1.
+ * - `decimal`: a string with exactly the field's `scale` digits after the
+ *   point, from the exact text of the value (any notation, a `bigint`, or a
+ *   number's shortest round-trip text); a value needing rounding, or with more
+ *   digits before the point than `precision − scale`, fails (see {@link decimalConverter}).
+ * - `float`: a JSON number, the shortest text that reads back as the same
+ *   double; NaN and infinities fail.
  * - `boolean`: from `true`/`false`, `1`/`0`, `1n`/`0n`, `'t'`/`'f'`, `'true'`/`'false'`.
- * - `timestamp`: `YYYY-MM-DDTHH:mm:ss.sssZ` from RFC 3339 text (see
- *   {@link timestampFromText}), a `Date`, or epoch milliseconds (number or `bigint`).
+ * - `timestamp`: `YYYY-MM-DDTHH:mm:ss[.f…]Z` in UTC with exactly the field's
+ *   `precision` fractional digits (0–6, default 3), from RFC 3339 text (see
+ *   {@link timestampFromText}), a `Date`, or epoch milliseconds (number or
+ *   `bigint`); a non-zero digit beyond `precision` fails.
  * - `date`: `YYYY-MM-DD` from that text, or from a `Date` at midnight UTC.
- * - `json`: the parsed value, from JSON text, UTF-8 bytes, or a value a
- *   driver already parsed. JSON text is parsed with `JSON.parse`: an integer
- *   beyond 2^53 inside it loses precision, as in any JavaScript JSON reader.
+ * - `json`: the value of JSON text or UTF-8 bytes, read by {@link parseJson}:
+ *   no number passes through a double (an integer keeps every digit, a
+ *   decimal its exact value); a number beyond a double's range, a duplicate
+ *   key, a lone surrogate or nesting beyond 1000 fails. A value a driver
+ *   already parsed is taken as is (every Portage source reads json as text).
+ * - `uuid`: lowercase `8-4-4-4-12` text, from UUID text in either case or 16
+ *   bytes in stored order.
+ * - `bytes`: standard padded base64 (RFC 4648 §4) of binary data.
  *
  * @param where - The field, as `<category>.<field>`, named in every error.
  * @throws {@link ValueError} for a value the type cannot represent exactly, and
@@ -220,7 +206,7 @@ export function toJsonValue(field: CatalogField, raw: RawValue, where: string): 
     if (field.nullable) return null;
     throw new ValueError(where, raw, 'is not allowed: the field is not nullable');
   }
-  return CONVERTERS[field.type](raw, where);
+  return converterOf(field)(raw, where);
 }
 
 /**
@@ -228,7 +214,7 @@ export function toJsonValue(field: CatalogField, raw: RawValue, where: string): 
  * without looking the field's type up again for every row.
  */
 export function compileConverter(field: CatalogField, where: string): ValueConverter {
-  const convert = field.type === 'json' ? rememberingJson() : CONVERTERS[field.type];
+  const convert = field.type === 'json' ? rememberingJson() : converterOf(field);
   if (field.nullable)
     return (raw) => (raw === null || raw === undefined ? null : convert(raw, where));
   return (raw) => {

@@ -8,7 +8,7 @@ import type { ImportMode, ImportProgress } from './import-options.js';
 import type { CategoryPlan } from './import-plan.js';
 import { jsonlLines } from './jsonl-lines.js';
 import type { PlatformTransaction } from './platform-writer.js';
-import type { RecordValidator } from './record-validator.js';
+import { parseRecord, type RecordValidator } from './record-validator.js';
 
 /** Everything both passes over the records share. */
 export interface ImportRun {
@@ -54,7 +54,7 @@ export async function* readRecords(
       run.signal?.throwIfAborted();
       const record = validate
         ? run.validator.parse(plan.category, plan.path, number, text)
-        : (JSON.parse(text) as Record<string, unknown>);
+        : parseRecord(plan.path, number, text);
       yield { line: number, record };
     }
   } finally {

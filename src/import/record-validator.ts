@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { IncludedCategory } from '../catalog/index.js';
-import { categoryJsonSchema } from '../formats/index.js';
+import { categoryJsonSchema, JsonTextError, parseJson } from '../formats/index.js';
 import { ImportRefusal } from './import-error.js';
 
 /** Checks parsed records against their category's JSON Schema. */
@@ -14,7 +14,8 @@ export class RecordValidator {
   }
 
   /**
-   * Parses one line and validates it as a record of `category`.
+   * Parses one line (with {@link parseJson}: no number rounded, duplicate keys
+   * refused) and validates it as a record of `category`.
    * @throws {@link ImportRefusal} `schema_violation` naming the file, line and
    * the JSON pointer of the failing field.
    */
@@ -24,12 +25,7 @@ export class RecordValidator {
     line: number,
     text: string,
   ): Record<string, unknown> {
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch {
-      throw new ImportRefusal('schema_violation', `${path} line ${line} is not JSON.`);
-    }
+    const record = parseRecord(path, line, text);
     const validate = this.validator(category);
     if (!validate(record)) {
       const error = validate.errors?.[0];
@@ -38,7 +34,7 @@ export class RecordValidator {
         `${path} line ${line} breaks the schema of "${category.name}": ${describe(error)}.`,
       );
     }
-    return record as Record<string, unknown>;
+    return record;
   }
 
   private validator(category: IncludedCategory): ValidateFunction {
@@ -48,6 +44,23 @@ export class RecordValidator {
       this.compiled.set(category.name, validate);
     }
     return validate;
+  }
+}
+
+/**
+ * One line of a data file as a record, read as the export wrote it: with
+ * {@link parseJson}, so that a `json` field's numbers keep every digit.
+ * @throws {@link ImportRefusal} `schema_violation` for text that is not such JSON.
+ */
+export function parseRecord(path: string, line: number, text: string): Record<string, unknown> {
+  try {
+    return parseJson(text) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    throw new ImportRefusal(
+      'schema_violation',
+      `${path} line ${line} is not JSON: ${error.message}.`,
+    );
   }
 }
 

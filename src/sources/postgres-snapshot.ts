@@ -16,12 +16,19 @@ export function withPositionalTenant(sql: string): string {
   return sql.replace(/(?<!:):tenant\b/g, '$1');
 }
 
+/** Ends a read its consumer left open: its read ahead settles, its cursor closes. */
+export type OpenRead = () => Promise<void>;
+
 /**
  * The reads of one snapshot, through the client holding its `REPEATABLE READ
  * READ ONLY` transaction. Rows stream through a server-side cursor, a batch at
  * a time with the next one read ahead; text keys are ordered by bytes (`COLLATE "C"`).
+ *
+ * @param open - Each read's closer is in it until the read ends, so that the
+ * snapshot can end a read whose consumer failed without ending it: its cursor
+ * would otherwise hold the connection, and the `ROLLBACK` would wait forever.
  */
-export function postgresSnapshot(client: PoolClient): SourceSnapshot {
+export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
       const collatable = await collatableColumns(client, read);
@@ -39,6 +46,15 @@ export function postgresSnapshot(client: PoolClient): SourceSnapshot {
       // The next batch is asked for before this one is handed over, so that
       // the server reads it while the consumer encodes this one.
       let next: Promise<RawValue[][]> | null = readAhead(client, cursor);
+      let closed: Promise<void> | null = null;
+      const close: OpenRead = () =>
+        (closed ??= (async () => {
+          // A consumer that stops early leaves a read in flight: it ends before the cursor closes.
+          await next?.catch(() => undefined);
+          // A failed cursor's portal went with its transaction.
+          if (!failed) await closeCursor(client, cursor);
+        })());
+      open.add(close);
       try {
         for (;;) {
           const rows: RawValue[][] = await next;
@@ -50,10 +66,8 @@ export function postgresSnapshot(client: PoolClient): SourceSnapshot {
           yield rows;
         }
       } finally {
-        // A consumer that stops early leaves a read in flight: it ends before the cursor closes.
-        await next?.catch(() => undefined);
-        // A failed cursor's portal went with its transaction.
-        if (!failed) await closeCursor(client, cursor);
+        open.delete(close);
+        await close();
       }
     },
     async count(read) {

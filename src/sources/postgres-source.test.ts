@@ -294,7 +294,7 @@ describe('PostgresSource', () => {
       Buffer.from('hé'),
     ]);
     const field = (name: string, type: CatalogField['type']): CatalogField =>
-      testField({ name, type, nullable: true });
+      testField({ name, type, nullable: true, scale: type === 'decimal' ? 2 : null });
     const convert = compileRowConverter('probe', [
       field('k', 'string'),
       field('big', 'bigint'),

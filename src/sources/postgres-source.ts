@@ -2,7 +2,7 @@ import pg from 'pg';
 import { POSTGRES_CONNECTION, postgresPoolConfig } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
-import { postgresSnapshot } from './postgres-snapshot.js';
+import { postgresSnapshot, type OpenRead } from './postgres-snapshot.js';
 import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
 
 /** Options of {@link PostgresSource}. */
@@ -50,16 +50,19 @@ export class PostgresSource implements SourceDatabase {
 
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const open = new Set<OpenRead>();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(SNAPSHOT_SETTINGS);
       // The snapshot is taken by the first query: take it now, not at the first category.
       await client.query('SELECT 1');
-      const result = await work(postgresSnapshot(client));
+      const result = await work(postgresSnapshot(client, open));
+      for (const close of open) await close();
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      for (const close of open) await close().catch(() => undefined);
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         broken = toError(rollbackError);
       });

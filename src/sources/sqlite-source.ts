@@ -29,18 +29,28 @@ export class SqliteSource implements SourceDatabase {
     this.db.pragma('busy_timeout = 5000');
   }
 
-  /** Each snapshot reads through a connection of its own, so exports can run side by side. */
+  /**
+   * Each snapshot reads through a connection of its own, so exports can run
+   * side by side. However `work` ends, the reads it left open are ended
+   * before the connection closes, and its own error is the one thrown.
+   */
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
+    const open = new Set<IterableIterator<unknown>>();
+    let result: T;
     try {
       db.pragma('busy_timeout = 5000');
       db.exec('BEGIN');
       // The snapshot starts at the first read: take it now, not at the first category.
       db.prepare('SELECT count(*) FROM sqlite_master').get();
-      return await work(snapshot(db));
-    } finally {
-      db.close();
+      result = await work(snapshot(db, open));
+    } catch (error) {
+      closeQuietly(db, open);
+      throw error;
     }
+    for (const iterator of open) iterator.return?.();
+    db.close();
+    return result;
   }
 
   introspect(): Promise<SourceColumn[]> {
@@ -76,8 +86,21 @@ export class SqliteSource implements SourceDatabase {
   }
 }
 
-/** One snapshot's reads, through the connection holding its transaction. */
-function snapshot(db: Database.Database): SourceSnapshot {
+/** Ends the reads still open and closes the connection, after `work` failed: its error wins. */
+function closeQuietly(db: Database.Database, open: Set<IterableIterator<unknown>>): void {
+  try {
+    for (const iterator of open) iterator.return?.();
+    db.close();
+  } catch {
+    // The connection goes with the process; the failure of `work` is what to report.
+  }
+}
+
+/**
+ * One snapshot's reads, through the connection holding its transaction. Each
+ * read's iterator is in `open` until it ends, so that the snapshot can end it.
+ */
+function snapshot(db: Database.Database, open: Set<IterableIterator<unknown>>): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
       const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`));
@@ -85,6 +108,7 @@ function snapshot(db: Database.Database): SourceSnapshot {
         .raw(true)
         .safeIntegers(true)
         .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
+      open.add(iterator);
       let batch: RawValue[][] = [];
       try {
         for (const row of iterator) {
@@ -97,6 +121,7 @@ function snapshot(db: Database.Database): SourceSnapshot {
         }
         if (batch.length > 0) yield batch;
       } finally {
+        open.delete(iterator);
         iterator.return?.();
       }
     },

@@ -87,7 +87,13 @@ describe('MysqlSource', () => {
 
   it('gives every value in the form the value model reads, as the other sources do', async () => {
     const fields: CatalogField[] = COLUMNS.map(([name, type]) =>
-      testField({ name, type, nullable: name !== 'k', precision: type === 'timestamp' ? 3 : null }),
+      testField({
+        name,
+        type,
+        nullable: name !== 'k',
+        precision: name === 'at' ? 6 : type === 'timestamp' ? 3 : null,
+        scale: type === 'decimal' ? 2 : null,
+      }),
     );
     const convert = compileRowConverter('items', fields);
     const rows = (await rowsOf('acme')).map((r) => stringifyJson(convert(r as never)));
@@ -97,7 +103,7 @@ describe('MysqlSource', () => {
       -9007199254740991,
       '1.10',
       true,
-      '2025-03-04T02:35:30.123Z',
+      '2025-03-04T02:35:30.123456Z',
       '2025-03-04T02:35:30.120Z',
       '2025-03-04',
       { a: [2], b: 1 },
@@ -124,7 +130,7 @@ describe('MysqlSource', () => {
       '',
     ]);
     expect((JSON.parse(rows[4]!) as unknown[]).slice(5, 9)).toEqual([
-      '1969-12-31T23:59:59.000Z',
+      '1969-12-31T23:59:59.000000Z',
       null,
       '0001-01-01',
       [],
