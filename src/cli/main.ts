@@ -46,12 +46,22 @@ program
 program
   .command('demo')
   .description(
-    'Generate the demo platform "Acme Tasks" into <data dir>/demo-platform.sqlite, or into PostgreSQL with --database.',
+    'Generate a demo platform (default "Acme Tasks") into the data directory, or into PostgreSQL with --database.',
   )
-  .option('--scale <n>', 'size multiplier: acme gets about 2,000 tasks per unit', positive, 1)
+  .option(
+    '--platform <name>',
+    'which demo platform: acme-tasks (into <data dir>/demo-platform.sqlite) or northwind-crm (into <data dir>/northwind-crm.sqlite)',
+    'acme-tasks',
+  )
+  .option(
+    '--scale <n>',
+    'size multiplier (acme-tasks: acme gets about 2,000 tasks per unit)',
+    positive,
+    1,
+  )
   .option(
     '--database <url>',
-    'a postgres:// URL to write the demo tables into (its current schema) instead of SQLite',
+    'a postgres:// URL to write the demo tables into instead of SQLite (its ?schema=, else its current schema)',
     (value: string) => {
       if (!isPostgresUrl(value)) {
         throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
@@ -59,23 +69,9 @@ program
       return value;
     },
   )
-  .action(async (options: { scale: number; database?: string }) => {
-    const settings = loadSettings();
-    const { generateDemoPlatform, generateDemoPlatformInPostgres } =
-      await import('../demo/index.js');
-    const started = Date.now();
-    const common = {
-      filesDir: settings.filesDir,
-      scale: options.scale,
-      onProgress: (message: string) => process.stderr.write(`${message}\n`),
-    };
-    const summary =
-      options.database === undefined
-        ? await generateDemoPlatform({ file: settings.sourceUrl, ...common })
-        : await generateDemoPlatformInPostgres({ database: options.database, ...common });
-    const target = 'file' in summary ? summary.file : summary.database;
-    process.stderr.write(`Wrote ${target} in ${Date.now() - started} ms.\n`);
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  .action(async (options: { platform: string; scale: number; database?: string }) => {
+    const { runDemo } = await import('./demo-command.js');
+    await runDemo(loadSettings(), options);
   });
 
 program

@@ -26,3 +26,48 @@ export const POSTGRES_CONNECTION = {
   keepAlive: true,
   keepAliveInitialDelayMillis: 10_000,
 } as const;
+
+/** A PostgreSQL URL's connection string and the schema its `?schema=` names. */
+export interface PostgresTarget {
+  /** The URL without its `schema` parameter. */
+  readonly connectionString: string;
+  /** The schema `?schema=` names; null when absent (the server's `search_path`, normally `public`). */
+  readonly schema: string | null;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Splits `?schema=` off a PostgreSQL URL (SPEC §12.4: it picks the schema a
+ * platform's tables live in). The name must be a plain lowercase identifier.
+ * @throws {RangeError} when the schema is not such a name.
+ */
+export function postgresTarget(url: string): PostgresTarget {
+  const match = /^([^?#]*)\?([^#]*)(#.*)?$/.exec(url);
+  if (match === null) return { connectionString: url, schema: null };
+  const params = new URLSearchParams(match[2]);
+  const schema = params.get('schema');
+  if (schema === null) return { connectionString: url, schema: null };
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new RangeError(
+      `?schema=${schema} is not a schema name Portage accepts (lowercase letters, digits and _)`,
+    );
+  }
+  params.delete('schema');
+  const rest = params.toString();
+  return { connectionString: `${match[1]}${rest === '' ? '' : `?${rest}`}`, schema };
+}
+
+/**
+ * `pg` pool settings for a PostgreSQL URL: its `?schema=` becomes every
+ * session's `search_path`, so unqualified table names and introspection see
+ * that schema alone. `options` are further `-c` settings to send.
+ */
+export function postgresPoolConfig(
+  url: string,
+  options: readonly string[] = [],
+): { connectionString: string; options?: string } {
+  const { connectionString, schema } = postgresTarget(url);
+  const all = schema === null ? [...options] : [`-c search_path=${schema}`, ...options];
+  return all.length === 0 ? { connectionString } : { connectionString, options: all.join(' ') };
+}

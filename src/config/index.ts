@@ -1,2 +1,10 @@
 export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';
-export { isMysqlUrl, isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from './database-url.js';
+export {
+  isMysqlUrl,
+  isPostgresUrl,
+  POSTGRES_CONNECTION,
+  postgresPoolConfig,
+  postgresTarget,
+  sqlitePath,
+  type PostgresTarget,
+} from './database-url.js';

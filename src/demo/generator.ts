@@ -1,14 +1,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
+import type { DemoPlatform } from './demo-platform.js';
+import { DEFAULT_DEMO_PLATFORM } from './registry.js';
 import type { DemoCounts, RowSink } from './row-sink.js';
-import { seedBilling } from './seed-billing.js';
-import { SeedContext } from './seed-context.js';
-import { seedDirectory } from './seed-directory.js';
-import { seedDerived, seedInternal } from './seed-internal.js';
-import { seedTasks } from './seed-tasks.js';
 import { SqliteSink } from './sqlite-sink.js';
-import { DEMO_TENANTS, tenantProfiles } from './tenants.js';
 
 /** Options of every demo generation, whatever database it writes. */
 export interface DemoSeedOptions {
@@ -18,11 +14,13 @@ export interface DemoSeedOptions {
    */
   readonly filesDir: string;
   /**
-   * Size of the data set: `acme` gets 2,000 × scale tasks, `globex` 500 × scale,
-   * `initech` 200 × scale, with users, projects, comments, task labels, audit
-   * events and webhook deliveries in proportion; labels, attachments, invoices
-   * and the other small tables stay fixed (see {@link tenantProfiles}). Any
-   * positive number; scale 500 gives `acme` one million tasks. (Default: 1)
+   * The platform to generate. (Default: Acme Tasks, {@link DEFAULT_DEMO_PLATFORM})
+   */
+  readonly platform?: DemoPlatform;
+  /**
+   * Size of the data set, any positive number; each platform says what grows
+   * with it (Acme Tasks: `acme` gets 2,000 × scale tasks, and scale 500 one
+   * million). (Default: 1)
    */
   readonly scale?: number;
   /** Receives a line per stage and every 100,000 tasks. (Default: none) */
@@ -37,6 +35,8 @@ export interface GenerateDemoOptions extends DemoSeedOptions {
 
 /** What a demo generation wrote, whatever the database. */
 export interface DemoSeedSummary {
+  /** The platform's registry name. */
+  readonly platform: string;
   readonly filesDir: string;
   readonly scale: number;
   /**
@@ -52,21 +52,24 @@ export interface DemoSummary extends DemoSeedSummary {
 }
 
 /**
- * Writes the demo platform "Acme Tasks": a fresh SQLite database at `file` and
- * its attachment files under `filesDir`. Deterministic: the same scale gives the
- * same rows and files on every run. The database is built beside `file` and
- * moved into place when complete, so a failed run leaves no partial database.
+ * Writes a demo platform (by default "Acme Tasks"): a fresh SQLite database at
+ * `file` and its files under `filesDir`. Deterministic: the same scale gives
+ * the same rows and files on every run. The database is built beside `file`
+ * and moved into place when complete, so a failed run leaves no partial database.
  */
 export async function generateDemoPlatform(options: GenerateDemoOptions): Promise<DemoSummary> {
-  const summary = await seedDemoPlatform(new SqliteSink(options.file), options);
+  const platform = options.platform ?? DEFAULT_DEMO_PLATFORM;
+  const tenants = platform.tenants.map((t) => t.id);
+  const sink = new SqliteSink(options.file, platform.schema, tenants);
+  const summary = await seedDemoPlatform(sink, options);
   options.onProgress?.(`wrote ${options.file}`);
   return { file: options.file, ...summary };
 }
 
 /**
- * Generates the demo platform's rows into `sink` and its files under
- * `filesDir`: the same rows, in the same order, whatever the sink. The sink is
- * published when every stage succeeded, and aborted otherwise.
+ * Generates a demo platform's rows into `sink` (made for the same platform)
+ * and its files under `filesDir`: the same rows, in the same order, whatever
+ * the sink. The sink is published when every stage succeeded, and aborted otherwise.
  */
 export async function seedDemoPlatform(
   sink: RowSink,
@@ -76,8 +79,9 @@ export async function seedDemoPlatform(
   if (!Number.isFinite(scale) || scale <= 0) {
     throw new RangeError(`scale must be a positive number (got ${scale})`);
   }
+  const platform = options.platform ?? DEFAULT_DEMO_PLATFORM;
   const progress = options.onProgress ?? (() => undefined);
-  for (const tenant of DEMO_TENANTS) {
+  for (const tenant of platform.tenants) {
     rmSync(join(options.filesDir, tenant.id), { recursive: true, force: true });
   }
   mkdirSync(options.filesDir, { recursive: true });
@@ -85,14 +89,7 @@ export async function seedDemoPlatform(
   let counts: DemoCounts;
   try {
     await sink.open();
-    const ctx = new SeedContext(sink, tenantProfiles(scale), options.filesDir, progress);
-    const stages: [string, () => Promise<void>][] = [
-      ['accounts, users, projects and labels', () => seedDirectory(ctx)],
-      ['tasks, comments, task labels, attachments and audit events', () => seedTasks(ctx)],
-      ['webhooks, deliveries, invoices, payment methods and settings', () => seedBilling(ctx)],
-      ['api keys and sessions', () => seedInternal(ctx)],
-      ['search index and project statistics', () => seedDerived(ctx)],
-    ];
+    const stages = platform.stages({ sink, scale, filesDir: options.filesDir, progress });
     for (const [name, run] of stages) {
       progress(name);
       await setImmediate();
@@ -106,5 +103,5 @@ export async function seedDemoPlatform(
     await sink.abort();
     throw error;
   }
-  return { filesDir: options.filesDir, scale, counts };
+  return { platform: platform.name, filesDir: options.filesDir, scale, counts };
 }

@@ -1,4 +1,22 @@
-export { DEMO_CATALOG_FILE } from './paths.js';
+export {
+  ACME_TASKS,
+  createIndexSql,
+  DEMO_CATALOG_FILE,
+  DEMO_TABLES,
+  DEMO_TENANTS,
+} from './acme-tasks/index.js';
+export type { DemoPlatform, DemoRun, DemoStage, DemoTenant } from './demo-platform.js';
+export {
+  createTableSql,
+  schemaTable,
+  type DemoColumn,
+  type DemoColumnType,
+  type DemoEnum,
+  type DemoForeignKey,
+  type DemoSchema,
+  type DemoTable,
+  type DemoTenantPath,
+} from './demo-schema.js';
 export {
   generateDemoPlatform,
   seedDemoPlatform,
@@ -7,6 +25,7 @@ export {
   type DemoSummary,
   type GenerateDemoOptions,
 } from './generator.js';
+export { NORTHWIND_CRM } from './northwind-crm/index.js';
 export {
   generateDemoPlatformInPostgres,
   maskPassword,
@@ -14,15 +33,6 @@ export {
   type PostgresDemoSummary,
 } from './postgres-demo.js';
 export { PostgresSink } from './postgres-sink.js';
-export type { DemoCounts, RowSink, SeedValue } from './row-sink.js';
-export {
-  createIndexSql,
-  createTableSql,
-  DEMO_TABLES,
-  type DemoColumn,
-  type DemoColumnType,
-  type DemoPgType,
-  type DemoTable,
-} from './schema.js';
+export { DEFAULT_DEMO_PLATFORM, DEMO_PLATFORMS, demoPlatform } from './registry.js';
+export type { DemoCounts, DerivedRows, RowSink, SeedValue } from './row-sink.js';
 export { SqliteSink } from './sqlite-sink.js';
-export { DEMO_TENANTS, tenantProfiles, type DemoTenant, type TenantProfile } from './tenants.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CatalogField, FieldType } from '../catalog/index.js';
+import type { CatalogField } from '../catalog/index.js';
 import { compileRowConverter, stringifyJson } from '../formats/index.js';
 import { PostgresSource, SqliteSource, type SourceDatabase } from '../sources/index.js';
 import {
@@ -13,51 +13,46 @@ import {
   watchFailures,
   type TestDatabase,
 } from '../../test/support/postgres.js';
-import { generateDemoPlatformInPostgres, type PostgresDemoSummary } from './postgres-demo.js';
-import { DEMO_TABLES, type DemoPgType, type DemoTable } from './schema.js';
-import { DEMO_TENANTS } from './tenants.js';
 import { testField } from '../../test/support/catalog-fixtures.js';
+import type { DemoPlatform } from './demo-platform.js';
+import type { DemoColumn, DemoSchema, DemoTable } from './demo-schema.js';
+import { generateDemoPlatformInPostgres, type PostgresDemoSummary } from './postgres-demo.js';
+import { DEMO_PLATFORMS } from './registry.js';
 
-const FIELD_TYPES: Record<DemoPgType, FieldType> = {
-  bigint: 'bigint',
-  integer: 'integer',
-  boolean: 'boolean',
-  text: 'string',
-  numeric: 'decimal',
-  date: 'date',
-  timestamptz: 'timestamp',
-  jsonb: 'json',
-};
-
-let database: TestDatabase | undefined;
-let filesDir: string;
-let summary: PostgresDemoSummary;
-let ready = false;
-const passed = watchFailures();
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  filesDir = mkdtempSync(join(tmpdir(), 'portage-pg-demo-'));
-  summary = await generateDemoPlatformInPostgres({ database: database.url, filesDir });
-  ready = true;
-});
-
-afterAll(async () => {
-  rmSync(filesDir, { recursive: true, force: true });
-  await dropIfPassed(database, ready && passed());
-});
+/** The catalog field that reads a column of either database the same way. */
+function fieldOf(column: DemoColumn, schema: DemoSchema): CatalogField {
+  const base = { name: column.name, nullable: column.nullable };
+  const numeric = /^numeric\((\d+),(\d+)\)$/.exec(column.pgType);
+  if (numeric) return testField({ ...base, type: 'decimal', scale: Number(numeric[2]) });
+  // Every unconstrained demo decimal fits four places; the same scale on both sides compares them exactly.
+  if (column.pgType === 'numeric') return testField({ ...base, type: 'decimal', scale: 4 });
+  if (schema.enums.some((e) => e.name === column.pgType))
+    return testField({ ...base, type: 'string' });
+  const types: Record<string, CatalogField['type']> = {
+    bigint: 'bigint',
+    integer: 'integer',
+    boolean: 'boolean',
+    text: 'string',
+    numeric: 'decimal',
+    date: 'date',
+    timestamptz: 'timestamp',
+    jsonb: 'json',
+    uuid: 'uuid',
+    bytea: 'bytes',
+    'double precision': 'float',
+  };
+  const type = types[column.pgType];
+  if (type === undefined) throw new Error(`no field type for ${column.pgType}`);
+  return testField({ ...base, type, precision: type === 'timestamp' ? 6 : null });
+}
 
 /** Every row of a table, read through the source and shaped by the value model (JSON keys sorted), as one digest. */
-async function tableDigest(source: SourceDatabase, table: DemoTable): Promise<string> {
-  const fields = table.columns.map((c): CatalogField =>
-    testField({
-      name: c.name,
-      type: FIELD_TYPES[c.pgType],
-      nullable: c.nullable,
-      // Every demo decimal fits four places; the same scale on both sides compares them exactly.
-      scale: c.pgType === 'numeric' ? 4 : null,
-    }),
-  );
+async function tableDigest(
+  source: SourceDatabase,
+  table: DemoTable,
+  schema: DemoSchema,
+): Promise<string> {
+  const fields = table.columns.map((c) => fieldOf(c, schema));
   const convert = compileRowConverter(table.name, fields);
   const hash = createHash('sha256');
   await source.withSnapshot(async (snapshot) => {
@@ -88,63 +83,110 @@ function filesUnder(dir: string): Record<string, string> {
   return out;
 }
 
-describe('generateDemoPlatformInPostgres', () => {
-  it('writes the same rows as the SQLite demo into every table', async () => {
-    const sqlite = new SqliteSource(join(inject('demoDir'), 'demo-platform.sqlite'));
-    const postgres = new PostgresSource(database!.url);
-    try {
-      for (const table of DEMO_TABLES) {
-        expect(await tableDigest(postgres, table), table.name).toBe(
-          await tableDigest(sqlite, table),
-        );
-      }
-    } finally {
-      await Promise.all([sqlite.close(), postgres.close()]);
-    }
-    expect(summary.counts.acme?.tasks).toBe(2000);
-    expect(Object.keys(summary.counts)).toEqual(DEMO_TENANTS.map((t) => t.id));
-  });
+/** The schema each platform is loaded into: every platform in its own (SPEC §12.4). */
+function schemaName(platform: DemoPlatform): string {
+  return platform.name.replaceAll('-', '_');
+}
 
+let database: TestDatabase | undefined;
+let filesDir: string;
+const summaries = new Map<string, PostgresDemoSummary>();
+let ready = false;
+const passed = watchFailures();
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  filesDir = mkdtempSync(join(tmpdir(), 'portage-pg-demo-'));
+  for (const platform of DEMO_PLATFORMS) {
+    const url = `${database.url}?schema=${schemaName(platform)}`;
+    summaries.set(
+      platform.name,
+      await generateDemoPlatformInPostgres({ platform, database: url, filesDir }),
+    );
+  }
+  ready = true;
+});
+
+afterAll(async () => {
+  rmSync(filesDir, { recursive: true, force: true });
+  await dropIfPassed(database, ready && passed());
+});
+
+async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database!.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+for (const platform of DEMO_PLATFORMS) {
+  describe(`generateDemoPlatformInPostgres: ${platform.title}`, () => {
+    const url = () => `${database!.url}?schema=${schemaName(platform)}`;
+
+    it('writes the same rows as the SQLite demo into every table', async () => {
+      const sqlite = new SqliteSource(join(inject('demoDir'), platform.sqliteFile));
+      const postgres = new PostgresSource(url());
+      try {
+        for (const table of platform.schema.tables) {
+          expect(await tableDigest(postgres, table, platform.schema), table.name).toBe(
+            await tableDigest(sqlite, table, platform.schema),
+          );
+        }
+      } finally {
+        await Promise.all([sqlite.close(), postgres.close()]);
+      }
+      expect(Object.keys(summaries.get(platform.name)!.counts)).toEqual(
+        platform.tenants.map((t) => t.id),
+      );
+    });
+
+    it('gives each column its declared PostgreSQL type, in its own schema', async () => {
+      const rows = await query<{ column: string; type: string }>(
+        `SELECT c.relname || '.' || a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = '${schemaName(platform)}' AND c.relkind = 'r' AND a.attnum > 0
+           AND NOT a.attisdropped`,
+      );
+      const actual = Object.fromEntries(rows.map((r) => [r.column, r.type.replace(/^.*\./, '')]));
+      const expected = Object.fromEntries(
+        platform.schema.tables.flatMap((t) =>
+          t.columns.map((c) => [
+            `${t.name}.${c.name}`,
+            c.pgType
+              .replace('timestamptz', 'timestamp with time zone')
+              .replace(/^numeric$/, 'numeric'),
+          ]),
+        ),
+      );
+      expect(actual).toEqual(expected);
+    });
+  });
+}
+
+describe('generateDemoPlatformInPostgres', () => {
   it('writes the same attachment files as the SQLite demo', () => {
     expect(filesUnder(filesDir)).toEqual(filesUnder(join(inject('demoDir'), 'demo-files')));
   });
 
-  it('gives each column the PostgreSQL type that keeps its values exact', async () => {
-    const client = new pg.Client({ connectionString: database!.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ column: string; type: string }>(
-        `SELECT table_name || '.' || column_name AS column, data_type AS type
-         FROM information_schema.columns WHERE table_schema = 'public'
-           AND table_name IN ('tasks', 'invoices', 'users')`,
-      );
-      const types = Object.fromEntries(rows.map((r) => [r.column, r.type]));
-      expect(types).toMatchObject({
-        'tasks.id': 'bigint',
-        'tasks.estimate_points': 'numeric',
-        'tasks.custom_fields': 'jsonb',
-        'tasks.due_date': 'date',
-        'tasks.created_at': 'timestamp with time zone',
-        'users.is_active': 'boolean',
-        'invoices.subtotal_cents': 'bigint',
-      });
-    } finally {
-      await client.end();
-    }
+  it('sizes Acme Tasks as documented at scale 1', () => {
+    expect(summaries.get('acme-tasks')?.counts.acme?.tasks).toBe(2000);
   });
 
-  it('replaces the demo tables of an earlier run, and leaves no building schema behind', async () => {
-    const again = await generateDemoPlatformInPostgres({ database: database!.url, filesDir });
-    expect(again.counts).toEqual(summary.counts);
-    const client = new pg.Client({ connectionString: database!.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ name: string }>(
-        "SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'portage_demo%'",
-      );
-      expect(rows).toEqual([]);
-    } finally {
-      await client.end();
-    }
+  it('replaces a platform of an earlier run, and leaves no building schema behind', async () => {
+    const platform = DEMO_PLATFORMS[1]!;
+    const again = await generateDemoPlatformInPostgres({
+      platform,
+      database: `${database!.url}?schema=${schemaName(platform)}`,
+      filesDir,
+    });
+    expect(again.counts).toEqual(summaries.get(platform.name)!.counts);
+    const left = await query<{ name: string }>(
+      "SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'portage_demo%'",
+    );
+    expect(left).toEqual([]);
   });
 });

@@ -1,44 +1,58 @@
 import pg from 'pg';
+import { postgresPoolConfig, postgresTarget } from '../config/index.js';
 import { quoteIdent } from '../sources/index.js';
-import { countByTenantSql, countDemoRows } from './demo-counts.js';
+import { countDemoRows } from './demo-counts.js';
+import type { DemoSchema, DemoTable } from './demo-schema.js';
 import {
   copyFromSql,
+  createEnumSql,
   createPgTableSql,
   foreignKeysSql,
   primaryKeySql,
   qualifier,
 } from './postgres-schema.js';
-import type { DemoCounts, RowSink, SeedValue } from './row-sink.js';
-import { createIndexSql, DEMO_TABLES, type DemoTable } from './schema.js';
+import type { DemoCounts, DerivedRows, RowSink, SeedValue } from './row-sink.js';
 import { TableCopy } from './table-copy.js';
 
-/** Schema the demo tables are loaded into before they replace the target's. */
-const BUILDING_SCHEMA = 'portage_demo_building';
+/** Prefix of the schema the demo tables are loaded into before they replace the target's. */
+const BUILDING_PREFIX = 'portage_demo_building_';
 /** Queued text, in UTF-16 code units, above which the generator waits for the database. */
 const MAX_QUEUED = 1 << 20;
 
 /**
- * Writes the demo platform into PostgreSQL. Tables are created, without keys,
- * in a schema of their own and filled through one `COPY … FROM STDIN` per table
- * and stage (several tables at once, each on its own connection); keys, foreign
- * keys and indexes are added after the load. {@link PostgresSink.publish} then
- * moves the tables, in one transaction, into the URL's current schema
- * (normally `public`), replacing the demo tables there; a failed run leaves
- * that schema untouched.
+ * Writes a demo platform into PostgreSQL. Enum types and tables are created,
+ * without keys, in a schema of their own and filled through one
+ * `COPY … FROM STDIN` per table and stage (several tables at once, each on its
+ * own connection); keys, foreign keys and indexes are added after the load.
+ * {@link PostgresSink.publish} then moves them, in one transaction, into the
+ * schema the URL's `?schema=` names (created if missing), or else its current
+ * schema (normally `public`), replacing the platform's tables and types there;
+ * a failed run leaves that schema untouched.
  */
 export class PostgresSink implements RowSink {
   private readonly pool: pg.Pool;
-  private readonly on = qualifier(BUILDING_SCHEMA);
+  private building = `${BUILDING_PREFIX}public`;
+  private on = qualifier(this.building);
   private readonly copies = new Map<DemoTable, TableCopy>();
   private queued = 0;
   private target: string | null = null;
 
-  /** @param url - A `postgres://` URL of the database to write into. */
-  constructor(url: string) {
+  private readonly named: string | null;
+
+  /**
+   * @param url - A `postgres://` URL of the database to write into, optionally with `?schema=`.
+   * @param schema - The platform's tables and enum types.
+   * @param tenants - The tenant ids {@link PostgresSink.finish} counts rows for.
+   */
+  constructor(
+    url: string,
+    private readonly schema: DemoSchema,
+    private readonly tenants: readonly string[],
+  ) {
+    this.named = postgresTarget(url).schema;
     this.pool = new pg.Pool({
-      connectionString: url,
+      ...postgresPoolConfig(url, ['-c synchronous_commit=off', '-c maintenance_work_mem=256MB']),
       max: 8,
-      options: '-c synchronous_commit=off -c maintenance_work_mem=256MB',
     });
   }
 
@@ -47,17 +61,26 @@ export class PostgresSink implements RowSink {
   }
 
   async open(): Promise<void> {
+    if (this.named !== null) {
+      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.named)}`);
+    }
     const { rows } = await this.pool.query<{ schema: string | null }>(
       'SELECT current_schema() AS schema',
     );
     const target = rows[0]?.schema ?? null;
     if (target === null) throw new Error('the PostgreSQL search_path names no existing schema');
     this.target = target;
+    // One building schema per target, so that platforms loaded side by side do not meet.
+    this.building = `${BUILDING_PREFIX}${target}`.slice(0, 63);
+    this.on = qualifier(this.building);
     await this.pool.query(
-      `DROP SCHEMA IF EXISTS ${quoteIdent(BUILDING_SCHEMA)} CASCADE;
-       CREATE SCHEMA ${quoteIdent(BUILDING_SCHEMA)}`,
+      `DROP SCHEMA IF EXISTS ${quoteIdent(this.building)} CASCADE;
+       CREATE SCHEMA ${quoteIdent(this.building)}`,
     );
-    for (const table of DEMO_TABLES) await this.pool.query(createPgTableSql(table, this.on));
+    for (const type of this.schema.enums) await this.pool.query(createEnumSql(type, this.on));
+    for (const table of this.schema.tables) {
+      await this.pool.query(createPgTableSql(table, this.on, this.schema));
+    }
   }
 
   write(table: DemoTable, values: readonly SeedValue[]): void {
@@ -83,44 +106,35 @@ export class PostgresSink implements RowSink {
     await Promise.all(copies.map((copy) => copy.end()));
   }
 
-  async deriveSearchIndex(indexedAt: string): Promise<void> {
+  async derive(rows: DerivedRows): Promise<void> {
     await this.flush();
-    const on = this.on;
+    const params = [...rows.params];
     await this.#transaction(async (client) => {
-      await client.query(
-        `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
-         SELECT row_number() OVER (ORDER BY id), tenant_id, 'task', id,
-                substr(title || ' ' || coalesce(description, ''), 1, 160), $1::timestamptz
-         FROM ${on('tasks')} WHERE deleted_at IS NULL`,
-        [indexedAt],
-      );
-      await client.query(
-        `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
-         SELECT (SELECT count(*) FROM ${on('search_index')}) + row_number() OVER (ORDER BY id),
-                tenant_id, 'comment', id, substr(body, 1, 160), $1::timestamptz
-         FROM ${on('comments')} WHERE deleted_at IS NULL`,
-        [indexedAt],
-      );
+      for (const sql of rows.postgres(this.on)) await client.query(sql, params);
     });
   }
 
   async finish(): Promise<DemoCounts> {
     await this.flush();
     const run = (sql: string) => this.pool.query(sql).then(() => undefined);
-    await Promise.all(DEMO_TABLES.map((table) => run(primaryKeySql(table, this.on))));
+    const tables = this.schema.tables;
+    await Promise.all(tables.map((table) => run(primaryKeySql(table, this.on))));
     // One table at a time: adding a foreign key locks the referenced table too.
-    for (const table of DEMO_TABLES) {
+    for (const table of tables) {
       const sql = foreignKeysSql(table, this.on);
       if (sql !== null) await run(sql);
     }
-    await Promise.all(createIndexSql(this.on).map(run));
-    await run(`ANALYZE ${DEMO_TABLES.map((t) => this.on(t.name)).join(', ')}`);
-    return countDemoRows(async (table) => {
-      const { rows } = await this.pool.query<{ tenant: string; n: string }>(
-        countByTenantSql(table, this.on),
-      );
-      return rows;
-    });
+    await Promise.all(this.schema.indexSql(this.on).map(run));
+    await run(`ANALYZE ${tables.map((t) => this.on(t.name)).join(', ')}`);
+    return countDemoRows(
+      this.schema,
+      this.tenants,
+      async (sql) => {
+        const { rows } = await this.pool.query<{ tenant: string; n: string }>(sql);
+        return rows;
+      },
+      this.on,
+    );
   }
 
   async publish(): Promise<void> {
@@ -128,13 +142,18 @@ export class PostgresSink implements RowSink {
     if (target === null) throw new Error('the PostgreSQL demo sink is not open');
     const into = qualifier(target);
     await this.#transaction(async (client) => {
+      const { tables, enums } = this.schema;
       await client.query(
-        `DROP TABLE IF EXISTS ${DEMO_TABLES.map((t) => into(t.name)).join(', ')} CASCADE`,
+        `DROP TABLE IF EXISTS ${tables.map((t) => into(t.name)).join(', ')} CASCADE`,
       );
-      for (const table of DEMO_TABLES) {
+      for (const type of enums) await client.query(`DROP TYPE IF EXISTS ${into(type.name)}`);
+      for (const table of tables) {
         await client.query(`ALTER TABLE ${this.on(table.name)} SET SCHEMA ${quoteIdent(target)}`);
       }
-      await client.query(`DROP SCHEMA ${quoteIdent(BUILDING_SCHEMA)}`);
+      for (const type of enums) {
+        await client.query(`ALTER TYPE ${this.on(type.name)} SET SCHEMA ${quoteIdent(target)}`);
+      }
+      await client.query(`DROP SCHEMA ${quoteIdent(this.building)}`);
     });
     await this.pool.end();
   }
@@ -158,7 +177,7 @@ export class PostgresSink implements RowSink {
     for (const copy of this.copies.values()) copy.abort();
     this.copies.clear();
     await this.pool
-      .query(`DROP SCHEMA IF EXISTS ${quoteIdent(BUILDING_SCHEMA)} CASCADE`)
+      .query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.building)} CASCADE`)
       .catch(() => undefined);
     await this.pool.end().catch(() => undefined);
   }

@@ -1,14 +1,15 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Statement } from 'better-sqlite3';
-import { countByTenantSql, countDemoRows } from './demo-counts.js';
-import type { DemoCounts, RowSink, SeedValue } from './row-sink.js';
-import { createIndexSql, createTableSql, DEMO_TABLES, type DemoTable } from './schema.js';
+import { countDemoRows } from './demo-counts.js';
+import { createTableSql, type DemoSchema, type DemoTable } from './demo-schema.js';
+import type { DemoCounts, DerivedRows, RowSink, SeedValue } from './row-sink.js';
 
 /**
- * Writes the demo platform into a SQLite file: built beside `file` (as
+ * Writes a demo platform into a SQLite file: built beside `file` (as
  * `<file>.building`) one transaction per stage, and moved into place by
  * {@link SqliteSink.publish}, so a failed run leaves no partial database.
+ * Enum values are stored as text.
  */
 export class SqliteSink implements RowSink {
   readonly saturated = false;
@@ -16,7 +17,16 @@ export class SqliteSink implements RowSink {
   private readonly inserts = new Map<DemoTable, Statement>();
   private db: Database.Database | null = null;
 
-  constructor(readonly file: string) {
+  /**
+   * @param file - Where the database ends up.
+   * @param schema - The platform's tables.
+   * @param tenants - The tenant ids {@link SqliteSink.finish} counts rows for.
+   */
+  constructor(
+    readonly file: string,
+    private readonly schema: DemoSchema,
+    private readonly tenants: readonly string[],
+  ) {
     this.building = `${file}.building`;
   }
 
@@ -28,7 +38,7 @@ export class SqliteSink implements RowSink {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -65536');
-    for (const table of DEMO_TABLES) db.exec(createTableSql(table));
+    for (const table of this.schema.tables) db.exec(createTableSql(table));
     return Promise.resolve();
   }
 
@@ -42,7 +52,11 @@ export class SqliteSink implements RowSink {
       );
       this.inserts.set(table, insert);
     }
-    if (!db.inTransaction) db.exec('BEGIN');
+    if (!db.inTransaction) {
+      db.exec('BEGIN');
+      // Foreign keys hold at the end of each stage, not row by row: a reply may precede its parent.
+      db.pragma('defer_foreign_keys = ON');
+    }
     insert.run(values);
   }
 
@@ -56,29 +70,20 @@ export class SqliteSink implements RowSink {
     return Promise.resolve();
   }
 
-  async deriveSearchIndex(indexedAt: string): Promise<void> {
+  async derive(rows: DerivedRows): Promise<void> {
     await this.flush();
     const db = this.handle();
     db.transaction(() => {
-      db.prepare(
-        `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
-         SELECT tenant_id, 'task', id, substr(title || ' ' || coalesce(description, ''), 1, 160), ?
-         FROM tasks WHERE deleted_at IS NULL ORDER BY id`,
-      ).run(indexedAt);
-      db.prepare(
-        `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
-         SELECT tenant_id, 'comment', id, substr(body, 1, 160), ?
-         FROM comments WHERE deleted_at IS NULL ORDER BY id`,
-      ).run(indexedAt);
+      for (const sql of rows.sqlite) db.prepare(sql).run(...rows.params);
     })();
   }
 
   async finish(): Promise<DemoCounts> {
     await this.flush();
     const db = this.handle();
-    for (const sql of createIndexSql()) db.exec(sql);
-    return countDemoRows((table) =>
-      Promise.resolve(db.prepare(countByTenantSql(table)).all() as { tenant: string; n: number }[]),
+    for (const sql of this.schema.indexSql((name) => name)) db.exec(sql);
+    return countDemoRows(this.schema, this.tenants, (sql) =>
+      Promise.resolve(db.prepare(sql).all() as { tenant: string; n: number }[]),
     );
   }
 

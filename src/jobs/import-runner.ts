@@ -3,7 +3,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { isMysqlUrl, isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
+import {
+  isMysqlUrl,
+  isPostgresUrl,
+  POSTGRES_CONNECTION,
+  postgresPoolConfig,
+  sqlitePath,
+} from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import {
   importBundle,
@@ -198,7 +204,7 @@ export class ImportRunner {
 /** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
 export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
-    const pool = new pg.Pool({ ...POSTGRES_CONNECTION, connectionString: sourceUrl, max: 2 });
+    const pool = new pg.Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
     const writer = new PostgresWriter(pool);
     return {
       dialect: writer.dialect,

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, loadCatalogFile, type CatalogField } from '../catalog/index.js';
-import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatformInPostgres } from '../demo/index.js';
+import { checkDrift, loadCatalogFile, type Catalog, type CatalogField } from '../catalog/index.js';
+import {
+  DEMO_PLATFORMS,
+  generateDemoPlatformInPostgres,
+  type DemoPlatform,
+} from '../demo/index.js';
 import { compileRowConverter } from '../formats/index.js';
 import { produceArchive } from '../jobs/produce-archive.js';
 import { loadKeyring, type Keyring } from '../signing/index.js';
@@ -20,28 +24,40 @@ import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
 import type { CategoryRead, SourceDatabase } from './types.js';
 import { testField } from '../../test/support/catalog-fixtures.js';
+import {
+  driftCases,
+  expectedUndeclared,
+  UNDECLARED_TABLE,
+} from '../../test/support/drift-cases.js';
 
-const catalog = loadCatalogFile(DEMO_CATALOG_FILE);
-const included = catalog.categories.filter((c) => c.included).map((c) => c.name);
 let database: TestDatabase | undefined;
 let filesDir: string;
-let sources: { name: string; source: SourceDatabase; filesDir: string }[] = [];
+/** Per platform: the same data in SQLite and in its own PostgreSQL schema. */
+const sources = new Map<string, { name: string; source: SourceDatabase; filesDir: string }[]>();
 let ready = false;
 const passed = watchFailures();
+
+/** The URL of `platform`'s schema in the test database. */
+function platformUrl(platform: DemoPlatform): string {
+  return `${database!.url}?schema=${platform.name.replaceAll('-', '_')}`;
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
   filesDir = mkdtempSync(join(tmpdir(), 'portage-pg-files-'));
-  await generateDemoPlatformInPostgres({ database: database.url, filesDir });
   const demoDir = inject('demoDir');
-  sources = [
-    {
-      name: 'sqlite',
-      source: new SqliteSource(join(demoDir, 'demo-platform.sqlite')),
-      filesDir: join(demoDir, 'demo-files'),
-    },
-    { name: 'postgres', source: new PostgresSource(database.url), filesDir },
-  ];
+  for (const platform of DEMO_PLATFORMS) {
+    const url = platformUrl(platform);
+    await generateDemoPlatformInPostgres({ platform, database: url, filesDir });
+    sources.set(platform.name, [
+      {
+        name: 'sqlite',
+        source: new SqliteSource(join(demoDir, platform.sqliteFile)),
+        filesDir: join(demoDir, 'demo-files'),
+      },
+      { name: 'postgres', source: new PostgresSource(url), filesDir },
+    ]);
+  }
   ready = true;
 });
 
@@ -55,13 +71,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { source } of sources) await source.close();
+  for (const pair of sources.values()) for (const { source } of pair) await source.close();
   rmSync(filesDir, { recursive: true, force: true });
   await dropIfPassed(database, ready && passed());
 });
 
 function exportOf(
-  { source, filesDir: files }: (typeof sources)[number],
+  platformCatalog: Catalog,
+  { source, filesDir: files }: { source: SourceDatabase; filesDir: string },
   tenant: string,
   purpose: string,
   formats: string[],
@@ -73,46 +90,88 @@ function exportOf(
       tenant,
       purpose,
       formats,
-      categories: included,
-      csv: { bom: false, formulaProtection: false },
+      categories: platformCatalog.categories.filter((c) => c.included).map((c) => c.name),
+      csv: { bom: false, formulaProtection: purpose === 'closure' },
       generatedAt: new Date('2025-07-01T00:00:00.000Z'),
     },
-    { catalog, source, settings: { filesDir: files }, keyring },
+    { catalog: platformCatalog, source, settings: { filesDir: files }, keyring },
     discard,
     { onProgress: () => undefined, signal: new AbortController().signal },
   );
 }
 
-describe('the demo platform read from SQLite and from PostgreSQL', () => {
-  for (const tenant of DEMO_TENANTS.map((t) => t.id)) {
-    for (const [purpose, formats] of [
-      ['migration', ['json', 'jsonl', 'csv']],
-      ['audit', ['json', 'jsonl']],
-    ] as const) {
-      it(`gives ${tenant}'s ${purpose} export the same bytes from either database`, async () => {
-        const [fromSqlite, fromPostgres] = await Promise.all(
-          sources.map((s) => exportOf(s, tenant, purpose, [...formats])),
-        );
-        const a = fromSqlite!.manifest;
-        const b = fromPostgres!.manifest;
-        expect(b.content_sha256).toBe(a.content_sha256);
-        const files = (m: typeof a) =>
-          m.categories.flatMap((c) => ('files' in c ? (c.files ?? []) : []));
-        expect(files(a).length).toBeGreaterThan(0);
-        expect(files(b)).toEqual(files(a));
-        expect(b).toEqual(a);
-        expect(fromPostgres!.sha256).toBe(fromSqlite!.sha256);
-      });
-    }
-  }
+/** Each purpose with the formats it writes by default (SPEC §2); closure's PDF is left out, it embeds no data file. */
+const PURPOSES = [
+  ['migration', ['json', 'jsonl', 'csv']],
+  ['duplication', ['bundle']],
+  ['closure', ['json', 'jsonl', 'csv']],
+  ['audit', ['json', 'jsonl']],
+] as const;
 
-  it('lists the same tables and columns to the drift check', async () => {
-    const [sqlite, postgres] = await Promise.all(sources.map((s) => s.source.introspect()));
-    const names = (columns: typeof sqlite) => columns!.map((c) => `${c.table}.${c.column}`);
-    expect(names(postgres)).toEqual(names(sqlite));
-    expect(checkDrift(catalog, postgres!)).toEqual({ undeclared: [], missing: [] });
+for (const platform of DEMO_PLATFORMS) {
+  const platformCatalog = loadCatalogFile(platform.catalogFile);
+
+  describe(`${platform.title} read from SQLite and from PostgreSQL`, () => {
+    for (const tenant of platform.tenants.map((t) => t.id)) {
+      for (const [purpose, formats] of PURPOSES) {
+        it(`gives ${tenant}'s ${purpose} export the same bytes from either database`, async () => {
+          const [fromSqlite, fromPostgres] = await Promise.all(
+            sources
+              .get(platform.name)!
+              .map((s) => exportOf(platformCatalog, s, tenant, purpose, [...formats])),
+          );
+          const a = fromSqlite!.manifest;
+          const b = fromPostgres!.manifest;
+          expect(b.content_sha256).toBe(a.content_sha256);
+          const files = (m: typeof a) =>
+            m.categories.flatMap((c) => ('files' in c ? (c.files ?? []) : []));
+          expect(files(a).length).toBeGreaterThan(0);
+          expect(files(b)).toEqual(files(a));
+          expect(b).toEqual(a);
+          expect(fromPostgres!.sha256).toBe(fromSqlite!.sha256);
+        });
+      }
+    }
+
+    it('lists the same tables and columns to the drift check, its schema alone', async () => {
+      const [sqlite, postgres] = await Promise.all(
+        sources.get(platform.name)!.map((s) => s.source.introspect()),
+      );
+      const names = (columns: typeof sqlite) => columns!.map((c) => `${c.table}.${c.column}`);
+      expect(names(postgres)).toEqual(names(sqlite));
+      expect(checkDrift(platformCatalog, postgres!)).toEqual({ undeclared: [], missing: [] });
+    });
+
+    it('fails the drift check on PostgreSQL, naming a column added to each kind of table', async () => {
+      const cases = driftCases(platformCatalog);
+      const client = new pg.Client({ connectionString: database!.url });
+      const schema = platform.name.replaceAll('-', '_');
+      await client.connect();
+      try {
+        await client.query(
+          `CREATE TABLE ${schema}.${UNDECLARED_TABLE} (id bigint PRIMARY KEY, tenant_id text, flag text)`,
+        );
+        for (const c of cases) {
+          await client.query(`ALTER TABLE ${schema}.${c.table} ADD COLUMN ${c.column} text`);
+        }
+        const drifted = new PostgresSource(platformUrl(platform));
+        try {
+          expect(checkDrift(platformCatalog, await drifted.introspect()).undeclared).toEqual(
+            expectedUndeclared(cases),
+          );
+        } finally {
+          await drifted.close();
+        }
+      } finally {
+        await client.query(`DROP TABLE IF EXISTS ${schema}.${UNDECLARED_TABLE}`);
+        for (const c of cases) {
+          await client.query(`ALTER TABLE ${schema}.${c.table} DROP COLUMN IF EXISTS ${c.column}`);
+        }
+        await client.end();
+      }
+    });
   });
-});
+}
 
 describe('PostgresSource', () => {
   const tasksOf = (tenant: string): CategoryRead => ({
@@ -123,8 +182,11 @@ describe('PostgresSource', () => {
   });
 
   it('reads one snapshot throughout: rows another connection adds meanwhile are not seen', async () => {
-    const source = sources[1]!.source;
-    const writer = new pg.Client({ connectionString: database!.url });
+    const source = sources.get('acme-tasks')![1]!.source;
+    const writer = new pg.Client({
+      connectionString: database!.url,
+      options: '-c search_path=acme_tasks',
+    });
     await writer.connect();
     try {
       const seen = await source.withSnapshot(async (snapshot) => {
@@ -150,7 +212,7 @@ describe('PostgresSource', () => {
   });
 
   it('streams a category in batches of at most BATCH_ROWS rows, in key order', async () => {
-    const source = sources[1]!.source;
+    const source = sources.get('acme-tasks')![1]!.source;
     const sizes: number[] = [];
     let last = 0;
     const comments: CategoryRead = {
@@ -175,7 +237,7 @@ describe('PostgresSource', () => {
   });
 
   it('closes the cursor of a consumer that stops early, with a read ahead in flight', async () => {
-    const source = sources[1]!.source;
+    const source = sources.get('acme-tasks')![1]!.source;
     const comments: CategoryRead = {
       ...tasksOf('acme'),
       source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
@@ -213,7 +275,7 @@ describe('PostgresSource', () => {
       orderBy: ['k'],
       tenant: 'acme',
     };
-    const rows = await sources[1]!.source.withSnapshot(async (snapshot) => {
+    const rows = await sources.get('acme-tasks')![1]!.source.withSnapshot(async (snapshot) => {
       const out = [];
       for await (const batch of snapshot.batches(read)) out.push(...batch);
       return out;

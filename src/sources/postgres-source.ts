@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { POSTGRES_CONNECTION } from '../config/index.js';
+import { POSTGRES_CONNECTION, postgresPoolConfig } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
 import { postgresSnapshot, type OpenRead } from './postgres-snapshot.js';
@@ -32,11 +32,14 @@ export class PostgresSource implements SourceDatabase {
   readonly dialect = 'postgres';
   private readonly pool: pg.Pool;
 
-  /** @param url - A `postgres://` or `postgresql://` connection URL. */
+  /**
+   * @param url - A `postgres://` or `postgresql://` connection URL; `?schema=`
+   * picks the schema the platform's tables are read from (Default: `public`).
+   */
   constructor(url: string, options: PostgresSourceOptions = {}) {
     this.pool = new pg.Pool({
       ...POSTGRES_CONNECTION,
-      connectionString: url,
+      ...postgresPoolConfig(url),
       max: options.maxConnections ?? 10,
     });
     // An idle connection that fails must not crash the process; the next query reports it.

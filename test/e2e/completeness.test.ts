@@ -10,26 +10,27 @@ import addFormats from 'ajv-formats';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
-import { loadCatalogFile, type IncludedCategory } from '../../src/catalog/index.js';
+import { loadCatalogFile, type Catalog, type IncludedCategory } from '../../src/catalog/index.js';
 import { loadSettings } from '../../src/config/index.js';
-import { DEMO_CATALOG_FILE, DEMO_TENANTS } from '../../src/demo/index.js';
+import { DEMO_CATALOG_FILE, DEMO_PLATFORMS, type DemoPlatform } from '../../src/demo/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import { openSource, tenantScope } from '../../src/sources/index.js';
 import { runCheck } from '../../src/cli/check-command.js';
 import { extractArchive, sha256sumCheck, type ExtractedArchive } from '../support/archive.js';
+import { driftCases, expectedUndeclared, UNDECLARED_TABLE } from '../support/drift-cases.js';
 import { api, waitForExport } from '../support/http.js';
-import { demoDatabase, startServer } from '../support/portage-server.js';
+import { demoDatabase, demoFiles, startServer } from '../support/portage-server.js';
 
 const run = promisify(execFile);
-const catalog = loadCatalogFile(DEMO_CATALOG_FILE);
-const included = catalog.categories.filter((c): c is IncludedCategory => c.included);
 
-/** Exports a tenant of the platform at `sourceFile` straight to an extracted archive. */
+/** Exports a tenant of `platform` at `sourceFile` straight to an extracted archive. */
 async function exportTenant(
+  platform: DemoPlatform,
   sourceFile: string,
-  filesDir: string,
   tenant: string,
 ): Promise<ExtractedArchive> {
+  const catalog = loadCatalogFile(platform.catalogFile);
+  const included = catalog.categories.filter((c): c is IncludedCategory => c.included);
   const dir = await mkdtemp(join(tmpdir(), 'portage-complete-'));
   const file = join(dir, 'export.zip');
   const source = openSource(sourceFile);
@@ -44,7 +45,7 @@ async function exportTenant(
         csv: { bom: false, formulaProtection: false },
         generatedAt: new Date(),
       },
-      { catalog, source, settings: { filesDir } },
+      { catalog, source, settings: { filesDir: demoFiles() } },
       createWriteStream(file),
       { onProgress: () => undefined, signal: new AbortController().signal },
     );
@@ -59,89 +60,123 @@ async function allFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-describe('every demo tenant, completely', () => {
-  const archives = new Map<string, ExtractedArchive>();
-  let db: Database.Database;
-  beforeAll(async () => {
-    db = new Database(demoDatabase(), { readonly: true });
-    for (const tenant of DEMO_TENANTS) {
-      archives.set(
-        tenant.id,
-        await exportTenant(demoDatabase(), join(demoDatabase(), '..', 'demo-files'), tenant.id),
-      );
-    }
-  });
-  afterAll(() => db?.close());
+/** Columns of an excluded table that hold a credential or the platform's internal state. */
+const CREDENTIAL_COLUMN = /hash|token|secret|digest|password|cursor/;
 
-  it('lists every catalog category in every manifest, with rows equal to count(*) in the platform', async () => {
-    for (const [tenant, archive] of archives) {
-      const manifest = await archive.json<Manifest>('manifest.json');
-      expect(manifest.categories.map((c) => c.name)).toEqual(catalog.categories.map((c) => c.name));
-      expect(manifest.undeclared).toEqual([]);
-      for (const category of included) {
-        const entry = manifest.categories.find((c) => c.name === category.name);
-        const count = db
-          .prepare(`SELECT count(*) FROM ${tenantScope(category.source)}`)
-          .pluck()
-          .get({ tenant });
-        expect(entry && 'rows' in entry ? entry.rows : -1, `${tenant} ${category.name}`).toBe(
-          count,
-        );
+/**
+ * Every value of an excluded field, and of each credential column of a table
+ * whose whole category is excluded, long enough not to occur by chance in
+ * other data.
+ */
+function excludedValues(db: Database.Database, catalog: Catalog): string[] {
+  const values: string[] = [];
+  const textOf = (sql: string) =>
+    (db.prepare(sql).raw().all() as unknown[][])
+      .flat()
+      .filter((v): v is string => typeof v === 'string' && v.length >= 12);
+  for (const category of catalog.categories) {
+    if (category.included) {
+      for (const field of category.excludedFields) {
+        values.push(...textOf(`SELECT ${field.name} FROM ${category.source.table}`));
       }
-      await sha256sumCheck(archive.dir);
+    } else {
+      for (const table of category.tables) {
+        const secret = (db.pragma(`table_info(${table})`) as { name: string }[])
+          .map((c) => c.name)
+          .filter((name) => CREDENTIAL_COLUMN.test(name));
+        for (const column of secret) values.push(...textOf(`SELECT ${column} FROM ${table}`));
+      }
     }
-  });
+  }
+  return values;
+}
 
-  it('writes records that validate against their JSON Schema 2020-12', async () => {
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
-    addFormats.default(ajv);
-    for (const [tenant, archive] of archives) {
-      for (const category of included) {
-        const validate = ajv.compile(await archive.json(`schemas/${category.name}.schema.json`));
-        const doc = await archive.json<{ records: unknown[] }>(`data/${category.name}.json`);
-        const lines = (await archive.read(`data/${category.name}.jsonl`))
-          .split('\n')
-          .filter(Boolean);
-        expect(lines.length).toBe(doc.records.length);
-        for (const record of [...doc.records, ...lines.map((l) => JSON.parse(l) as unknown)]) {
-          if (!validate(record)) {
-            throw new Error(
-              `${tenant} ${category.name}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(record).slice(0, 300)}`,
-            );
+for (const platform of DEMO_PLATFORMS) {
+  const catalog = loadCatalogFile(platform.catalogFile);
+  const included = catalog.categories.filter((c): c is IncludedCategory => c.included);
+
+  describe(`every tenant of ${platform.title}, completely`, () => {
+    const archives = new Map<string, ExtractedArchive>();
+    let db: Database.Database;
+    beforeAll(async () => {
+      db = new Database(demoDatabase(platform), { readonly: true });
+      for (const tenant of platform.tenants) {
+        archives.set(tenant.id, await exportTenant(platform, demoDatabase(platform), tenant.id));
+      }
+    });
+    afterAll(() => db?.close());
+
+    it('lists every catalog category in every manifest, with rows equal to count(*) in the platform', async () => {
+      for (const [tenant, archive] of archives) {
+        const manifest = await archive.json<Manifest>('manifest.json');
+        expect(manifest.categories.map((c) => c.name)).toEqual(
+          catalog.categories.map((c) => c.name),
+        );
+        expect(manifest.undeclared).toEqual([]);
+        for (const category of included) {
+          const entry = manifest.categories.find((c) => c.name === category.name);
+          const count = db
+            .prepare(`SELECT count(*) FROM ${tenantScope(category.source)}`)
+            .pluck()
+            .get({ tenant });
+          expect(entry && 'rows' in entry ? entry.rows : -1, `${tenant} ${category.name}`).toBe(
+            count,
+          );
+          if (tenant !== platform.emptyTenant) expect(count, category.name).toBeGreaterThan(0);
+        }
+        await sha256sumCheck(archive.dir);
+      }
+    });
+
+    it('writes records that validate against their JSON Schema 2020-12', async () => {
+      const ajv = new Ajv2020({ strict: true, allErrors: true });
+      addFormats.default(ajv);
+      for (const [tenant, archive] of archives) {
+        for (const category of included) {
+          const validate = ajv.compile(await archive.json(`schemas/${category.name}.schema.json`));
+          const doc = await archive.json<{ records: unknown[] }>(`data/${category.name}.json`);
+          const lines = (await archive.read(`data/${category.name}.jsonl`))
+            .split('\n')
+            .filter(Boolean);
+          expect(lines.length).toBe(doc.records.length);
+          for (const record of [...doc.records, ...lines.map((l) => JSON.parse(l) as unknown)]) {
+            if (!validate(record)) {
+              throw new Error(
+                `${tenant} ${category.name}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(record).slice(0, 300)}`,
+              );
+            }
+          }
+          ajv.removeSchema();
+        }
+      }
+    });
+
+    it('never writes an excluded field’s or category’s value anywhere in an archive', async () => {
+      const secrets = excludedValues(db, catalog);
+      expect(secrets.length).toBeGreaterThan(5);
+      const names = included.flatMap((c) => c.excludedFields.map((f) => f.name));
+      for (const archive of archives.values()) {
+        for (const file of await allFiles(archive.dir)) {
+          const text = await readFile(file, 'latin1');
+          for (const secret of secrets) {
+            expect(
+              text.includes(secret),
+              `${relative(archive.dir, file)} holds an excluded value`,
+            ).toBe(false);
+          }
+          if (relative(archive.dir, file).startsWith('data/')) {
+            for (const name of names) expect(text).not.toContain(name);
           }
         }
-        ajv.removeSchema();
       }
-    }
+    });
   });
+}
 
-  it('never writes an excluded field’s value anywhere in an archive', async () => {
-    const secrets = [
-      ...(db
-        .prepare('SELECT password_hash FROM users WHERE password_hash IS NOT NULL')
-        .pluck()
-        .all() as string[]),
-      ...(db
-        .prepare('SELECT signing_secret FROM webhooks WHERE signing_secret IS NOT NULL')
-        .pluck()
-        .all() as string[]),
-    ];
-    expect(secrets.length).toBeGreaterThan(5);
-    for (const archive of archives.values()) {
-      for (const file of await allFiles(archive.dir)) {
-        const text = await readFile(file, 'latin1');
-        for (const secret of secrets) {
-          expect(
-            text.includes(secret),
-            `${relative(archive.dir, file)} holds an excluded value`,
-          ).toBe(false);
-        }
-        if (relative(archive.dir, file).startsWith('data/')) {
-          expect(text).not.toContain('password_hash');
-          expect(text).not.toContain('signing_secret');
-        }
-      }
-    }
+describe('Acme Tasks attachments', () => {
+  const archives = new Map<string, ExtractedArchive>();
+  beforeAll(async () => {
+    archives.set('acme', await exportTenant(DEMO_PLATFORMS[0]!, demoDatabase(), 'acme'));
   });
 
   it('carries each attachment file itself, checksummed, at the path its record gives', async () => {
@@ -164,67 +199,76 @@ describe('every demo tenant, completely', () => {
   });
 });
 
-describe('a platform that drifts from its catalog', () => {
+for (const platform of DEMO_PLATFORMS) {
+  const catalog = loadCatalogFile(platform.catalogFile);
+  const cases = driftCases(catalog);
+
+  describe(`${platform.title} drifting from its catalog`, () => {
+    let dir: string;
+    let drifted: string;
+    const env = () => ({
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: drifted,
+      PORTAGE_CATALOG: platform.catalogFile,
+    });
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'portage-drift-'));
+      drifted = join(dir, 'platform.sqlite');
+      await copyFile(demoDatabase(platform), drifted);
+      const db = new Database(drifted);
+      db.exec(
+        `CREATE TABLE ${UNDECLARED_TABLE} (id INTEGER PRIMARY KEY, tenant_id TEXT, flag TEXT)`,
+      );
+      for (const c of cases) db.exec(`ALTER TABLE ${c.table} ADD COLUMN ${c.column} TEXT`);
+      db.close();
+    });
+    afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+    it('adds a column to each kind of table', () => {
+      expect(cases.map((c) => c.kind)).toEqual(
+        expect.arrayContaining([
+          'table source',
+          'reached through references',
+          'only joined to reach the tenant',
+        ]),
+      );
+    });
+
+    it('makes portage check fail, naming the new table and each new column', async () => {
+      const result = await runCheck(loadSettings(env(), dir));
+      expect(result.ok).toBe(false);
+      expect(result.undeclared).toEqual(expectedUndeclared(cases));
+      const bin = join(import.meta.dirname, '../../bin/portage.js');
+      const failed = await run('node', [bin, 'check'], { env: { ...process.env, ...env() } }).catch(
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect((failed as { code: number }).code).toBe(1);
+      const stdout = (failed as { stdout: string }).stdout;
+      expect(stdout).toMatch(new RegExp(`undeclared table "${UNDECLARED_TABLE}"`));
+      for (const c of cases) expect(stdout).toContain(`undeclared column "${c.table}.${c.column}"`);
+    });
+
+    it('passes portage check on the shipped demo', async () => {
+      const settings = loadSettings({ ...env(), PORTAGE_SOURCE_URL: demoDatabase(platform) }, dir);
+      expect(await runCheck(settings)).toMatchObject({ ok: true, undeclared: [], missing: [] });
+    });
+
+    it('lists what is undeclared in the next export’s manifest and README', async () => {
+      const tenant = platform.tenants[1]!.id;
+      const archive = await exportTenant(platform, drifted, tenant);
+      const manifest = await archive.json<Manifest>('manifest.json');
+      expect(manifest.undeclared).toEqual(expectedUndeclared(cases));
+      expect(await archive.read('README.md')).toContain(`\`${cases[0]!.table}.secret_note\``);
+    });
+  });
+}
+
+describe('an export whose category cannot be read', () => {
   let dir: string;
-  let drifted: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'portage-drift-'));
-    drifted = join(dir, 'platform.sqlite');
-    await copyFile(demoDatabase(), drifted);
-    const db = new Database(drifted);
-    db.exec(
-      [
-        'CREATE TABLE feature_flags (id INTEGER PRIMARY KEY, tenant_id TEXT, flag TEXT)',
-        'ALTER TABLE users ADD COLUMN nickname TEXT',
-        // tasks is also read by task_labels to reach the tenant: that join accounts for none of its columns.
-        'ALTER TABLE tasks ADD COLUMN secret_note TEXT',
-        // task_labels reaches its tenant only through tasks.
-        'ALTER TABLE task_labels ADD COLUMN note TEXT',
-      ].join('; '),
-    );
-    db.close();
+    dir = await mkdtemp(join(tmpdir(), 'portage-unreadable-'));
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
-
-  it('makes portage check fail, naming the new table and column', async () => {
-    const settings = loadSettings({ PORTAGE_DATA_DIR: dir, PORTAGE_SOURCE_URL: drifted }, dir);
-    const result = await runCheck(settings);
-    expect(result.ok).toBe(false);
-    expect(result.undeclared).toEqual([
-      { table: 'feature_flags', column: null },
-      { table: 'task_labels', column: 'note' },
-      { table: 'tasks', column: 'secret_note' },
-      { table: 'users', column: 'nickname' },
-    ]);
-    const bin = join(import.meta.dirname, '../../bin/portage.js');
-    const failed = await run('node', [bin, 'check'], {
-      env: { ...process.env, PORTAGE_DATA_DIR: dir, PORTAGE_SOURCE_URL: drifted },
-    }).catch((error: { code: number; stdout: string }) => error);
-    expect((failed as { code: number }).code).toBe(1);
-    expect((failed as { stdout: string }).stdout).toMatch(/undeclared table "feature_flags"/);
-    expect((failed as { stdout: string }).stdout).toMatch(/undeclared column "users\.nickname"/);
-    expect((failed as { stdout: string }).stdout).toMatch(/undeclared column "tasks\.secret_note"/);
-  });
-
-  it('passes portage check on the shipped demo', async () => {
-    const settings = loadSettings(
-      { PORTAGE_DATA_DIR: dir, PORTAGE_SOURCE_URL: demoDatabase() },
-      dir,
-    );
-    expect((await runCheck(settings)).ok).toBe(true);
-  });
-
-  it('lists what is undeclared in the next export’s manifest and README', async () => {
-    const archive = await exportTenant(drifted, join(demoDatabase(), '..', 'demo-files'), 'globex');
-    const manifest = await archive.json<Manifest>('manifest.json');
-    expect(manifest.undeclared).toEqual([
-      { table: 'feature_flags', column: null },
-      { table: 'task_labels', column: 'note' },
-      { table: 'tasks', column: 'secret_note' },
-      { table: 'users', column: 'nickname' },
-    ]);
-    expect(await archive.read('README.md')).toContain('`users.nickname`');
-  });
 
   it('fails an export whose category cannot be read, naming the category', async () => {
     const broken = join(dir, 'broken.yaml');

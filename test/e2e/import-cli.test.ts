@@ -62,7 +62,7 @@ describe('portage import', () => {
       [BIN, 'import', bundle, '--tenant', 'sandbox', '--mode', 'remap', '--trusted'],
       { env },
     );
-    const written = Number(/^  tasks: (\d+)$/m.exec(stdout)?.[1]);
+    const written = Number(/^ {2}tasks: (\d+)$/m.exec(stdout)?.[1]);
     const db = new Database(platform, { readonly: true });
     const [acme, sandbox] = ['acme', 'sandbox'].map((t) =>
       db.prepare('SELECT count(*) FROM tasks WHERE tenant_id = ?').pluck().get(t),

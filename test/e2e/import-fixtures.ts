@@ -11,7 +11,14 @@ import yazl from 'yazl';
 import type { Manifest } from '../../src/archive/index.js';
 import { contentSha256 } from '../../src/archive/index.js';
 import { loadCatalogFile, type Catalog } from '../../src/catalog/index.js';
-import { createTableSql, DEMO_CATALOG_FILE, DEMO_TABLES } from '../../src/demo/index.js';
+import {
+  createTableSql,
+  DEFAULT_DEMO_PLATFORM,
+  DEMO_CATALOG_FILE,
+  DEMO_TABLES,
+  type DemoPlatform,
+  type DemoTable,
+} from '../../src/demo/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import { SqliteSource } from '../../src/sources/index.js';
 
@@ -32,32 +39,35 @@ export const writableCategories = catalog.categories
   .filter((c) => c.included && !c.platformOwned)
   .map((c) => c.name);
 
-/** A writable copy of the demo platform generated for this run. */
-export async function demoCopy(): Promise<TestPlatform> {
+/** A writable copy of a demo platform generated for this run (Default: Acme Tasks). */
+export async function demoCopy(demo: DemoPlatform = DEFAULT_DEMO_PLATFORM): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'portage-import-demo-'));
   const source = inject('demoDir');
-  await cp(join(source, 'demo-platform.sqlite'), join(dir, 'platform.sqlite'));
+  await cp(join(source, demo.sqliteFile), join(dir, 'platform.sqlite'));
   await cp(join(source, 'demo-files'), join(dir, 'files'), { recursive: true });
   return { db: join(dir, 'platform.sqlite'), filesDir: join(dir, 'files') };
 }
 
-/** A fresh platform: the demo schema, no row, an empty files directory. */
-export async function emptyPlatform(): Promise<TestPlatform> {
+/** A fresh platform: a demo platform's schema (Default: Acme Tasks), no row, an empty files directory. */
+export async function emptyPlatform(
+  demo: DemoPlatform = DEFAULT_DEMO_PLATFORM,
+): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'portage-import-empty-'));
   const db = new Database(join(dir, 'platform.sqlite'));
-  for (const table of DEMO_TABLES) db.exec(createTableSql(table));
+  for (const table of demo.schema.tables) db.exec(createTableSql(table));
   db.close();
   await mkdir(join(dir, 'files'));
   return { db: join(dir, 'platform.sqlite'), filesDir: join(dir, 'files') };
 }
 
-/** Exports `tenant` of `platform` as a bundle (every included category) into a new zip file. */
+/** Exports `tenant` of `platform` as a bundle (every included category of `from`, Default: Acme Tasks') into a new zip file. */
 export async function exportBundle(
   platform: TestPlatform,
   tenant: string,
   purpose = 'duplication',
   formats: readonly string[] = ['bundle'],
-  categories: readonly string[] = includedCategories,
+  from: Catalog = catalog,
+  categories: readonly string[] = from.categories.filter((c) => c.included).map((c) => c.name),
 ): Promise<{ file: string; manifest: Manifest }> {
   const dir = await mkdtemp(join(tmpdir(), 'portage-import-zip-'));
   const file = join(dir, `${tenant}.zip`);
@@ -74,7 +84,7 @@ export async function exportBundle(
         csv: { bom: false, formulaProtection: false },
         generatedAt: new Date('2025-01-01T00:00:00.000Z'),
       },
-      { catalog, source, settings: { filesDir: platform.filesDir } },
+      { catalog: from, source, settings: { filesDir: platform.filesDir } },
       output,
       { onProgress: () => undefined, signal: new AbortController().signal },
     );
@@ -85,12 +95,12 @@ export async function exportBundle(
   }
 }
 
-/** sha256 of every row of every table, in a fixed order: equal digests mean equal databases. */
-export function databaseDigest(file: string): string {
+/** sha256 of every row of every table (Default: Acme Tasks'), in a fixed order: equal digests mean equal databases. */
+export function databaseDigest(file: string, tables: readonly DemoTable[] = DEMO_TABLES): string {
   const db = new Database(file, { readonly: true });
   try {
     const hash = createHash('sha256');
-    for (const table of DEMO_TABLES) {
+    for (const table of tables) {
       const rows = db
         .prepare(`SELECT * FROM ${table.name} ORDER BY ${table.primaryKey.join(', ')}`)
         .raw(true)

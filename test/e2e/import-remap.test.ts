@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { IncludedCategory } from '../../src/catalog/index.js';
+import { loadCatalogFile, type IncludedCategory } from '../../src/catalog/index.js';
+import { DEMO_PLATFORMS } from '../../src/demo/index.js';
+import { quoteIdent, tenantScope } from '../../src/sources/index.js';
 import { importBundle, SqliteWriter } from '../../src/import/index.js';
 import { catalog, demoCopy, exportBundle, readZip } from './import-fixtures.js';
 
@@ -94,3 +96,79 @@ describe('import remap into another tenant of the same platform', () => {
     expect(await timestampsOf(sandbox.file)).toEqual(await timestampsOf(acme.file));
   });
 });
+
+/** Rows of `category` for `:tenant`, as a subquery aliased by the caller. */
+function scoped(category: IncludedCategory): string {
+  return `(SELECT t0.* FROM ${tenantScope(category.source)})`;
+}
+
+for (const platform of DEMO_PLATFORMS) {
+  const platformCatalog = loadCatalogFile(platform.catalogFile);
+  const categories = platformCatalog.categories.filter((c): c is IncludedCategory => c.included);
+  const source = platform.tenants[0]!.id;
+  const target = platform.emptyTenant;
+
+  describe(`import remap into the empty tenant of ${platform.title}`, () => {
+    it('copies the largest tenant with equal counts, every reference inside the target and no key reused', async () => {
+      const demo = await demoCopy(platform);
+      const original = await exportBundle(demo, source, 'duplication', ['bundle'], platformCatalog);
+      const writer = new SqliteWriter(demo.db);
+      const result = await importBundle({
+        file: original.file,
+        catalog: platformCatalog,
+        target: writer,
+        tenant: target,
+        mode: 'remap',
+        filesDir: demo.filesDir,
+      }).finally(() => writer.close());
+      expect(result.error).toBeNull();
+
+      const copy = await exportBundle(demo, target, 'duplication', ['bundle'], platformCatalog);
+      for (const category of original.manifest.categories) {
+        if (!category.included || category.name === platformCatalog.account.name) continue;
+        const copied = copy.manifest.categories.find((c) => c.name === category.name);
+        expect(copied && 'rows' in copied ? copied.rows : null, category.name).toBe(category.rows);
+      }
+
+      const db = new Database(demo.db, { readonly: true });
+      try {
+        for (const category of categories) {
+          for (const reference of category.references) {
+            const parent = categories.find((c) => c.name === reference.category)!;
+            const matches = reference.fields
+              .map((field, k) => `p.${quoteIdent(parent.primaryKey[k]!)} = c.${quoteIdent(field)}`)
+              .join(' AND ');
+            const set = reference.fields.map((f) => `c.${quoteIdent(f)} IS NOT NULL`).join(' AND ');
+            const stray = db
+              .prepare(
+                `SELECT count(*) FROM ${scoped(category)} c WHERE ${set}
+                 AND NOT EXISTS (SELECT 1 FROM ${scoped(parent)} p WHERE ${matches})`,
+              )
+              .pluck()
+              .get({ tenant: target });
+            expect(stray, `${category.name}.${reference.fields.join('+')}`).toBe(0);
+          }
+          const fresh = category.fields.filter(
+            (f) =>
+              category.primaryKey.includes(f.name) &&
+              f.newKey !== null &&
+              f.newKey.kind !== 'tenant' &&
+              f.newKey.kind !== 'keep',
+          );
+          for (const field of fresh) {
+            const reused = db
+              .prepare(
+                `SELECT count(*) FROM ${scoped(category)} c WHERE c.${quoteIdent(field.name)} IN (
+                   SELECT t0.${quoteIdent(field.name)} FROM ${tenantScope(category.source).replaceAll(':tenant', ':source')})`,
+              )
+              .pluck()
+              .get({ tenant: target, source });
+            expect(reused, `${category.name}.${field.name} reused`).toBe(0);
+          }
+        }
+      } finally {
+        db.close();
+      }
+    });
+  });
+}

@@ -46,7 +46,7 @@ async function forged(
   categories: string[],
   forge: (category: string, record: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<string> {
-  const { file } = await exportBundle(demo, 'acme', 'duplication', ['bundle'], categories);
+  const { file } = await exportBundle(demo, 'acme', 'duplication', ['bundle'], catalog, categories);
   return editBundle(
     file,
     (path, bytes) => {

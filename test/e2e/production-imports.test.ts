@@ -12,7 +12,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { api } from '../support/http.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
-import { exportBundle, writableCategories } from './import-fixtures.js';
+import { catalog, exportBundle, writableCategories } from './import-fixtures.js';
 
 // Two stateless API processes, each with a data directory of its own, on one
 // PostgreSQL state and one shared archive store: an import uploaded to one is
@@ -38,8 +38,9 @@ describe('imports across API processes', { timeout: 90_000 }, () => {
       filesDir: join(root, 'platform-files'),
     };
     await generateDemoPlatform({ file: platform.db, filesDir: platform.filesDir });
-    bundle = (await exportBundle(platform, 'acme', 'duplication', ['bundle'], writableCategories))
-      .file;
+    bundle = (
+      await exportBundle(platform, 'acme', 'duplication', ['bundle'], catalog, writableCategories)
+    ).file;
     store = await openStore(database.url);
     for (const tenant of ['acme', 'sandbox']) {
       await store.tenants.upsert(tenant, tenant);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../src/api/index.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import { inject } from 'vitest';
-import { DEMO_TENANTS } from '../../src/demo/index.js';
+import { DEFAULT_DEMO_PLATFORM, DEMO_TENANTS, type DemoPlatform } from '../../src/demo/index.js';
 import { ImportRunner, LocalDispatcher, Worker } from '../../src/jobs/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 
@@ -81,7 +81,15 @@ export async function startServer(
   };
 }
 
-/** The demo platform's database file shared by the servers of this test file. */
-export function demoDatabase(): string {
-  return join(demoDir(), 'demo-platform.sqlite');
+/**
+ * A demo platform's SQLite file generated for this run (read-only), by default
+ * Acme Tasks', which the servers of this module serve.
+ */
+export function demoDatabase(platform: DemoPlatform = DEFAULT_DEMO_PLATFORM): string {
+  return join(demoDir(), platform.sqliteFile);
+}
+
+/** The files directory every demo platform generated for this run shares (read-only). */
+export function demoFiles(): string {
+  return join(demoDir(), 'demo-files');
 }

@@ -1,3 +1,4 @@
+import type { DerivedRows } from '../row-sink.js';
 import { ipAddress, recordAudit, userAgent } from './audit-events.js';
 import { pickUser, type SeedContext, type TenantState } from './seed-context.js';
 import { DEMO_END_MS, DEMO_EPOCH_MS } from './timestamps.js';
@@ -68,7 +69,35 @@ function seedSession(ctx: SeedContext, state: TenantState, i: number): void {
  */
 export async function seedDerived(ctx: SeedContext): Promise<void> {
   const indexedAt = '2025-06-30T02:00:00Z';
-  await ctx.sink.deriveSearchIndex(indexedAt);
+  await ctx.sink.derive(searchIndexRows(indexedAt));
   for (const row of ctx.projectStats.rows(indexedAt)) ctx.insert('project_stats', row);
   await ctx.sink.flush();
+}
+
+/**
+ * `search_index`: one row per live task, then one per live comment, each in id
+ * order, ids counting from 1, the same in SQLite and PostgreSQL.
+ */
+function searchIndexRows(indexedAt: string): DerivedRows {
+  return {
+    params: [indexedAt],
+    sqlite: [
+      `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
+       SELECT tenant_id, 'task', id, substr(title || ' ' || coalesce(description, ''), 1, 160), ?
+       FROM tasks WHERE deleted_at IS NULL ORDER BY id`,
+      `INSERT INTO search_index (tenant_id, source_type, source_id, content, indexed_at)
+       SELECT tenant_id, 'comment', id, substr(body, 1, 160), ?
+       FROM comments WHERE deleted_at IS NULL ORDER BY id`,
+    ],
+    postgres: (on) => [
+      `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
+       SELECT row_number() OVER (ORDER BY id), tenant_id, 'task', id,
+              substr(title || ' ' || coalesce(description, ''), 1, 160), $1::timestamptz
+       FROM ${on('tasks')} WHERE deleted_at IS NULL`,
+      `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
+       SELECT (SELECT count(*) FROM ${on('search_index')}) + row_number() OVER (ORDER BY id),
+              tenant_id, 'comment', id, substr(body, 1, 160), $1::timestamptz
+       FROM ${on('comments')} WHERE deleted_at IS NULL`,
+    ],
+  };
 }

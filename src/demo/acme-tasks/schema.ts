@@ -7,34 +7,10 @@
  * (`pgType`): `bigint` ids, `timestamptz`, `date`, `numeric`, `boolean`, `jsonb`.
  */
 
-/** The storage class of a demo column in SQLite. */
-export type DemoColumnType = 'INTEGER' | 'TEXT';
+import type { DemoColumn, DemoSchema, DemoTable } from '../demo-schema.js';
 
-/** The type of a demo column in PostgreSQL. */
-export type DemoPgType =
+type DemoPgType =
   'bigint' | 'integer' | 'boolean' | 'text' | 'numeric' | 'date' | 'timestamptz' | 'jsonb';
-
-/** One column of a demo table. */
-export interface DemoColumn {
-  readonly name: string;
-  /** Its type in SQLite. */
-  readonly type: DemoColumnType;
-  /** Its type in PostgreSQL, holding the same values as the SQLite text or integer. */
-  readonly pgType: DemoPgType;
-  /** Whether the column accepts NULL. */
-  readonly nullable: boolean;
-  /** `table(column)` this column references, if it is a foreign key. */
-  readonly references?: string;
-}
-
-/** One table of the demo platform. */
-export interface DemoTable {
-  readonly name: string;
-  readonly columns: readonly DemoColumn[];
-  readonly primaryKey: readonly string[];
-  /** Column naming the owning account; null for `task_labels`, owned through its task. */
-  readonly tenantColumn: string | null;
-}
 
 const id: DemoColumn = { name: 'id', type: 'INTEGER', pgType: 'bigint', nullable: false };
 const tenant: DemoColumn = {
@@ -68,7 +44,7 @@ function table(name: string, columns: readonly DemoColumn[]): DemoTable {
   return { name, columns: [id, tenant, ...columns], primaryKey: ['id'], tenantColumn: 'tenant_id' };
 }
 
-/** Every table of the demo platform, in creation (and foreign-key) order. */
+/** Every table of Acme Tasks, in creation (and foreign-key) order. */
 export const DEMO_TABLES: readonly DemoTable[] = [
   {
     name: 'accounts',
@@ -157,6 +133,10 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     ],
     primaryKey: ['task_id', 'label_id'],
     tenantColumn: null,
+    tenantPath: {
+      through: [{ column: 'task_id', table: 'tasks', key: 'id' }],
+      column: 'tenant_id',
+    },
   },
   table('webhooks', [
     text('url'),
@@ -259,24 +239,6 @@ export const DEMO_TABLES: readonly DemoTable[] = [
   },
 ];
 
-/** Looks up a demo table by name; throws if there is none. */
-export function demoTable(name: string): DemoTable {
-  const found = DEMO_TABLES.find((t) => t.name === name);
-  if (!found) throw new Error(`unknown demo table "${name}"`);
-  return found;
-}
-
-/** `CREATE TABLE` statement of one table. */
-export function createTableSql(t: DemoTable): string {
-  const lines = t.columns.map((c) => {
-    let line = `  ${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`;
-    if (c.references) line += ` REFERENCES ${c.references}`;
-    return line;
-  });
-  lines.push(`  PRIMARY KEY (${t.primaryKey.join(', ')})`);
-  return `CREATE TABLE ${t.name} (\n${lines.join(',\n')}\n)`;
-}
-
 /**
  * Indexes the exports read through: every tenant-owned table by (tenant, key),
  * and the foreign keys that queries join on. Created after the bulk load.
@@ -298,3 +260,10 @@ export function createIndexSql(on: (table: string) => string = (name) => name): 
   );
   return out;
 }
+
+/** The database of Acme Tasks. */
+export const ACME_TASKS_SCHEMA: DemoSchema = {
+  tables: DEMO_TABLES,
+  enums: [],
+  indexSql: createIndexSql,
+};

@@ -8,10 +8,10 @@ import {
   type Catalog,
   type FieldType,
   type IncludedCategory,
-} from '../catalog/index.js';
-import { generateDemoPlatform } from './generator.js';
-import { DEMO_CATALOG_FILE } from './paths.js';
-import { tenantScope } from '../sources/index.js';
+} from '../../catalog/index.js';
+import { generateDemoPlatform } from '../generator.js';
+import { tenantScope } from '../../sources/index.js';
+import { DEMO_CATALOG_FILE } from './index.js';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Prng } from './prng.js';
+import { Prng } from '../prng.js';
 
 /** The bytes and metadata of one demo attachment. */
 export interface AttachmentFile {

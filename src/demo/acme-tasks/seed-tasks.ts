@@ -7,7 +7,7 @@ import {
   longCommentBody,
 } from './hard-cases.js';
 import { recordAudit } from './audit-events.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import { pickUser, type SeedContext, type TenantState } from './seed-context.js';
 import { DEMO_END_MS, DEMO_EPOCH_MS, formatDate } from './timestamps.js';
 import { TAGS, prose, taskTitle } from './vocabulary.js';

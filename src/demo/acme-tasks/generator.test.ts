@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoPlatform, type DemoSummary } from './generator.js';
+import { generateDemoPlatform, type DemoSummary } from '../generator.js';
 import { DEMO_TABLES } from './schema.js';
 import { DEMO_TENANTS } from './tenants.js';
 

@@ -1,8 +1,10 @@
-import { Prng } from './prng.js';
+import { Prng } from '../prng.js';
 import { ProjectStats } from './project-stats.js';
-import type { RowSink, SeedValue } from './row-sink.js';
-import { demoTable, type DemoTable } from './schema.js';
-import { interleaved, type TenantProfile } from './tenants.js';
+import { schemaTable, type DemoTable } from '../demo-schema.js';
+import { interleaved } from '../interleave.js';
+import type { RowSink, SeedValue } from '../row-sink.js';
+import { ACME_TASKS_SCHEMA } from './schema.js';
+import type { TenantProfile } from './tenants.js';
 import { formatTimestamp } from './timestamps.js';
 
 /** A row to insert: one value per column of the table, by column name. */
@@ -61,7 +63,7 @@ export class SeedContext {
   insert(table: string, row: SeedRow): void {
     let definition = this.tables.get(table);
     if (!definition) {
-      definition = demoTable(table);
+      definition = schemaTable(ACME_TASKS_SCHEMA, table);
       this.tables.set(table, definition);
     }
     const values: SeedValue[] = [];

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import { pickUser, type SeedContext, type TenantState } from './seed-context.js';
 
 const AGENTS = [
