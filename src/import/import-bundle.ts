@@ -47,7 +47,14 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     );
     const plans = importOrder(contents.categories.map(planCategory));
     const opened = archive;
-    const attachments = new AttachmentFiles(archive, sums, options.filesDir ?? null);
+    // A dry run reads no file of the platform's, so it reveals nothing about them.
+    const attachments = new AttachmentFiles(
+      archive,
+      sums,
+      dryRun ? null : (options.filesDir ?? null),
+      { source: contents.tenant, target: options.tenant },
+      contents.missingFiles,
+    );
     files = attachments;
     await options.target.transaction(
       async (tx) => {

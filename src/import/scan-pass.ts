@@ -41,7 +41,7 @@ async function scanCategory(
     run.mode === 'preserve' && !plan.tenantRow
       ? new ConflictCollector(run.tx, category.name, plan.table, plan.key)
       : null;
-  const pathField = category.files?.pathField;
+  const files = category.files;
   let count = 0;
   for await (const { line, record } of readRecords(run, plan, true)) {
     count++;
@@ -65,8 +65,9 @@ async function scanCategory(
     }
     if (seen !== null && !plan.tenantRow) seen.add(JSON.stringify(key));
     await collector?.add(key);
-    if (pathField !== undefined && typeof record[pathField] === 'string') {
-      await run.files.check(record[pathField], `${plan.path} line ${line}`);
+    const path = files === null ? null : record[files.pathField];
+    if (files !== null && typeof path === 'string') {
+      await run.files.check(files, path, `${plan.path} line ${line}`);
     }
     onRow();
   }

@@ -41,7 +41,8 @@ async function writeCategory(
     field: r.fields[0]!,
     at: category.fields.findIndex((f) => f.name === r.fields[0]),
   }));
-  const pathField = category.files?.pathField;
+  const files = category.files;
+  const pathAt = files === null ? -1 : category.fields.findIndex((f) => f.name === files.pathField);
   let batch: ImportRow[] = [];
   let firstLine = 1;
   let count = 0;
@@ -70,8 +71,10 @@ async function writeCategory(
     }
     row.push(...plan.defaults);
     batch.push(row);
-    if (pathField !== undefined && typeof record[pathField] === 'string' && !run.dryRun) {
-      await run.files.stage(record[pathField], `${plan.path} line ${line}`);
+    const path = row[pathAt];
+    if (files !== null && typeof path === 'string') {
+      // The file goes into the target tenant's folder, and the record says where.
+      row[pathAt] = await run.files.stage(files, path, `${plan.path} line ${line}`);
     }
     count++;
     onRow();
