@@ -43,7 +43,7 @@ export interface BuildInput {
   readonly csv: CsvOptions;
   readonly generatedAt: Date;
   readonly undeclared: readonly UndeclaredItem[];
-  /** Signs `manifest.json` into `manifest.sig` (audit exports); null leaves the archive unsigned. */
+  /** Signs `manifest.json` into `manifest.sig` (audit and duplication exports); null leaves the archive unsigned. */
   readonly signer: { readonly kid: string; sign(bytes: Uint8Array): Buffer } | null;
   /** The platform's files directory, where attachment paths are resolved. */
   readonly filesDir: string;

@@ -59,7 +59,7 @@ export interface Manifest {
     readonly catalog_version: string;
     readonly platform: { readonly name: string; readonly description: string };
     readonly csv: { readonly bom: boolean; readonly formula_protection: boolean } | null;
-    /** The `kid` of the key that signed `manifest.sig` (audit exports); null when unsigned. */
+    /** The `kid` of the key that signed `manifest.sig` (audit and duplication exports); null when unsigned. */
     readonly signing_key_id: string | null;
   };
   readonly categories: readonly ManifestCategory[];
