@@ -2,6 +2,7 @@ import { toError } from '../errors/index.js';
 import { AttachmentFiles } from './attachment-files.js';
 import { BundleArchive } from './bundle-archive.js';
 import { readBundleContents } from './bundle-contents.js';
+import { isSignedByTrustedKey } from './bundle-signature.js';
 import { checkChecksums } from './checksum-check.js';
 import { ImportRefusal, type ImportConflict } from './import-error.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits.js';
@@ -18,7 +19,8 @@ import { writeRecords } from './write-pass.js';
  *
  * 1. the archive: entry paths, size and count limits, `bundle.json`, the
  *    catalog version, every checksum and the content digest — streamed, never
- *    extracted to disk;
+ *    extracted to disk — and whether `manifest.sig` proves its origin
+ *    (`options.trustedKeys`);
  * 2. in one transaction of `options.target`, a scan of every record (schema,
  *    tenant, unique keys, files, conflicts with the target's ids) and then the
  *    writes, category after the categories it references;
@@ -32,6 +34,7 @@ import { writeRecords } from './write-pass.js';
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const mode = options.mode ?? 'preserve';
   const dryRun = options.dryRun ?? false;
+  let trusted = options.trusted ?? false;
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const counts: Record<string, number> = {};
   let conflicts: ImportConflict[] = [];
@@ -45,6 +48,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const sums = await checkChecksums(archive, contents.contentSha256, limits, () =>
       report({ phase: 'checking', category: null, rows: 0, files: ++checked }),
     );
+    if (!trusted) {
+      trusted = await isSignedByTrustedKey(archive, sums, options.trustedKeys ?? [], limits);
+    }
     const plans = importOrder(contents.categories.map(planCategory));
     const opened = archive;
     // A dry run reads no file of the platform's, so it reveals nothing about them.
@@ -84,7 +90,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       { commit: !dryRun },
     );
     if (!dryRun) await attachments.publish();
-    return { status: 'completed', mode, dryRun, counts, conflicts: [], error: null };
+    return { status: 'completed', mode, dryRun, trusted, counts, conflicts: [], error: null };
   } catch (thrown) {
     await files?.discard();
     if (!(thrown instanceof ImportRefusal)) throw toError(thrown);
@@ -92,6 +98,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       status: 'failed',
       mode,
       dryRun,
+      trusted,
       counts,
       conflicts: thrown.conflicts,
       error: { code: thrown.code, message: thrown.message },

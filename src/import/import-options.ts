@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
+import type { TrustedKey } from '../verify/index.js';
 import type { ImportConflict, ImportErrorCode } from './import-error.js';
 import type { ImportLimits } from './import-limits.js';
 import type { PlatformWriter } from './platform-writer.js';
@@ -41,6 +42,21 @@ export interface ImportOptions {
   /** Check everything, conflicts included, and report counts, writing nothing. (Default: false) */
   readonly dryRun?: boolean;
   /**
+   * Whether the bundle's origin is proven (its signature verified, or an
+   * operator vouches for it). An untrusted bundle may not write platform-owned
+   * categories (`untrusted_bundle`) nor platform-owned fields: those keep
+   * their value on an existing row and get their import default on a new one.
+   * (Default: false)
+   */
+  readonly trusted?: boolean;
+  /**
+   * Keys whose signature makes a bundle trusted: a bundle whose `manifest.sig`
+   * verifies under one of them is imported as if `trusted` were set. One that
+   * names one of them but does not verify is refused (`checksum_mismatch`).
+   * (Default: none)
+   */
+  readonly trustedKeys?: readonly TrustedKey[];
+  /**
    * The platform's files directory, where attachment files are written under
    * their `storage_key`. Null writes no file (only checks the archive holds
    * them). (Default: null)
@@ -63,6 +79,7 @@ export interface ImportResult {
   readonly status: 'completed' | 'failed';
   readonly mode: ImportMode;
   readonly dryRun: boolean;
+  readonly trusted: boolean;
   /** Rows written per category (in a dry run: rows that would be written). */
   readonly counts: Record<string, number>;
   /** Keys already present in the target (preserve mode), per category. */

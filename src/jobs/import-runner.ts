@@ -1,9 +1,10 @@
+import { createPublicKey } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
+import { ConfigError, isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import {
   importBundle,
@@ -12,6 +13,7 @@ import {
   type PlatformWriter,
 } from '../import/index.js';
 import type { ImportOutcome, ImportRecord } from '../store/index.js';
+import { readTrustedKeys, type TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
 import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
@@ -42,6 +44,8 @@ export class ImportRunner {
    * whose process stopped renewing its lease.
    */
   async start(): Promise<void> {
+    // A trusted-keys file that cannot be read stops the start, rather than every import.
+    await this.trustedKeys();
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.ctx.settings.reaperSeconds * 1000);
     this.timer.unref();
@@ -128,6 +132,14 @@ export class ImportRunner {
         tenant: record.tenantId,
         mode: record.mode,
         dryRun: record.dryRun,
+        trustedKeys: await this.trustedKeys().catch((error: unknown) => {
+          // The cause names a server file: the log gets it, the tenant does not.
+          console.error(`import ${record.id}:`, toError(error).message);
+          throw new PortageError(
+            'internal_error',
+            "The keys that tell whether a bundle is trusted cannot be read; the operator's log says why.",
+          );
+        }),
         filesDir: settings.filesDir,
       });
     } catch (thrown) {
@@ -163,6 +175,29 @@ export class ImportRunner {
       clearInterval(heartbeat);
     }
     if (finished) await this.deleteUpload(record);
+  }
+
+  /**
+   * The keys whose signature makes a bundle trusted: every key of this
+   * deployment's keyring (active and retired, as the folder holds them now)
+   * and those of `PORTAGE_IMPORT_TRUSTED_KEYS`, read again for each import.
+   *
+   * @throws ConfigError naming the setting when its file cannot be used.
+   */
+  private async trustedKeys(): Promise<TrustedKey[]> {
+    const { keyring, settings } = this.ctx;
+    await keyring.refresh();
+    const own = keyring
+      .publicKeys()
+      .map((k) => ({ kid: k.kid, key: createPublicKey(k.publicKeyPem) }));
+    if (settings.importTrustedKeys === null) return own;
+    try {
+      return [...own, ...(await readTrustedKeys(settings.importTrustedKeys))];
+    } catch (error) {
+      throw new ConfigError(
+        `PORTAGE_IMPORT_TRUSTED_KEYS: ${toError(error).message.replace(/^--key /, '')}`,
+      );
+    }
   }
 
   /**
