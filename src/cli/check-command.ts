@@ -57,7 +57,7 @@ export function formatCheck(result: CheckResult): string {
     );
   }
   for (const t of result.todo) {
-    lines.push(`${t}: the reason is still TODO; write why it is left out`);
+    lines.push(`${t} is still TODO: write it for the customer`);
   }
   const summary = `${result.tables} tables and ${result.columns} columns checked against ${result.catalog} (version ${result.catalog_version})`;
   if (result.ok) return `OK: ${summary}; every one is exported or excluded with a reason.\n`;

@@ -93,6 +93,23 @@ program
     if (!result.ok) process.exitCode = 1;
   });
 
+const catalogCommand = program.command('catalog').description('Work with the catalog file.');
+catalogCommand
+  .command('init')
+  .description(
+    'Draft a catalog from the live database: every table and column, keys, references, each table’s path to the tenant; what only a person knows is TODO.',
+  )
+  .requiredOption('--tenant-table <table>', 'the table whose rows are the tenants')
+  .option('--source <url>', 'the platform database (default: PORTAGE_SOURCE_URL)')
+  .option('--out <file>', 'write the draft to a new file instead of stdout')
+  .option('--platform <name>', 'the platform’s name, for the draft')
+  .action(
+    async (options: { tenantTable: string; source?: string; out?: string; platform?: string }) => {
+      const { catalogInit } = await import('./catalog-init-command.js');
+      await catalogInit({ ...options, source: options.source ?? loadSettings().sourceUrl });
+    },
+  );
+
 program
   .command('docs')
   .description('Print the export documentation (Markdown) derived from the catalog.')
@@ -191,7 +208,11 @@ try {
   if (error instanceof PortageError) {
     const fields = error.options.errors?.map((e) => `\n  ${e.pointer}: ${e.detail}`).join('') ?? '';
     process.stderr.write(`portage: ${error.message}${fields}\n`);
-  } else if (error instanceof ConfigError || error instanceof CatalogError) {
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof CatalogError ||
+    error.name === 'DraftError'
+  ) {
     process.stderr.write(`portage: ${error.message}\n`);
   } else {
     process.stderr.write(`portage: ${error.stack ?? error.message}\n`);

@@ -3,6 +3,11 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
+/** True when a database setting names MySQL or MariaDB (`mysql://` or `mariadb://`). */
+export function isMysqlUrl(url: string): boolean {
+  return /^(mysql|mariadb):\/\//.test(url);
+}
+
 /** The file of a SQLite database setting: a path, optionally written `sqlite:path` or `sqlite://path`. */
 export function sqlitePath(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/, '');

@@ -1,2 +1,2 @@
 export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';
-export { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from './database-url.js';
+export { isMysqlUrl, isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from './database-url.js';

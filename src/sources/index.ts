@@ -1,10 +1,12 @@
-import { isPostgresUrl, sqlitePath } from '../config/index.js';
+import { isMysqlUrl, isPostgresUrl, sqlitePath } from '../config/index.js';
+import { MysqlSource } from './mysql/index.js';
 import { resolve } from 'node:path';
 import { PostgresSource } from './postgres-source.js';
 import { SqliteSource } from './sqlite-source.js';
 import type { SourceDatabase } from './types.js';
 
 export type * from './types.js';
+export { MysqlSource, type MysqlSourceOptions } from './mysql/index.js';
 export { PostgresSource, type PostgresSourceOptions } from './postgres-source.js';
 export { SOURCE_TYPES } from './postgres-types.js';
 export { SqliteSource } from './sqlite-source.js';
@@ -13,10 +15,12 @@ export { readTenantAccount, tenantExists, type TenantAccount } from './tenant-ac
 
 /**
  * Opens the platform's database named by `PORTAGE_SOURCE_URL`: a PostgreSQL
- * database for a `postgres://` or `postgresql://` URL, otherwise a SQLite file
+ * database for a `postgres://` or `postgresql://` URL, a MySQL or MariaDB one
+ * for `mysql://` or `mariadb://`, otherwise a SQLite file
  * (a path, or a `sqlite:` URL).
  */
 export function openSource(url: string): SourceDatabase {
   if (isPostgresUrl(url)) return new PostgresSource(url);
+  if (isMysqlUrl(url)) return new MysqlSource(url);
   return new SqliteSource(resolve(sqlitePath(url)));
 }

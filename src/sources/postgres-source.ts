@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { POSTGRES_CONNECTION } from '../config/index.js';
 import { toError } from '../errors/index.js';
+import { describePostgresSchema } from './postgres-schema.js';
 import { postgresSnapshot } from './postgres-snapshot.js';
-import type { SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
+import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
 
 /** Options of {@link PostgresSource}. */
 export interface PostgresSourceOptions {
@@ -79,6 +80,10 @@ export class PostgresSource implements SourceDatabase {
        ORDER BY c.table_name COLLATE "C", c.ordinal_position`,
     );
     return rows;
+  }
+
+  describeSchema(): Promise<SchemaDescription> {
+    return describePostgresSchema(this.pool);
   }
 
   async ping(): Promise<void> {

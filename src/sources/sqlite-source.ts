@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { categoryCount, categorySelect, quoteIdent } from './sql-text.js';
+import { describeSqliteSchema } from './sqlite-schema.js';
 import type {
   CategoryRead,
   RawValue,
+  SchemaDescription,
   SourceColumn,
   SourceDatabase,
   SourceSnapshot,
@@ -57,6 +59,10 @@ export class SqliteSource implements SourceDatabase {
       for (const c of info) columns.push({ table, column: c.name, type: c.type });
     }
     return Promise.resolve(columns);
+  }
+
+  describeSchema(): Promise<SchemaDescription> {
+    return Promise.resolve(describeSqliteSchema(this.db));
   }
 
   ping(): Promise<void> {

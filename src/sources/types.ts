@@ -43,7 +43,39 @@ export interface SourceDatabase {
   withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T>;
   /** Every table and column of the database (used by the drift check). */
   introspect(): Promise<SourceColumn[]>;
+  /** Every table with its columns, keys and foreign keys (used to draft a catalog). */
+  describeSchema(): Promise<SchemaDescription>;
   /** Resolves when the database answers; used by readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One foreign key: `columns` of a table hold `keys` of `table`. */
+export interface SchemaForeignKey {
+  readonly columns: readonly string[];
+  readonly table: string;
+  readonly keys: readonly string[];
+}
+
+/** One column as the database declares it. */
+export interface SchemaColumn {
+  readonly name: string;
+  /** The declared type, as the database prints it (`numeric(14,2)`, `timestamp with time zone`, `TEXT`). */
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/** One table: its columns in order, its primary key and its foreign keys. */
+export interface SchemaTable {
+  readonly name: string;
+  readonly columns: readonly SchemaColumn[];
+  /** Empty when the table has none. */
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly SchemaForeignKey[];
+}
+
+/** What `portage catalog init` learns of a database: every table, sorted by name. */
+export interface SchemaDescription {
+  readonly dialect: string;
+  readonly tables: readonly SchemaTable[];
 }

@@ -1,0 +1,1 @@
+export { MysqlSource, type MysqlSourceOptions } from './mysql-source.js';
