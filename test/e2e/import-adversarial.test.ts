@@ -189,6 +189,21 @@ describe('forged bundles stay inside the importing tenant', () => {
     }
   });
 
+  it("refuses to write through a link in the importer's folder that leads to another tenant's", async () => {
+    const platform = await demoCopy();
+    const own = (await exportBundle(platform, 'acme')).file;
+    await symlink(
+      join(platform.filesDir, 'globex/attachments'),
+      join(platform.filesDir, 'acme/attachments/shared'),
+    );
+    const globexBefore = await filesUnder(join(platform.filesDir, 'globex'));
+    const forged = await forge(own, 'acme/attachments/shared/planted.md', Buffer.from('x\n'));
+    const result = await runImport(platform, forged, { mode: 'preserve' });
+    expect(result.error?.code).toBe('unsafe_path');
+    expect(result.error?.message).not.toContain(platform.filesDir);
+    expect(await filesUnder(join(platform.filesDir, 'globex'))).toEqual(globexBefore);
+  });
+
   it('writes no row of another tenant, whatever tenant the bundle claims or its keys name', async () => {
     const platform = await demoCopy();
     const own = (await exportBundle(platform, 'acme')).file;
