@@ -106,6 +106,14 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
       ),
     );
   }
+  if (manifest.missing_files.length > 0) {
+    out.push(
+      '',
+      '## Files not in this archive',
+      '',
+      `${manifest.missing_files.length} record(s) name a file this archive does not hold: a path outside the account's own folder of files (never read), or a file that is not there. \`manifest.json\` lists each under \`missing_files\`.`,
+    );
+  }
   out.push('', '## CSV dialect', '', ...CSV_DIALECT.map((line) => `- ${line}`));
   out.push(
     '',

@@ -82,6 +82,15 @@ export interface Settings {
    * active private key (mode 0600). (`PORTAGE_SIGNING_KEYS_DIR`, default `<data dir>/signing-keys`)
    */
   readonly signingKeysDir: string;
+  /**
+   * A JWKS file (or PEM public keys) of other deployments whose bundles an
+   * import trusts, as it trusts this deployment's own: how a fresh platform
+   * trusts the bundles of the one it replaces. A bundle signed by one of these
+   * keys, or by a key of this deployment's keyring, may write platform-owned
+   * data. (`PORTAGE_IMPORT_TRUSTED_KEYS`, default: none — only this
+   * deployment's own keys)
+   */
+  readonly importTrustedKeys: string | null;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -124,6 +133,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   }
   const catalog = text('PORTAGE_CATALOG');
   const signingKeyFile = text('PORTAGE_SIGNING_KEY_FILE');
+  const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
   return {
     port: int('PORT', 8080, 0, 65535),
     host: text('PORTAGE_HOST') ?? '0.0.0.0',
@@ -156,6 +166,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       cwd,
       text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
     ),
+    importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
   };
 }
 

@@ -17,7 +17,9 @@ import {
   type PlatformWriter,
 } from '../import/index.js';
 import type { ImportOutcome, ImportRecord } from '../store/index.js';
+import type { TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
+import { importTrustedKeys } from './import-trusted-keys.js';
 import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
@@ -47,6 +49,8 @@ export class ImportRunner {
    * whose process stopped renewing its lease.
    */
   async start(): Promise<void> {
+    // A trusted-keys file that cannot be read stops the start, rather than every import.
+    await this.trustedKeys();
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.ctx.settings.reaperSeconds * 1000);
     this.timer.unref();
@@ -134,6 +138,14 @@ export class ImportRunner {
         mode: record.mode,
         dryRun: record.dryRun,
         trusted: record.trusted,
+        trustedKeys: await this.trustedKeys().catch((error: unknown) => {
+          // The cause names a server file: the log gets it, the tenant does not.
+          console.error(`import ${record.id}:`, toError(error).message);
+          throw new PortageError(
+            'internal_error',
+            "The keys that tell whether a bundle is trusted cannot be read; the operator's log says why.",
+          );
+        }),
         filesDir: settings.filesDir,
       });
     } catch (thrown) {
@@ -169,6 +181,17 @@ export class ImportRunner {
       clearInterval(heartbeat);
     }
     if (finished) await this.deleteUpload(record);
+  }
+
+  /**
+   * The keys whose signature makes a bundle trusted: every key of this
+   * deployment's keyring (active and retired, as the folder holds them now)
+   * and those of `PORTAGE_IMPORT_TRUSTED_KEYS`, read again for each import.
+   *
+   * @throws ConfigError naming the setting when its file cannot be used.
+   */
+  private trustedKeys(): Promise<TrustedKey[]> {
+    return importTrustedKeys(this.ctx);
   }
 
   /**
