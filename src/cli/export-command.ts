@@ -15,6 +15,7 @@ export interface ExportOptions {
   readonly formats?: string[];
   readonly categories?: string[];
   readonly csvBom?: boolean;
+  /** Unset: on for `closure`, off otherwise. */
   readonly csvFormulaProtection?: boolean;
 }
 
@@ -30,10 +31,12 @@ export async function exportToFile(settings: Settings, options: ExportOptions): 
       purpose: options.purpose,
       ...(options.formats && { formats: options.formats }),
       ...(options.categories && { categories: options.categories }),
-      ...((options.csvBom || options.csvFormulaProtection) && {
+      ...((options.csvBom !== undefined || options.csvFormulaProtection !== undefined) && {
         csv: {
           bom: options.csvBom ?? false,
-          formula_protection: options.csvFormulaProtection ?? false,
+          ...(options.csvFormulaProtection !== undefined && {
+            formula_protection: options.csvFormulaProtection,
+          }),
         },
       }),
     } as CreateExportBody;

@@ -150,7 +150,11 @@ program
   .option('--formats <list>', 'comma-separated formats (default: the purpose’s)', list)
   .option('--categories <list>', 'comma-separated categories (default: all included)', list)
   .option('--csv-bom', 'start CSV files with a UTF-8 byte-order mark')
-  .option('--csv-formula-protection', 'protect spreadsheet users from formula injection')
+  .option(
+    '--csv-formula-protection',
+    "prefix ' to text cells starting with = + - @ so spreadsheets do not run them (default for closure)",
+  )
+  .option('--no-csv-formula-protection', 'leave CSV cells as they are, even for closure')
   .action(async (options: ExportOptions) => {
     const { exportToFile } = await import('./export-command.js');
     await exportToFile(loadSettings(), options);
