@@ -61,6 +61,11 @@ export async function buildApp(
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' },
+          metrics: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The operator token of `PORTAGE_METRICS_TOKEN`.',
+          },
         },
       },
       tags: [

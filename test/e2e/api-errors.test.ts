@@ -3,6 +3,8 @@ import { ERROR_CODES } from '../../src/errors/index.js';
 import { api, waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 type Problem = {
   type: string;
   title: string;
@@ -35,7 +37,7 @@ describe('API errors, answered as problem details', () => {
   let key: string;
   beforeAll(async () => {
     // No worker: exports stay pending, so "not yet completed" can be observed.
-    server = await startServer({}, { worker: false });
+    server = await startServer({ PORTAGE_METRICS_TOKEN: METRICS_TOKEN }, { worker: false });
     key = server.keys.acme!;
   });
   afterAll(async () => server?.close());
@@ -213,8 +215,15 @@ describe('API errors, answered as problem details', () => {
     expect(await page.text()).toMatch(/<html/i);
   });
 
+  it('answers /metrics with 401 without the metrics token, or with a tenant key', async () => {
+    expectProblem(await api(server.baseUrl, 'GET', '/metrics'), 401, 'unauthorized');
+    expectProblem(await api(server.baseUrl, 'GET', '/metrics', { key }), 401, 'unauthorized');
+  });
+
   it('serves Prometheus metrics: requests by route pattern, exports by status', async () => {
-    const response = await fetch(new URL('/metrics', server.baseUrl));
+    const response = await fetch(new URL('/metrics', server.baseUrl), {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
