@@ -8,7 +8,7 @@ import { importUploadKey } from '../../jobs/import-upload.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { ImportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
-import { authenticate } from '../auth.js';
+import { requireTenant, tenantOf } from '../auth.js';
 import { problems } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -58,12 +58,14 @@ function importView(record: ImportRecord) {
 
 /** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
 export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const auth = requireTenant(ctx.store);
   app.addSchema(ImportObject);
   app.addContentTypeParser('application/zip', (_request, payload, done) => done(null, payload));
 
   app.post(
     '/v1/imports',
     {
+      onRequest: auth,
       schema: {
         summary: 'Import a bundle archive into your tenant',
         description:
@@ -83,7 +85,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const tenant = await authenticate(ctx.store, request);
+      const tenant = tenantOf(request);
       if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/zip') {
         throw new PortageError(
           'unsupported_media_type',
@@ -116,6 +118,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/v1/imports/:id',
     {
+      onRequest: auth,
       schema: {
         summary: 'Get an import',
         tags: ['imports'],
@@ -125,7 +128,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const tenant = await authenticate(ctx.store, request);
+      const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       const record = await ctx.store.imports.get(tenant, id);
       if (record === null)
