@@ -172,10 +172,13 @@ export class ImportRunner {
   private async fetchUpload(record: ImportRecord): Promise<string> {
     if (isAbsolute(record.uploadKey)) return record.uploadKey;
     const dir = join(this.ctx.settings.dataDir, 'imports');
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${record.id}-${record.attempts}.zip`);
     try {
-      await pipeline(await this.ctx.storage.read(record.uploadKey), createWriteStream(file));
+      await pipeline(
+        await this.ctx.storage.read(record.uploadKey),
+        createWriteStream(file, { mode: 0o600 }),
+      );
     } catch (error) {
       await rm(file, { force: true });
       throw error;
