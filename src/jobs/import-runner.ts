@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
-import { PortageError, toError } from '../errors/index.js';
+import { INTERNAL_FAILURE_MESSAGE, PortageError, publicMessage, toError } from '../errors/index.js';
 import {
   importBundle,
   PostgresWriter,
@@ -138,12 +138,21 @@ export class ImportRunner {
         status: 'failed',
         counts: {},
         conflicts: [],
-        error: { code, message: error.message },
+        error: {
+          code,
+          message:
+            code === 'internal_error' ? INTERNAL_FAILURE_MESSAGE : publicMessage(error.message),
+        },
       };
     } finally {
       await target?.close();
       if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
     }
+    if (outcome.error !== null)
+      outcome = {
+        ...outcome,
+        error: { ...outcome.error, message: publicMessage(outcome.error.message) },
+      };
     let finished: boolean;
     try {
       // The import has committed (or failed) on the platform database: its

@@ -24,8 +24,9 @@ export const ImportObject = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    counts: Type.Record(Type.String(), Type.Integer(), {
-      description: 'Rows written (or, in a dry run, that would be) per category.',
+    counts: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()], {
+      description:
+        'Rows written (or, in a dry run, that would be) per category; null unless the import completed.',
     }),
     conflicts: Type.Array(
       Type.Object({
@@ -50,7 +51,7 @@ function importView(record: ImportRecord) {
     created_at: record.createdAt,
     started_at: record.startedAt,
     completed_at: record.completedAt,
-    counts: record.counts,
+    counts: record.status === 'completed' ? record.counts : null,
     conflicts: record.conflicts,
     error: record.error,
   };
