@@ -121,8 +121,6 @@ export interface Limits {
 export interface ImportQuota {
   /** Imports per rolling 24 hours. (`PORTAGE_IMPORT_LIMIT_PER_DAY`, default 10) */
   readonly perDay: number;
-  /** Imports of one tenant running at once; more wait as `pending`. (`PORTAGE_IMPORT_MAX_RUNNING`, default 1) */
-  readonly maxRunning: number;
 }
 
 /**
@@ -211,7 +209,6 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
     importLimits: {
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
-      maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),
     },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),

@@ -129,6 +129,10 @@ export class ImportRunner {
         mode: record.mode,
         dryRun: record.dryRun,
         filesDir: settings.filesDir,
+        limits: {
+          maxArchiveBytes: settings.importMaxBytes,
+          maxUncompressedBytes: settings.importMaxExpandedBytes,
+        },
       });
     } catch (thrown) {
       const error = toError(thrown);

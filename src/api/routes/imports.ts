@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { importUploadKey } from '../../jobs/import-upload.js';
 import type { ObjectStore } from '../../storage/index.js';
-import type { ImportRecord } from '../../store/index.js';
+import type { ImportRecord, QuotaState } from '../../store/index.js';
+import { rateLimitHeaders } from '../rate-limit-headers.js';
 import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
 import { problems } from '../schemas.js';
@@ -82,7 +83,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Ref('Import'), ...problems(401, 413, 415, 422) },
+        response: { 202: Type.Ref('Import'), ...problems(401, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -94,6 +95,10 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
         );
       }
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
+      const { perDay } = ctx.settings.importLimits;
+      // Checked before the upload is read, so that a spent quota costs no transfer.
+      const before = await ctx.store.imports.quota(tenant, perDay);
+      if (before.remaining <= 0) throw overQuota(before);
       const id = ctx.store.imports.newId();
       // The upload goes to the object store, where whichever process claims the import finds it.
       const uploadKey = importUploadKey(id);
@@ -103,16 +108,28 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
         uploadKey,
         ctx.settings.importMaxBytes,
       );
-      const record = await ctx.store.imports.create({
-        id,
-        tenantId: tenant,
-        mode: query.mode ?? 'preserve',
-        dryRun: query.dry_run ?? false,
-        uploadKey,
-        uploadBytes: bytes,
-      });
+      const record = await ctx.store.imports.createWithinQuota(
+        {
+          id,
+          tenantId: tenant,
+          mode: query.mode ?? 'preserve',
+          dryRun: query.dry_run ?? false,
+          uploadKey,
+          uploadBytes: bytes,
+        },
+        perDay,
+      );
+      if (record === null) {
+        await ctx.storage.delete(uploadKey);
+        throw overQuota(await ctx.store.imports.quota(tenant, perDay));
+      }
       ctx.importRunner.submit(record);
-      return reply.code(202).header('Location', `/v1/imports/${id}`).send(importView(record));
+      const after = await ctx.store.imports.quota(tenant, perDay);
+      return reply
+        .code(202)
+        .headers(rateLimitHeaders([after]))
+        .header('Location', `/v1/imports/${id}`)
+        .send(importView(record));
     },
   );
 
@@ -135,6 +152,17 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (record === null)
         throw new PortageError('not_found', `No import "${id}" exists for this API key's tenant.`);
       return importView(record);
+    },
+  );
+}
+
+/** The 429 of a spent daily import quota, with the same headers as exports'. */
+function overQuota(quota: QuotaState): PortageError {
+  return new PortageError(
+    'rate_limited',
+    `This tenant may create ${quota.limit} imports per 24 hours; retry in ${quota.resetSeconds} s.`,
+    {
+      headers: { 'Retry-After': String(quota.resetSeconds), ...rateLimitHeaders([quota]) },
     },
   );
 }
