@@ -9,7 +9,7 @@ export const CSV_DIALECT: readonly string[] = [
   'A null value is an empty field (`,,`); an empty string is a quoted empty field (`,"",`), so the two stay distinct.',
   'Booleans are `true` / `false`; timestamps are RFC 3339 UTC with milliseconds (`2025-03-04T08:20:30.123Z`); `bigint` and `decimal` values are exact decimal text.',
   'Nested values (JSON fields) are JSON text in the cell, object keys sorted.',
-  "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is off by default and recorded in `manifest.json` under `export.csv`.",
+  "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is on by default for `closure` exports and off otherwise, and recorded in `manifest.json` under `export.csv`.",
 ];
 
 /** The commands that check an archive with standard tools alone. */

@@ -4,7 +4,7 @@ import { PortageError } from '../errors/index.js';
 import { importBundle, type ImportMode, type ImportProgress } from '../import/index.js';
 import { openWriter } from '../jobs/import-runner.js';
 import { importTrustedKeys } from '../jobs/import-trusted-keys.js';
-import { requireTenant } from '../jobs/require-tenant.js';
+import { requireTenantAccount } from '../jobs/require-tenant.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** Options of `portage import`. */
@@ -48,7 +48,7 @@ export async function importFromFile(
   const target = openWriter(settings.sourceUrl);
   const progress = progressLine();
   try {
-    await requireTenant(runtime, options.tenant);
+    await requireTenantAccount(runtime, options.tenant);
     const result = await importBundle({
       file,
       catalog: runtime.catalog,

@@ -9,7 +9,7 @@ import {
   postgresPoolConfig,
   sqlitePath,
 } from '../config/index.js';
-import { PortageError, toError } from '../errors/index.js';
+import { INTERNAL_FAILURE_MESSAGE, PortageError, publicMessage, toError } from '../errors/index.js';
 import {
   importBundle,
   PostgresWriter,
@@ -147,6 +147,10 @@ export class ImportRunner {
           );
         }),
         filesDir: settings.filesDir,
+        limits: {
+          maxArchiveBytes: settings.importMaxBytes,
+          maxUncompressedBytes: settings.importMaxExpandedBytes,
+        },
       });
     } catch (thrown) {
       const error = toError(thrown);
@@ -156,12 +160,21 @@ export class ImportRunner {
         status: 'failed',
         counts: {},
         conflicts: [],
-        error: { code, message: error.message },
+        error: {
+          code,
+          message:
+            code === 'internal_error' ? INTERNAL_FAILURE_MESSAGE : publicMessage(error.message),
+        },
       };
     } finally {
       await target?.close();
       if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
     }
+    if (outcome.error !== null)
+      outcome = {
+        ...outcome,
+        error: { ...outcome.error, message: publicMessage(outcome.error.message) },
+      };
     let finished: boolean;
     try {
       // The import has committed (or failed) on the platform database: its
@@ -201,10 +214,13 @@ export class ImportRunner {
   private async fetchUpload(record: ImportRecord): Promise<string> {
     if (isAbsolute(record.uploadKey)) return record.uploadKey;
     const dir = join(this.ctx.settings.dataDir, 'imports');
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${record.id}-${record.attempts}.zip`);
     try {
-      await pipeline(await this.ctx.storage.read(record.uploadKey), createWriteStream(file));
+      await pipeline(
+        await this.ctx.storage.read(record.uploadKey),
+        createWriteStream(file, { mode: 0o600 }),
+      );
     } catch (error) {
       await rm(file, { force: true });
       throw error;
