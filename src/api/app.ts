@@ -1,9 +1,12 @@
+import type { Writable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ERROR_CODES } from '../errors/index.js';
 import type { ApiContext } from './api-context.js';
-import { handleError, sendProblem } from './problem.js';
+import { answerClientError, answerFrameworkError } from './client-errors.js';
+import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
+import { handleError, pathOf, sendProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
@@ -18,6 +21,8 @@ import { validatorCompiler } from './validators.js';
 export interface AppOptions {
   /** Log requests (Default: false; `portage serve` turns it on). */
   readonly logger?: boolean;
+  /** Where log lines go, one JSON object each. (Default: standard output) */
+  readonly logStream?: Writable;
 }
 
 /**
@@ -28,19 +33,42 @@ export async function buildApp(
   ctx: ApiContext,
   options: AppOptions = {},
 ): Promise<FastifyInstance> {
+  const { http, trustProxy } = ctx.settings;
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    logger:
+      options.logger === true
+        ? {
+            level: 'info',
+            ...REQUEST_LOG_OPTIONS,
+            ...(options.logStream !== undefined && { stream: options.logStream }),
+          }
+        : false,
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    // Forwarded headers are believed only from the configured proxies.
+    trustProxy: trustProxy.length > 0 ? [...trustProxy] : false,
     return503OnClosing: true,
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      // How often Node looks for requests past those timeouts (its default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(http.headersTimeoutMs / 2)),
+    },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
+  app.server.maxConnections = http.maxConnections;
+  // A text/plain body is never what an endpoint takes: it is refused with 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler());
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
       'route_not_found',
-      `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}; see /docs.`,
+      `No endpoint ${request.method} ${pathOf(request)}; see /docs.`,
     ),
   );
   app.addSchema(ExportObject);
@@ -61,6 +89,11 @@ export async function buildApp(
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' },
+          metrics: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The operator token of `PORTAGE_METRICS_TOKEN`.',
+          },
         },
       },
       tags: [

@@ -8,8 +8,10 @@ import type { CreateExportBody } from './schemas.js';
 
 /**
  * Checks a schema-valid body against the contract — formats the purpose
- * allows, categories the catalog exports — and resolves the defaults. Throws a
- * 422 problem listing every field at fault.
+ * allows, categories the catalog exports — and resolves the defaults (CSV
+ * formula protection is on for `closure`, whose archives are read in
+ * spreadsheets, and off otherwise, unless the request says). Throws a 422
+ * problem listing every field at fault.
  */
 export function resolveExportRequest(
   body: CreateExportBody,
@@ -56,7 +58,10 @@ export function resolveExportRequest(
     purpose,
     formats,
     categories: included.filter((name) => requested.has(name)),
-    csv: { bom: body.csv?.bom ?? false, formulaProtection: body.csv?.formula_protection ?? false },
+    csv: {
+      bom: body.csv?.bom ?? false,
+      formulaProtection: body.csv?.formula_protection ?? purpose === 'closure',
+    },
     idempotencyKey,
     requestHash: createHash('sha256').update(stringifyJson(body)).digest('hex'),
   };

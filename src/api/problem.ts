@@ -12,6 +12,18 @@ export function problemType(code: ErrorCode): string {
   return `https://portage.dev/problems/${code}`;
 }
 
+/** The RFC 9457 body of a problem with `code`. */
+export function problemBody(
+  code: ErrorCode,
+  detail: string,
+  errors?: readonly FieldError[],
+): Record<string, unknown> {
+  const { status, title } = ERROR_CODES[code];
+  const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code };
+  if (errors !== undefined && errors.length > 0) body.errors = errors;
+  return body;
+}
+
 /** Sends an RFC 9457 problem answer. */
 export function sendProblem(
   reply: FastifyReply,
@@ -20,10 +32,33 @@ export function sendProblem(
   errors?: readonly FieldError[],
   headers: Readonly<Record<string, string>> = {},
 ): FastifyReply {
-  const { status, title } = ERROR_CODES[code];
-  const body: Record<string, unknown> = { type: problemType(code), title, status, detail, code };
-  if (errors !== undefined && errors.length > 0) body.errors = errors;
-  return reply.code(status).headers(headers).type('application/problem+json').send(body);
+  return reply
+    .code(ERROR_CODES[code].status)
+    .headers(headers)
+    .type('application/problem+json')
+    .send(problemBody(code, detail, errors));
+}
+
+/**
+ * The code of a client error that a framework or plugin raised with only an
+ * HTTP status (a static file outside its folder, a URL that does not decode).
+ */
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  403: 'forbidden',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  416: 'range_not_satisfiable',
+  431: 'headers_too_large',
+};
+
+/** The path of a request's URL, without its query (which may hold a signature). */
+export function pathOf(request: FastifyRequest): string {
+  const path = request.url.split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
 
 interface AjvIssue {
@@ -95,11 +130,21 @@ export function handleError(
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return sendProblem(reply, 'malformed_json', `The body is not valid JSON: ${e.message}`);
   }
-  if (e instanceof SyntaxError || e.statusCode === 400) {
+  if (e instanceof SyntaxError) {
     return sendProblem(reply, 'malformed_json', `The body is not valid JSON: ${e.message}`);
   }
-  if (e.statusCode === 415) return sendProblem(reply, 'unsupported_media_type', e.message);
-  if (e.statusCode === 413) return sendProblem(reply, 'payload_too_large', e.message);
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    // A client mistake that a plugin reports with a status alone: its own words
+    // may name server paths, so the answer says only what the status means.
+    request.log.info({ err: toError(error) }, 'client error');
+    const code = CODE_OF_STATUS[status] ?? 'bad_request';
+    return sendProblem(
+      reply,
+      code,
+      `${ERROR_CODES[code].title}: ${request.method} ${pathOf(request)}.`,
+    );
+  }
   request.log.error({ err: toError(error) }, 'unhandled error');
   return sendProblem(
     reply,

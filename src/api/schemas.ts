@@ -41,7 +41,7 @@ export const CreateExportBody = Type.Object(
           formula_protection: Type.Optional(
             Type.Boolean({
               description:
-                "Prefix `'` to cells starting with =, +, -, @, tab or CR so spreadsheets do not run them. Default false.",
+                "Prefix `'` to text and JSON cells starting with =, +, -, @, tab or CR so spreadsheets do not run them. Default: true for purpose `closure`, false otherwise.",
             }),
           ),
         },

@@ -7,9 +7,9 @@ export const CSV_DIALECT: readonly string[] = [
   'UTF-8 text; with the `bom` option the file starts with a byte-order mark (EF BB BF).',
   'A field holding a comma, a double quote, CR or LF is enclosed in double quotes; a double quote inside it is doubled.',
   'A null value is an empty field (`,,`); an empty string is a quoted empty field (`,"",`), so the two stay distinct.',
-  'Booleans are `true` / `false`; timestamps are RFC 3339 UTC with milliseconds (`2025-03-04T08:20:30.123Z`); `bigint` and `decimal` values are exact decimal text.',
+  'Booleans are `true` / `false`; timestamps are RFC 3339 UTC with the fractional digits each field declares, as its JSON Schema states (`2025-03-04T08:20:30.123456Z` for six); `bigint` and `decimal` values are exact decimal text, a `decimal` with exactly as many digits after the point as its scale.',
   'Nested values (JSON fields) are JSON text in the cell, object keys sorted.',
-  "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is off by default and recorded in `manifest.json` under `export.csv`.",
+  "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is on by default for `closure` exports and off otherwise, and recorded in `manifest.json` under `export.csv`.",
 ];
 
 /** The commands that check an archive with standard tools alone. */
@@ -104,6 +104,14 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
       ...manifest.undeclared.map(
         (u) => `- \`${u.column === null ? u.table : `${u.table}.${u.column}`}\``,
       ),
+    );
+  }
+  if (manifest.missing_files.length > 0) {
+    out.push(
+      '',
+      '## Files not in this archive',
+      '',
+      `${manifest.missing_files.length} record(s) name a file this archive does not hold: a path outside the account's own folder of files (never read), or a file that is not there. \`manifest.json\` lists each under \`missing_files\`.`,
     );
   }
   out.push('', '## CSV dialect', '', ...CSV_DIALECT.map((line) => `- ${line}`));

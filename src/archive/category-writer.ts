@@ -78,8 +78,10 @@ export async function writeCategoryData(
     });
     const path = `data/${job.category.name}.${encoder.extension}`;
     const counter = { rows: 0 };
-    const sample = files.length === 0 ? job.sample : undefined;
-    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample), {
+    const first = files.length === 0;
+    const sample = first ? job.sample : undefined;
+    // Each record counts once in the progress, whatever the number of formats.
+    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample, first), {
       level: DATA_DEFLATE_LEVEL,
     });
     files.push({
@@ -100,6 +102,7 @@ async function* encodeRows(
   encoder: FormatEncoder,
   counter: { rows: number },
   sample: ((row: Row) => void) | undefined,
+  countsRows: boolean,
 ): AsyncGenerator<Buffer> {
   const { category, totals } = job;
   const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
@@ -146,7 +149,7 @@ async function* encodeRows(
         }
         last = batch[stop - 1]!;
         const chunk = Buffer.from(text);
-        totals.rowsWritten += stop - start;
+        if (countsRows) totals.rowsWritten += stop - start;
         totals.bytesWritten += chunk.length;
         yield chunk;
       }

@@ -14,7 +14,7 @@ import { readTenantAccount, type SourceSnapshot } from '../sources/index.js';
 import { archiveReadme } from './archive-readme.js';
 import { renderIndexHtml } from '../documents/index-html.js';
 import { RecordSampler } from '../documents/record-sampler.js';
-import { writeAttachments } from './attachment-writer.js';
+import { writeAttachments, type MissingFile } from './attachment-writer.js';
 import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
 import { contentSha256, sha256sumsText } from './checksums.js';
@@ -43,7 +43,7 @@ export interface BuildInput {
   readonly csv: CsvOptions;
   readonly generatedAt: Date;
   readonly undeclared: readonly UndeclaredItem[];
-  /** Signs `manifest.json` into `manifest.sig` (audit exports); null leaves the archive unsigned. */
+  /** Signs `manifest.json` into `manifest.sig` (audit and duplication exports); null leaves the archive unsigned. */
   readonly signer: { readonly kid: string; sign(bytes: Uint8Array): Buffer } | null;
   /** The platform's files directory, where attachment paths are resolved. */
   readonly filesDir: string;
@@ -101,6 +101,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
   const sampler = input.purpose === 'closure' ? new RecordSampler() : null;
   const entries: { path: string; sha256: string }[] = [];
   const written = new Map<string, WrittenCategory>();
+  const missingFiles: MissingFile[] = [];
 
   for (const category of toWrite) {
     const data = await writeCategoryData(zip, {
@@ -134,6 +135,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       },
     );
     entries.push(...files.entries);
+    missingFiles.push(...files.missing);
     written.set(category.name, {
       rows: data.rows,
       files: data.files,
@@ -156,6 +158,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     csv: input.formats.includes('csv') ? input.csv : null,
     written,
     undeclared: input.undeclared,
+    missingFiles,
     contentSha256: digest,
     signingKeyId: input.signer?.kid ?? null,
   };

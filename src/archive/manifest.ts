@@ -1,5 +1,6 @@
 import type { Catalog, UndeclaredItem } from '../catalog/index.js';
 import { schemaPath, type CsvOptions } from '../formats/index.js';
+import type { MissingFile } from './attachment-writer.js';
 
 /** Version of the manifest layout; bumped on any incompatible change. */
 export const MANIFEST_VERSION = 1;
@@ -58,11 +59,16 @@ export interface Manifest {
     readonly catalog_version: string;
     readonly platform: { readonly name: string; readonly description: string };
     readonly csv: { readonly bom: boolean; readonly formula_protection: boolean } | null;
-    /** The `kid` of the key that signed `manifest.sig` (audit exports); null when unsigned. */
+    /** The `kid` of the key that signed `manifest.sig` (audit and duplication exports); null when unsigned. */
     readonly signing_key_id: string | null;
   };
   readonly categories: readonly ManifestCategory[];
   readonly undeclared: readonly UndeclaredItem[];
+  /**
+   * Files that records name but the archive does not hold: outside the
+   * tenant's folder (never read), or not there. Empty when every file was copied.
+   */
+  readonly missing_files: readonly MissingFile[];
   /** Documents at the archive root (README.md and others), with their checksums. */
   readonly documents: readonly {
     readonly path: string;
@@ -92,6 +98,7 @@ export interface ManifestInput {
   readonly csv: CsvOptions | null;
   readonly written: ReadonlyMap<string, WrittenCategory>;
   readonly undeclared: readonly UndeclaredItem[];
+  readonly missingFiles: readonly MissingFile[];
   readonly documents: Manifest['documents'];
   readonly contentSha256: string;
   readonly signingKeyId: string | null;
@@ -141,6 +148,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       };
     }),
     undeclared: input.undeclared,
+    missing_files: input.missingFiles,
     documents: input.documents,
     content_sha256: input.contentSha256,
   };

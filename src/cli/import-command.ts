@@ -3,7 +3,8 @@ import type { Settings } from '../config/index.js';
 import { PortageError } from '../errors/index.js';
 import { importBundle, type ImportMode, type ImportProgress } from '../import/index.js';
 import { openWriter } from '../jobs/import-runner.js';
-import { requireTenant } from '../jobs/require-tenant.js';
+import { importTrustedKeys } from '../jobs/import-trusted-keys.js';
+import { requireTenantAccount } from '../jobs/require-tenant.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** Options of `portage import`. */
@@ -12,7 +13,11 @@ export interface ImportCommandOptions {
   /** (Default: `preserve`) */
   readonly mode?: string;
   readonly dryRun?: boolean;
-  /** The operator vouches for the bundle's origin (SPEC §12.1). (Default: false) */
+  /**
+   * The operator vouches for the bundle's origin (SPEC §12.1); without it, a
+   * bundle is trusted when signed by this deployment's keyring or a key of
+   * `PORTAGE_IMPORT_TRUSTED_KEYS`. (Default: false)
+   */
   readonly trusted?: boolean;
 }
 
@@ -43,7 +48,7 @@ export async function importFromFile(
   const target = openWriter(settings.sourceUrl);
   const progress = progressLine();
   try {
-    await requireTenant(runtime, options.tenant);
+    await requireTenantAccount(runtime, options.tenant);
     const result = await importBundle({
       file,
       catalog: runtime.catalog,
@@ -52,6 +57,7 @@ export async function importFromFile(
       mode,
       dryRun: options.dryRun ?? false,
       trusted: options.trusted ?? false,
+      trustedKeys: await importTrustedKeys(runtime),
       filesDir: settings.filesDir,
       onProgress: progress.update,
     });

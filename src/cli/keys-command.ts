@@ -1,7 +1,7 @@
 import { loadCatalogFile } from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE } from '../demo/index.js';
-import { requireTenant } from '../jobs/require-tenant.js';
+import { requireTenantAccount } from '../jobs/require-tenant.js';
 import { openSource } from '../sources/index.js';
 import { openStore } from '../store/index.js';
 
@@ -14,7 +14,7 @@ export async function createKey(settings: Settings, tenant: string): Promise<str
   const catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
   const source = openSource(settings.sourceUrl);
   try {
-    await requireTenant({ source, catalog }, tenant);
+    await requireTenantAccount({ source, catalog }, tenant);
   } finally {
     await source.close();
   }

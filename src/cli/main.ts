@@ -1,7 +1,9 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { CatalogError } from '../catalog/index.js';
 import { ConfigError, isMysqlUrl, isPostgresUrl, loadSettings } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
+import { PURPOSES } from '../store/export-record.js';
+import { UsageError } from './usage-error.js';
 import type { ExportOptions } from './export-command.js';
 import type { TenantLimitsOptions } from './tenants-command.js';
 
@@ -20,9 +22,34 @@ const positive = (value: string) => {
   return Number(value);
 };
 
+/** Options a command cannot run without; checked after unknown options, so a typo is named as one. */
+const mandatory = new WeakSet<Option>();
+const required = (flags: string, description: string): Option => {
+  const option = new Option(flags, `${description} (required)`);
+  mandatory.add(option);
+  return option;
+};
+
 const program = new Command('portage')
   .description('Complete, trustworthy data exports for a SaaS platform.')
-  .showHelpAfterError();
+  .configureOutput({
+    // Every mistake on the command line is one line: `portage: …`.
+    outputError: (text, write) =>
+      write(
+        `portage: ${text
+          .replace(/^error: /, '')
+          .replace(/\s*\n\(Did you mean/, ' (did you mean')
+          .replace(/\.?\s*$/, '')}; see --help\n`,
+      ),
+  })
+  .hook('preAction', (_program, command) => {
+    for (const option of command.options) {
+      if (mandatory.has(option) && command.getOptionValue(option.attributeName()) === undefined)
+        command.error(`error: required option '${option.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+        });
+    }
+  });
 
 program
   .command('serve')
@@ -128,7 +155,7 @@ program
   .description(
     "Set a tenant's own quotas (each flag overrides one default) and print the limits in force for it.",
   )
-  .requiredOption('--tenant <id>', 'the tenant')
+  .addOption(required('--tenant <id>', 'the tenant'))
   .option('--per-day <n>', 'exports per rolling 24 hours', count)
   .option('--per-month <n>', 'exports per rolling 30 days', count)
   .option('--max-running <n>', 'exports running at once', positive)
@@ -143,7 +170,7 @@ const keys = program.command('keys').description('Manage API keys.');
 keys
   .command('create')
   .description('Create an API key for a tenant and print it, alone, on stdout.')
-  .requiredOption('--tenant <id>', 'the tenant the key belongs to')
+  .addOption(required('--tenant <id>', 'the tenant the key belongs to'))
   .action(async (options: { tenant: string }) => {
     const { createKey } = await import('./keys-command.js');
     process.stdout.write(`${await createKey(loadSettings(), options.tenant)}\n`);
@@ -152,13 +179,17 @@ keys
 program
   .command('export')
   .description('Write an export archive to a file, without a server.')
-  .requiredOption('--tenant <id>', 'the tenant to export')
-  .requiredOption('--purpose <purpose>', 'migration | duplication | closure | audit')
-  .requiredOption('--out <file>', 'the archive to write')
+  .addOption(required('--tenant <id>', 'the tenant to export'))
+  .addOption(required('--purpose <purpose>', 'why the customer exports').choices(PURPOSES))
+  .addOption(required('--out <file>', 'the archive to write'))
   .option('--formats <list>', 'comma-separated formats (default: the purpose’s)', list)
   .option('--categories <list>', 'comma-separated categories (default: all included)', list)
   .option('--csv-bom', 'start CSV files with a UTF-8 byte-order mark')
-  .option('--csv-formula-protection', 'protect spreadsheet users from formula injection')
+  .option(
+    '--csv-formula-protection',
+    "prefix ' to text cells starting with = + - @ so spreadsheets do not run them (default for closure)",
+  )
+  .option('--no-csv-formula-protection', 'leave CSV cells as they are, even for closure')
   .action(async (options: ExportOptions) => {
     const { exportToFile } = await import('./export-command.js');
     await exportToFile(loadSettings(), options);
@@ -219,6 +250,15 @@ signingKeys
     process.stdout.write(await rotateSigningKeys(loadSettings()));
   });
 
+/** A bug rather than a mistake of the person running the command: its stack helps. */
+function isProgrammingError(error: Error): boolean {
+  if (error instanceof ConfigError || error instanceof CatalogError || error instanceof UsageError)
+    return false;
+  return (
+    error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError
+  );
+}
+
 try {
   await program.parseAsync();
 } catch (thrown) {
@@ -226,14 +266,12 @@ try {
   if (error instanceof PortageError) {
     const fields = error.options.errors?.map((e) => `\n  ${e.pointer}: ${e.detail}`).join('') ?? '';
     process.stderr.write(`portage: ${error.message}${fields}\n`);
-  } else if (
-    error instanceof ConfigError ||
-    error instanceof CatalogError ||
-    error.name === 'DraftError'
-  ) {
-    process.stderr.write(`portage: ${error.message}\n`);
-  } else {
+  } else if (isProgrammingError(error)) {
     process.stderr.write(`portage: ${error.stack ?? error.message}\n`);
+  } else {
+    // A configuration, catalog, usage or environment problem (a database that
+    // refuses, a file that is not there): its message says it all.
+    process.stderr.write(`portage: ${error.message.split('\n')[0] ?? error.message}\n`);
   }
   process.exitCode = 1;
 }

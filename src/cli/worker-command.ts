@@ -1,4 +1,6 @@
-import type { Settings } from '../config/index.js';
+import { existsSync } from 'node:fs';
+import { isPostgresUrl, sqlitePath, type Settings } from '../config/index.js';
+import { UsageError } from './usage-error.js';
 import { openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
@@ -12,6 +14,14 @@ import { openRuntime } from '../runtime/runtime.js';
  * back to the queue — and exits 0.
  */
 export async function runWorker(settings: Settings): Promise<void> {
+  const { databaseUrl } = settings;
+  // A worker never creates the state: an empty one would leave it waiting for
+  // work that the API writes elsewhere.
+  if (!isPostgresUrl(databaseUrl) && !existsSync(sqlitePath(databaseUrl))) {
+    throw new UsageError(
+      `PORTAGE_DATABASE_URL: no state database at ${sqlitePath(databaseUrl)}; point it at the one \`portage serve\` uses`,
+    );
+  }
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const runtime = await openRuntime(settings, log);
   const queue = await openExportQueue(runtime, { work: true }).catch(async (error: unknown) => {

@@ -1,4 +1,11 @@
-export { ConfigError, loadSettings, type Limits, type Settings } from './settings.js';
+export {
+  ConfigError,
+  loadSettings,
+  type HttpLimits,
+  type ImportQuota,
+  type Limits,
+  type Settings,
+} from './settings.js';
 export {
   isMysqlUrl,
   isPostgresUrl,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 
 /** A configuration problem, naming the setting at fault. */
@@ -28,13 +29,35 @@ export interface Settings {
   readonly storageUrl: string;
   /** The catalog file. (`PORTAGE_CATALOG`, default the bundled demo catalog) */
   readonly catalogFile: string | null;
-  /** Base of Portage's absolute URLs. (`PORTAGE_PUBLIC_URL`, default: the request's host) */
+  /**
+   * Base of Portage's absolute URLs, such as `download_url`. (`PORTAGE_PUBLIC_URL`,
+   * default: the request's own scheme and host, checked to be `http`/`https`
+   * and a plain host name)
+   */
   readonly publicUrl: string | null;
+  /**
+   * Addresses or CIDR ranges of the proxies whose `X-Forwarded-For`,
+   * `X-Forwarded-Proto` and `X-Forwarded-Host` are believed; from anyone else
+   * these headers are ignored. (`PORTAGE_TRUST_PROXY`, comma-separated, default: none)
+   */
+  readonly trustProxy: readonly string[];
+  /**
+   * Bearer token that `GET /metrics` requires; unset, `/metrics` answers 401.
+   * (`PORTAGE_METRICS_TOKEN`, default: none)
+   */
+  readonly metricsToken: string | null;
+  readonly http: HttpLimits;
   /** Whether the bundled demo platform is used (true when `PORTAGE_SOURCE_URL` is unset). */
   readonly demo: boolean;
   readonly limits: Limits;
   /** Largest bundle archive `POST /v1/imports` accepts, in bytes. (`PORTAGE_IMPORT_MAX_BYTES`, default 2147483648) */
   readonly importMaxBytes: number;
+  /**
+   * Most bytes an import's archive may inflate to, counted while inflating.
+   * (`PORTAGE_IMPORT_MAX_EXPANDED_BYTES`, default 4294967296: 4 GiB)
+   */
+  readonly importMaxExpandedBytes: number;
+  readonly importLimits: ImportQuota;
   /** Lifetime of a download URL. (`PORTAGE_DOWNLOAD_TTL_SECONDS`, default 86400) */
   readonly downloadTtlSeconds: number;
   /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
@@ -82,6 +105,15 @@ export interface Settings {
    * active private key (mode 0600). (`PORTAGE_SIGNING_KEYS_DIR`, default `<data dir>/signing-keys`)
    */
   readonly signingKeysDir: string;
+  /**
+   * A JWKS file (or PEM public keys) of other deployments whose bundles an
+   * import trusts, as it trusts this deployment's own: how a fresh platform
+   * trusts the bundles of the one it replaces. A bundle signed by one of these
+   * keys, or by a key of this deployment's keyring, may write platform-owned
+   * data. (`PORTAGE_IMPORT_TRUSTED_KEYS`, default: none — only this
+   * deployment's own keys)
+   */
+  readonly importTrustedKeys: string | null;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -92,6 +124,33 @@ export interface Limits {
   readonly perMonth: number;
   /** Exports of one tenant running at once; more wait as `pending`. (`PORTAGE_MAX_RUNNING`, default 2) */
   readonly maxRunning: number;
+}
+
+/** Per-tenant quotas of imports; each tenant may override them. */
+export interface ImportQuota {
+  /** Imports per rolling 24 hours. (`PORTAGE_IMPORT_LIMIT_PER_DAY`, default 10) */
+  readonly perDay: number;
+}
+
+/**
+ * Bounds on HTTP connections, so that slow or idle clients cannot hold the
+ * server's sockets. Node checks the header and request timeouts every
+ * `min(headersTimeoutMs, 1000)` ms or so, so they are enforced to about that.
+ */
+export interface HttpLimits {
+  /** Time to receive a request's whole header block. (`PORTAGE_HTTP_HEADERS_TIMEOUT_MS`, default 10000) */
+  readonly headersTimeoutMs: number;
+  /**
+   * Time to receive a whole request, body included: a larger import upload over a
+   * slow link needs more. (`PORTAGE_HTTP_REQUEST_TIMEOUT_MS`, default 120000)
+   */
+  readonly requestTimeoutMs: number;
+  /** A connection on which nothing moves for this long is closed. (`PORTAGE_HTTP_IDLE_TIMEOUT_MS`, default 30000) */
+  readonly idleTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. (`PORTAGE_HTTP_KEEP_ALIVE_TIMEOUT_MS`, default 5000) */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at most; more are closed at once. (`PORTAGE_HTTP_MAX_CONNECTIONS`, default 1024) */
+  readonly maxConnections: number;
 }
 
 type Source = Readonly<Record<string, string | undefined>>;
@@ -122,8 +181,21 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`PORTAGE_PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
   }
+  const http = {
+    headersTimeoutMs: int('PORTAGE_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    requestTimeoutMs: int('PORTAGE_HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 86_400_000),
+    idleTimeoutMs: int('PORTAGE_HTTP_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int('PORTAGE_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 3_600_000),
+    maxConnections: int('PORTAGE_HTTP_MAX_CONNECTIONS', 1024, 1, 1_000_000),
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    throw new ConfigError(
+      `PORTAGE_HTTP_HEADERS_TIMEOUT_MS (${http.headersTimeoutMs}) must not exceed PORTAGE_HTTP_REQUEST_TIMEOUT_MS (${http.requestTimeoutMs})`,
+    );
+  }
   const catalog = text('PORTAGE_CATALOG');
   const signingKeyFile = text('PORTAGE_SIGNING_KEY_FILE');
+  const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
   return {
     port: int('PORT', 8080, 0, 65535),
     host: text('PORTAGE_HOST') ?? '0.0.0.0',
@@ -134,6 +206,9 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     storageUrl: text('PORTAGE_STORAGE_URL') ?? `file://${resolve(dataDir, 'archives')}`,
     catalogFile: catalog === undefined ? null : resolve(cwd, catalog),
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
+    trustProxy: trustedProxies(text('PORTAGE_TRUST_PROXY')),
+    metricsToken: text('PORTAGE_METRICS_TOKEN') ?? null,
+    http,
     demo: sourceUrl === undefined,
     limits: {
       perDay: int('PORTAGE_LIMIT_PER_DAY', 10, 0),
@@ -141,6 +216,10 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       maxRunning: int('PORTAGE_MAX_RUNNING', 2, 1),
     },
     importMaxBytes: int('PORTAGE_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
+    importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
+    importLimits: {
+      perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
+    },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),
     leaseSeconds: int('PORTAGE_LEASE_SECONDS', 30, 1),
@@ -156,7 +235,29 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       cwd,
       text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
     ),
+    importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
   };
+}
+
+/** The proxies of `PORTAGE_TRUST_PROXY`: IPv4 or IPv6 addresses, each with an optional `/prefix`. */
+function trustedProxies(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max);
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError(
+        `PORTAGE_TRUST_PROXY must list IP addresses or CIDR ranges, comma-separated (got "${entry}")`,
+      );
+    }
+  }
+  return entries;
 }
 
 function definedOnly(env: Source): Record<string, string> {

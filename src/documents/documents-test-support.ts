@@ -103,6 +103,7 @@ export function sampleDocumentInput(): IndexHtmlInput & SummaryPdfInput {
     csv: { bom: false, formulaProtection: true },
     written,
     undeclared: [{ table: 'tasks', column: 'legacy_color' }],
+    missingFiles: [],
     documents: [],
     contentSha256: '',
   });

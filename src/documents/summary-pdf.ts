@@ -19,6 +19,7 @@ const MUTED = '#57606a';
  */
 export async function renderSummaryPdf(input: SummaryPdfInput): Promise<Buffer> {
   const e = input.manifest.export;
+  const font = await loadUnicodeFont();
   const generatedAt = new Date(e.generated_at);
   const doc = new PDFDocument({
     size: 'A4',
@@ -43,7 +44,7 @@ export async function renderSummaryPdf(input: SummaryPdfInput): Promise<Buffer> 
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  doc.registerFont(UNICODE_FONT, await loadUnicodeFont());
+  doc.registerFont(UNICODE_FONT, font);
   writeBody(doc, input);
   numberPages(doc, e.id);
   doc.end();

@@ -5,6 +5,7 @@
  */
 export const ERROR_CODES = {
   malformed_json: { status: 400, title: 'Malformed JSON', retryable: false },
+  bad_request: { status: 400, title: 'Malformed request', retryable: false },
   unauthorized: { status: 401, title: 'Missing or unknown API key', retryable: false },
   download_link_invalid: { status: 403, title: 'Invalid download link', retryable: false },
   download_link_expired: { status: 403, title: 'Expired download link', retryable: false },
@@ -13,9 +14,11 @@ export const ERROR_CODES = {
     title: 'The platform holds no account for this tenant',
     retryable: false,
   },
+  forbidden: { status: 403, title: 'Forbidden', retryable: false },
   not_found: { status: 404, title: 'Not found', retryable: false },
   route_not_found: { status: 404, title: 'No such endpoint', retryable: false },
   method_not_allowed: { status: 405, title: 'Method not allowed', retryable: false },
+  request_timeout: { status: 408, title: 'Request not received in time', retryable: true },
   export_not_ready: { status: 409, title: 'Export not completed', retryable: true },
   export_expired: { status: 410, title: 'Export expired', retryable: false },
   payload_too_large: { status: 413, title: 'Payload too large', retryable: false },
@@ -23,7 +26,8 @@ export const ERROR_CODES = {
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable', retryable: false },
   validation_failed: { status: 422, title: 'Invalid request', retryable: false },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused', retryable: false },
-  rate_limited: { status: 429, title: 'Too many exports', retryable: true },
+  headers_too_large: { status: 431, title: 'Request headers too large', retryable: false },
+  rate_limited: { status: 429, title: 'Over a quota', retryable: true },
   internal_error: { status: 500, title: 'Internal error', retryable: true },
   not_ready: { status: 503, title: 'Not ready', retryable: true },
   // Codes a failed export carries in `error.code`.

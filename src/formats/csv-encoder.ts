@@ -24,7 +24,8 @@ const JSON_CELLS_REMEMBERED = 1024;
  *   so a JSON string is written with its quotes: `"a"` becomes `"""a"""`.
  * - With `ctx.csv.bom` (default: false), the file starts with a UTF-8
  *   byte-order mark (U+FEFF), which some spreadsheet programs need to read UTF-8.
- * - With `ctx.csv.formulaProtection` (default: false), a cell of a `string`
+ * - With `ctx.csv.formulaProtection` (on by default for `closure` exports
+ *   only), a cell of a `string`
  *   or `json` field whose text starts with `=`, `+`, `-`, `@`, tab (U+0009) or
  *   CR (U+000D) gets a single quote `'` prepended, so spreadsheet programs show
  *   it as text instead of running it as a formula; quoting then applies to

@@ -21,7 +21,8 @@ export interface CsvOptions {
   readonly bom: boolean;
   /**
    * Prefix a `'` to cells starting with `=`, `+`, `-`, `@`, tab or CR so that
-   * spreadsheets do not run them as formulas. (Default: false)
+   * spreadsheets do not run them as formulas. (Default: true for `closure`
+   * exports, false otherwise)
    */
   readonly formulaProtection: boolean;
 }

@@ -20,6 +20,8 @@ export interface BundleContents {
   readonly categories: readonly BundleCategory[];
   /** The manifest's `content_sha256`, checked against `SHA256SUMS`. */
   readonly contentSha256: string;
+  /** The paths of the manifest's `missing_files`: files records name that the bundle does not hold. */
+  readonly missingFiles: ReadonlySet<string>;
 }
 
 interface HeaderCategory {
@@ -81,6 +83,14 @@ export async function readBundleContents(
     tenant: header.tenant,
     categories: (header.categories as HeaderCategory[]).map((c) => matchCategory(c, catalog)),
     contentSha256: manifest.content_sha256,
+    missingFiles: new Set(
+      (Array.isArray(manifest.missing_files) ? (manifest.missing_files as unknown[]) : []).flatMap(
+        (m) => {
+          const path = (m as { path?: unknown } | null)?.path;
+          return typeof path === 'string' ? [path] : [];
+        },
+      ),
+    ),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { contentSha256, type ChecksumEntry } from '../archive/checksums.js';
 import { toError } from '../errors/index.js';
 import type { BundleArchive } from './bundle-archive.js';
+import { MANIFEST_SIG } from './bundle-signature.js';
 import { ImportRefusal } from './import-error.js';
 import type { ImportLimits } from './import-limits.js';
 
@@ -11,7 +12,7 @@ const SUM_LINE = /^([0-9a-f]{64}) {2}(.+)$/;
 /**
  * Checks the archive against its `SHA256SUMS`: every line against the bytes of
  * its entry (each entry streamed once, its inflated bytes counted against
- * `maxUncompressedBytes`), every entry but `SHA256SUMS` listed, and the
+ * `maxUncompressedBytes`), every entry but `SHA256SUMS` and `manifest.sig` listed, and the
  * manifest's `content_sha256` recomputed from the lines under `data/`,
  * `schemas/` and `attachments/`.
  *
@@ -28,7 +29,8 @@ export async function checkChecksums(
 ): Promise<Map<string, string>> {
   const listed = parseSums(await archive.readAll(SUMS, limits.maxDocumentBytes));
   for (const path of archive.paths()) {
-    if (path !== SUMS && !listed.has(path)) {
+    // manifest.sig signs manifest.json, which SHA256SUMS lists; the signature itself is not listed.
+    if (path !== SUMS && path !== MANIFEST_SIG && !listed.has(path)) {
       throw new ImportRefusal('checksum_mismatch', `${path} is not listed in ${SUMS}.`);
     }
   }

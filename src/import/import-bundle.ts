@@ -2,6 +2,7 @@ import { toError } from '../errors/index.js';
 import { AttachmentFiles } from './attachment-files.js';
 import { BundleArchive } from './bundle-archive.js';
 import { readBundleContents, type BundleCategory } from './bundle-contents.js';
+import { isSignedByTrustedKey } from './bundle-signature.js';
 import { checkChecksums } from './checksum-check.js';
 import { ImportRefusal, type ImportConflict } from './import-error.js';
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './import-limits.js';
@@ -18,7 +19,8 @@ import { writeRecords } from './write-pass.js';
  *
  * 1. the archive: entry paths, size and count limits, `bundle.json`, the
  *    catalog version, every checksum and the content digest — streamed, never
- *    extracted to disk;
+ *    extracted to disk — and whether `manifest.sig` proves its origin
+ *    (`options.trustedKeys`);
  * 2. in one transaction of `options.target`, a scan of every record (schema,
  *    tenant, unique keys, files, conflicts with the target's ids) and then the
  *    writes, category after the categories it references;
@@ -32,7 +34,7 @@ import { writeRecords } from './write-pass.js';
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const mode = options.mode ?? 'preserve';
   const dryRun = options.dryRun ?? false;
-  const trusted = options.trusted ?? false;
+  let trusted = options.trusted ?? false;
   const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const counts: Record<string, number> = {};
   let conflicts: ImportConflict[] = [];
@@ -46,6 +48,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const sums = await checkChecksums(archive, contents.contentSha256, limits, () =>
       report({ phase: 'checking', category: null, rows: 0, files: ++checked }),
     );
+    if (!trusted) {
+      trusted = await isSignedByTrustedKey(archive, sums, options.trustedKeys ?? [], limits);
+    }
     if (!trusted) refusePlatformOwned(contents.categories);
     const plans = importOrder(contents.categories).map(({ deferred, ...bundled }) =>
       planCategory(bundled, {
@@ -55,7 +60,14 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       }),
     );
     const opened = archive;
-    const attachments = new AttachmentFiles(archive, sums, options.filesDir ?? null);
+    // A dry run reads no file of the platform's, so it reveals nothing about them.
+    const attachments = new AttachmentFiles(
+      archive,
+      sums,
+      dryRun ? null : (options.filesDir ?? null),
+      { source: contents.tenant, target: options.tenant },
+      contents.missingFiles,
+    );
     files = attachments;
     await options.target.transaction(
       async (tx) => {

@@ -5,7 +5,7 @@ export interface ImportLimits {
   /**
    * Most bytes all entries may inflate to, counted on the bytes actually
    * inflated while streaming, not on the sizes the archive declares.
-   * (Default: 8 GiB)
+   * (Default: 4 GiB)
    */
   readonly maxUncompressedBytes: number;
   /** Most entries (files and folders) the archive may hold. (Default: 100,000) */
@@ -21,7 +21,7 @@ const MIB = 1024 * 1024;
 /** The limits an import applies when the caller sets none. */
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   maxArchiveBytes: 2048 * MIB,
-  maxUncompressedBytes: 8192 * MIB,
+  maxUncompressedBytes: 4096 * MIB,
   maxEntries: 100_000,
   maxLineBytes: 64 * MIB,
   maxDocumentBytes: 32 * MIB,

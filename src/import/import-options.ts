@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
+import type { TrustedKey } from '../verify/index.js';
 import type { ImportConflict, ImportErrorCode } from './import-error.js';
 import type { ImportLimits } from './import-limits.js';
 import type { PlatformWriter } from './platform-writer.js';
@@ -56,6 +57,13 @@ export interface ImportOptions {
    * (Default: false)
    */
   readonly trusted?: boolean;
+  /**
+   * Keys whose signature makes a bundle trusted: a bundle whose `manifest.sig`
+   * verifies under one of them is imported as if `trusted` were set. One that
+   * names one of them but does not verify is refused (`checksum_mismatch`).
+   * (Default: none)
+   */
+  readonly trustedKeys?: readonly TrustedKey[];
   /**
    * The platform's files directory, where attachment files are written under
    * their `storage_key`. Null writes no file (only checks the archive holds

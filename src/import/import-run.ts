@@ -56,7 +56,7 @@ export async function* readRecords(
       run.signal?.throwIfAborted();
       const record = validate
         ? run.validator.parse(plan.category, plan.path, number, text)
-        : parseRecord(plan.path, number, text);
+        : parseRecord(plan.path, number, text, plan.category);
       yield { line: number, record };
     }
   } finally {

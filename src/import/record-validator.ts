@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { IncludedCategory } from '../catalog/index.js';
-import { categoryJsonSchema, JsonTextError, parseJson } from '../formats/index.js';
+import { categoryJsonSchema, JsonNumber, JsonTextError, parseJson } from '../formats/index.js';
 import { ImportRefusal } from './import-error.js';
 
 /** Checks parsed records against their category's JSON Schema. */
@@ -25,7 +25,7 @@ export class RecordValidator {
     line: number,
     text: string,
   ): Record<string, unknown> {
-    const record = parseRecord(path, line, text);
+    const record = parseRecord(path, line, text, category);
     const validate = this.validator(category);
     if (!validate(record)) {
       const error = validate.errors?.[0];
@@ -49,12 +49,25 @@ export class RecordValidator {
 
 /**
  * One line of a data file as a record, read as the export wrote it: with
- * {@link parseJson}, so that a `json` field's numbers keep every digit.
+ * {@link parseJson}, so that a `json` field's numbers keep every digit. A
+ * `float` field holds a double, which its shortest text (`1e-7`) gives back
+ * exactly: it is read as a number, whatever exact decimal the text spells.
  * @throws {@link ImportRefusal} `schema_violation` for text that is not such JSON.
  */
-export function parseRecord(path: string, line: number, text: string): Record<string, unknown> {
+export function parseRecord(
+  path: string,
+  line: number,
+  text: string,
+  category: IncludedCategory,
+): Record<string, unknown> {
   try {
-    return parseJson(text) as Record<string, unknown>;
+    const record = parseJson(text) as Record<string, unknown>;
+    for (const field of category.fields) {
+      const value = record[field.name];
+      if (field.type === 'float' && value instanceof JsonNumber)
+        record[field.name] = Number(value.text);
+    }
+    return record;
   } catch (error) {
     if (!(error instanceof JsonTextError)) throw error;
     throw new ImportRefusal(

@@ -58,7 +58,7 @@ async function scanCategory(
   const collector = keysMayCollide(run, plan)
     ? new ConflictCollector(run.tx, category.name, plan.source, plan.key, run.tenant)
     : null;
-  const pathField = category.files?.pathField;
+  const files = category.files;
   let count = 0;
   for await (const { line, record } of readRecords(run, plan, true)) {
     count++;
@@ -81,8 +81,9 @@ async function scanCategory(
       );
     }
     await collector?.add(written);
-    if (pathField !== undefined && typeof record[pathField] === 'string') {
-      await run.files.check(record[pathField], `${plan.path} line ${line}`);
+    const path = files === null ? null : record[files.pathField];
+    if (files !== null && typeof path === 'string') {
+      await run.files.check(files, path, `${plan.path} line ${line}`);
     }
     onRow();
   }

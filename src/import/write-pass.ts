@@ -117,7 +117,8 @@ async function writeRows(
   const written = selfReferencing ? new Set<string>() : null;
   const checkKeys = keysMayCollide(run, plan) && !run.dryRun;
   const constants = plan.constants.map((c) => c.value);
-  const pathField = category.files?.pathField;
+  const files = category.files;
+  const pathAt = files === null ? -1 : plan.fields.findIndex((f) => f.name === files.pathField);
   let batch: ImportRow[] = [];
   let keys: ImportRow[] = [];
   let firstLine = 1;
@@ -137,8 +138,10 @@ async function writeRows(
     batch.push(row);
     if (checkKeys) keys.push(key);
     written?.add(keyText(plan.key.map((c) => record[c.name] as JsonValue)));
-    if (pathField !== undefined && typeof record[pathField] === 'string' && !run.dryRun) {
-      await run.files.stage(record[pathField], `${plan.path} line ${line}`);
+    const path = pathAt < 0 ? null : row[pathAt];
+    if (files !== null && typeof path === 'string') {
+      // The file goes into the target tenant's folder, and the record says where.
+      row[pathAt] = await run.files.stage(files, path, `${plan.path} line ${line}`);
     }
     count++;
     onRow();

@@ -1,4 +1,10 @@
-import { PortageError, toError, type ErrorCode } from '../errors/index.js';
+import {
+  INTERNAL_FAILURE_MESSAGE,
+  PortageError,
+  publicMessage,
+  toError,
+  type ErrorCode,
+} from '../errors/index.js';
 import { StorageError } from '../storage/index.js';
 import { RetriesExhausted } from './retry.js';
 import { storageFailureOf } from './transient-errors.js';
@@ -9,8 +15,19 @@ export interface Failure {
   readonly message: string;
 }
 
-/** Classifies what an export threw into the error it records. */
+/**
+ * Classifies what an export threw into the error it records, as the tenant
+ * may read it: no server path, and no raw message of an unforeseen error
+ * (which the caller logs).
+ */
 export function classifyFailure(thrown: unknown): Failure {
+  const failure = classify(thrown);
+  if (failure.code === 'internal_error')
+    return { code: failure.code, message: INTERNAL_FAILURE_MESSAGE };
+  return { code: failure.code, message: publicMessage(failure.message) };
+}
+
+function classify(thrown: unknown): Failure {
   const caught = toError(thrown);
   if (caught instanceof RetriesExhausted) return exhausted(caught);
   const error = rootCause(caught);

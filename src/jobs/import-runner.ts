@@ -10,7 +10,7 @@ import {
   postgresPoolConfig,
   sqlitePath,
 } from '../config/index.js';
-import { PortageError, toError } from '../errors/index.js';
+import { INTERNAL_FAILURE_MESSAGE, PortageError, publicMessage, toError } from '../errors/index.js';
 import {
   importBundle,
   MysqlWriter,
@@ -19,7 +19,9 @@ import {
   type PlatformWriter,
 } from '../import/index.js';
 import type { ImportOutcome, ImportRecord } from '../store/index.js';
+import type { TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
+import { importTrustedKeys } from './import-trusted-keys.js';
 import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
@@ -49,6 +51,8 @@ export class ImportRunner {
    * whose process stopped renewing its lease.
    */
   async start(): Promise<void> {
+    // A trusted-keys file that cannot be read stops the start, rather than every import.
+    await this.trustedKeys();
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.ctx.settings.reaperSeconds * 1000);
     this.timer.unref();
@@ -136,7 +140,19 @@ export class ImportRunner {
         mode: record.mode,
         dryRun: record.dryRun,
         trusted: record.trusted,
+        trustedKeys: await this.trustedKeys().catch((error: unknown) => {
+          // The cause names a server file: the log gets it, the tenant does not.
+          console.error(`import ${record.id}:`, toError(error).message);
+          throw new PortageError(
+            'internal_error',
+            "The keys that tell whether a bundle is trusted cannot be read; the operator's log says why.",
+          );
+        }),
         filesDir: settings.filesDir,
+        limits: {
+          maxArchiveBytes: settings.importMaxBytes,
+          maxUncompressedBytes: settings.importMaxExpandedBytes,
+        },
       });
     } catch (thrown) {
       const error = toError(thrown);
@@ -146,12 +162,21 @@ export class ImportRunner {
         status: 'failed',
         counts: {},
         conflicts: [],
-        error: { code, message: error.message },
+        error: {
+          code,
+          message:
+            code === 'internal_error' ? INTERNAL_FAILURE_MESSAGE : publicMessage(error.message),
+        },
       };
     } finally {
       await target?.close();
       if (local !== null && local !== record.uploadKey) await rm(local, { force: true });
     }
+    if (outcome.error !== null)
+      outcome = {
+        ...outcome,
+        error: { ...outcome.error, message: publicMessage(outcome.error.message) },
+      };
     let finished: boolean;
     try {
       // The import has committed (or failed) on the platform database: its
@@ -174,16 +199,30 @@ export class ImportRunner {
   }
 
   /**
+   * The keys whose signature makes a bundle trusted: every key of this
+   * deployment's keyring (active and retired, as the folder holds them now)
+   * and those of `PORTAGE_IMPORT_TRUSTED_KEYS`, read again for each import.
+   *
+   * @throws ConfigError naming the setting when its file cannot be used.
+   */
+  private trustedKeys(): Promise<TrustedKey[]> {
+    return importTrustedKeys(this.ctx);
+  }
+
+  /**
    * A local copy of the uploaded archive, for the import to read at random.
    * (An absolute path is an upload an earlier version kept on local disk.)
    */
   private async fetchUpload(record: ImportRecord): Promise<string> {
     if (isAbsolute(record.uploadKey)) return record.uploadKey;
     const dir = join(this.ctx.settings.dataDir, 'imports');
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `${record.id}-${record.attempts}.zip`);
     try {
-      await pipeline(await this.ctx.storage.read(record.uploadKey), createWriteStream(file));
+      await pipeline(
+        await this.ctx.storage.read(record.uploadKey),
+        createWriteStream(file, { mode: 0o600 }),
+      );
     } catch (error) {
       await rm(file, { force: true });
       throw error;

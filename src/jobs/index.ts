@@ -12,4 +12,4 @@ export { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
 export { Reaper, type ReapResult } from './reaper.js';
 export { newWorkerOwner, Worker } from './worker.js';
 export { ImportRunner } from './import-runner.js';
-export { requireTenant } from './require-tenant.js';
+export { requireTenantAccount } from './require-tenant.js';

@@ -18,9 +18,18 @@ export interface ArchiveSpec {
 }
 
 /**
+ * Purposes whose `manifest.json` is signed into `manifest.sig`: `audit` (proof
+ * for a regulator; refused without a key) and `duplication` (so that an
+ * import can tell this deployment's bundles from forged ones; unsigned only
+ * when no keyring is given).
+ */
+const SIGNED_PURPOSES: ReadonlySet<string> = new Set(['audit', 'duplication']);
+
+/**
  * Reads the tenant's data in one consistent snapshot and writes the archive
  * to `output`, listing in the manifest whatever the database holds that the
- * catalog does not declare.
+ * catalog does not declare, signed with the keyring's active key for the
+ * purposes in {@link SIGNED_PURPOSES}.
  */
 export async function produceArchive(
   spec: ArchiveSpec,
@@ -33,9 +42,10 @@ export async function produceArchive(
   output: Writable,
   options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
 ): Promise<BuildResult> {
-  // A rotation made since the last audit export, by any process, takes effect now.
-  if (spec.purpose === 'audit') await deps.keyring?.refresh();
-  const signer = spec.purpose === 'audit' ? (deps.keyring?.active ?? null) : null;
+  const signed = SIGNED_PURPOSES.has(spec.purpose);
+  // A rotation made since the last signed export, by any process, takes effect now.
+  if (signed) await deps.keyring?.refresh();
+  const signer = signed ? (deps.keyring?.active ?? null) : null;
   if (spec.purpose === 'audit' && signer === null) {
     throw new PortageError(
       'internal_error',

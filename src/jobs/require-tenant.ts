@@ -8,7 +8,7 @@ import { tenantExists, type SourceDatabase } from '../sources/index.js';
  * complete while holding nothing.
  * @throws PortageError `tenant_not_found`
  */
-export async function requireTenant(
+export async function requireTenantAccount(
   deps: { readonly source: SourceDatabase; readonly catalog: Catalog },
   tenant: string,
 ): Promise<void> {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { loadCatalogFile, type Catalog } from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
@@ -22,6 +23,8 @@ export async function openRuntime(
   log: (line: string) => void = () => undefined,
 ): Promise<Runtime> {
   const catalog: Catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
+  // Everything Portage keeps is readable by its own user alone.
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
   if (settings.demo && !existsSync(settings.sourceUrl)) {
     log(`Generating the demo platform at ${settings.sourceUrl} …`);
     await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });

@@ -30,7 +30,7 @@ export class FilePendingObject extends PendingObjectBase {
     if (actual.bytes !== expected.bytes || actual.sha256 !== expected.sha256.toLowerCase()) {
       throw new IntegrityError(this.key, expected, actual);
     }
-    await mkdir(dirname(this.finalPath), { recursive: true });
+    await mkdir(dirname(this.finalPath), { recursive: true, mode: 0o700 });
     await rename(this.tempPath, this.finalPath);
     await syncDirectory(dirname(this.finalPath));
   }

@@ -31,7 +31,7 @@ export class FileStore implements ObjectStore {
 
   async beginWrite(key: string): Promise<PendingObject> {
     const finalPath = this.#pathOf(key);
-    await mkdir(this.#tempDir, { recursive: true });
+    await mkdir(this.#tempDir, { recursive: true, mode: 0o700 });
     const tempPath = join(this.#tempDir, `${Date.now()}-${randomUUID()}${TEMP_SUFFIX}`);
     // Created up front (exclusively) so that permission or space errors surface here.
     await (await open(tempPath, 'wx', 0o600)).close();
@@ -76,7 +76,7 @@ export class FileStore implements ObjectStore {
   }
 
   async ping(): Promise<void> {
-    await mkdir(this.#tempDir, { recursive: true });
+    await mkdir(this.#tempDir, { recursive: true, mode: 0o700 });
     const probe = join(this.#tempDir, `ping-${randomUUID()}${TEMP_SUFFIX}`);
     try {
       await writeFile(probe, 'ok', { mode: 0o600 });

@@ -32,7 +32,11 @@ export interface QuotaState {
   readonly limit: number;
   readonly windowSeconds: number;
   readonly remaining: number;
-  /** Seconds until one more export is allowed in this window (0 if one is now). */
+  /**
+   * Seconds until the oldest export counted in this window leaves it, freeing
+   * one slot (0 when none is counted; the whole window when the limit is 0).
+   * While the quota is spent, that is when one more export is allowed.
+   */
   readonly resetSeconds: number;
 }
 
@@ -104,7 +108,12 @@ export class ExportStore {
         .selectAll()
         .where('id', '=', row.id)
         .executeTakeFirstOrThrow();
-      const after = quotas.map((q) => ({ ...q, remaining: q.remaining - 1 }));
+      // The new export is counted now: a window that counted none frees it in a whole window.
+      const after = quotas.map((q) => ({
+        ...q,
+        remaining: q.remaining - 1,
+        resetSeconds: q.resetSeconds === 0 ? q.windowSeconds : q.resetSeconds,
+      }));
       return { kind: 'created' as const, export: toExportRecord(created), quotas: after };
     });
   }
@@ -191,8 +200,9 @@ async function quotaStates(
       .limit(Math.max(limit, 1))
       .execute();
     const used = rows.length;
-    // The window frees a slot when the `limit`-th newest charged export leaves it.
-    const oldestCounted = used >= limit && limit > 0 ? rows[limit - 1] : undefined;
+    // The window frees a slot when its oldest counted export leaves it; once the
+    // quota is spent, that is the `limit`-th newest, the last row read.
+    const oldestCounted = limit > 0 && used > 0 ? rows[used - 1] : undefined;
     const resetSeconds =
       limit === 0
         ? window.seconds

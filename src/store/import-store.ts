@@ -1,4 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { QuotaState } from './export-store.js';
+import type { StateDialect } from './state-db.js';
+import { lockTenant } from './tenant-lock.js';
 import { isoTime, newId } from './ids.js';
 import type { ImportTable, StateDatabase } from './schema.js';
 
@@ -38,6 +41,73 @@ export interface ImportOutcome {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+/** What {@link ImportStore.create} records. */
+interface NewImport {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly mode: ImportRecord['mode'];
+  readonly dryRun: boolean;
+  /** (Default: false) */
+  readonly trusted?: boolean;
+  readonly uploadKey: string;
+  readonly uploadBytes: number;
+}
+
+function newImportRow(input: NewImport, now: Date): Insertable<ImportTable> {
+  return {
+    id: input.id,
+    tenant_id: input.tenantId,
+    status: 'pending',
+    mode: input.mode,
+    dry_run: input.dryRun ? 1 : 0,
+    trusted: input.trusted === true ? 1 : 0,
+    created_at: isoTime(now),
+    upload_key: input.uploadKey,
+    upload_path: input.uploadKey,
+    attempts: 0,
+    upload_bytes: input.uploadBytes,
+    counts: '{}',
+    conflicts: '[]',
+  };
+}
+
+const DAY_SECONDS = 86_400;
+
+async function importQuota(
+  db: Kysely<StateDatabase> | Transaction<StateDatabase>,
+  tenantId: string,
+  perDay: number,
+  now: Date,
+): Promise<QuotaState> {
+  const since = isoTime(new Date(now.getTime() - DAY_SECONDS * 1000));
+  const rows = await db
+    .selectFrom('imports')
+    .select('created_at')
+    .where('tenant_id', '=', tenantId)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .limit(Math.max(perDay, 1))
+    .execute();
+  const used = rows.length;
+  const oldest = perDay > 0 && used > 0 ? rows[used - 1] : undefined;
+  const resetSeconds =
+    perDay === 0
+      ? DAY_SECONDS
+      : oldest === undefined
+        ? 0
+        : Math.max(
+            1,
+            Math.ceil((Date.parse(oldest.created_at) + DAY_SECONDS * 1000 - now.getTime()) / 1000),
+          );
+  return {
+    name: 'imports-day',
+    limit: perDay,
+    windowSeconds: DAY_SECONDS,
+    remaining: Math.max(0, perDay - used),
+    resetSeconds,
+  };
+}
+
 function toImportRecord(row: Selectable<ImportTable>): ImportRecord {
   return {
     id: row.id,
@@ -71,7 +141,38 @@ function readConflicts(text: string): ImportRecord['conflicts'] {
 
 /** Imports: created on upload, run once, finished with counts, conflicts or an error. */
 export class ImportStore {
-  constructor(private readonly db: Kysely<StateDatabase>) {}
+  constructor(
+    private readonly db: Kysely<StateDatabase>,
+    private readonly dialect: StateDialect,
+  ) {}
+
+  /**
+   * Where a tenant stands in its daily import quota (`perDay` imports per
+   * rolling 24 hours); every import created counts, whatever became of it.
+   */
+  async quota(tenantId: string, perDay: number, now = new Date()): Promise<QuotaState> {
+    return importQuota(this.db, tenantId, perDay, now);
+  }
+
+  /**
+   * Records a pending import unless the tenant's daily quota is spent (then
+   * null), in one transaction holding the tenant's lock, so that concurrent
+   * uploads from any number of processes are counted exactly.
+   */
+  async createWithinQuota(
+    input: Parameters<ImportStore['create']>[0],
+    perDay: number,
+    now = new Date(),
+  ): Promise<ImportRecord | null> {
+    const created = await this.db.transaction().execute(async (trx) => {
+      await lockTenant(trx, this.dialect, input.tenantId);
+      const quota = await importQuota(trx, input.tenantId, perDay, now);
+      if (quota.remaining <= 0) return false;
+      await trx.insertInto('imports').values(newImportRow(input, now)).execute();
+      return true;
+    });
+    return created ? this.getById(input.id) : null;
+  }
 
   /** A fresh id for an upload, before its row exists. */
   newId(): string {
@@ -79,37 +180,8 @@ export class ImportStore {
   }
 
   /** Records a pending import of an uploaded archive. */
-  async create(
-    input: {
-      id: string;
-      tenantId: string;
-      mode: ImportRecord['mode'];
-      dryRun: boolean;
-      /** (Default: false) */
-      trusted?: boolean;
-      uploadKey: string;
-      uploadBytes: number;
-    },
-    now = new Date(),
-  ): Promise<ImportRecord> {
-    await this.db
-      .insertInto('imports')
-      .values({
-        id: input.id,
-        tenant_id: input.tenantId,
-        status: 'pending',
-        mode: input.mode,
-        dry_run: input.dryRun ? 1 : 0,
-        trusted: input.trusted === true ? 1 : 0,
-        created_at: isoTime(now),
-        upload_key: input.uploadKey,
-        upload_path: input.uploadKey,
-        attempts: 0,
-        upload_bytes: input.uploadBytes,
-        counts: '{}',
-        conflicts: '[]',
-      })
-      .execute();
+  async create(input: NewImport, now = new Date()): Promise<ImportRecord> {
+    await this.db.insertInto('imports').values(newImportRow(input, now)).execute();
     return (await this.getById(input.id)) as ImportRecord;
   }
 

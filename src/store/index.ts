@@ -42,7 +42,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     exports: new ExportStore(db, dialect),
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
-    imports: new ImportStore(db),
+    imports: new ImportStore(db, dialect),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

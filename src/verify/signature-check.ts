@@ -41,7 +41,7 @@ export function checkSignature(
       );
     return done(
       'skipped',
-      `not signed (purpose ${manifest.purpose ?? 'unknown'}: only audit exports are)`,
+      `not signed (purpose ${manifest.purpose ?? 'unknown'}: only audit and duplication exports are)`,
       'unsigned',
     );
   }

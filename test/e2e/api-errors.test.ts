@@ -3,6 +3,8 @@ import { ERROR_CODES } from '../../src/errors/index.js';
 import { api, waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
+const METRICS_TOKEN = 'metrics-token-for-tests';
+
 type Problem = {
   type: string;
   title: string;
@@ -35,7 +37,7 @@ describe('API errors, answered as problem details', () => {
   let key: string;
   beforeAll(async () => {
     // No worker: exports stay pending, so "not yet completed" can be observed.
-    server = await startServer({}, { worker: false });
+    server = await startServer({ PORTAGE_METRICS_TOKEN: METRICS_TOKEN }, { worker: false });
     key = server.keys.acme!;
   });
   afterAll(async () => server?.close());
@@ -213,8 +215,15 @@ describe('API errors, answered as problem details', () => {
     expect(await page.text()).toMatch(/<html/i);
   });
 
+  it('answers /metrics with 401 without the metrics token, or with a tenant key', async () => {
+    expectProblem(await api(server.baseUrl, 'GET', '/metrics'), 401, 'unauthorized');
+    expectProblem(await api(server.baseUrl, 'GET', '/metrics', { key }), 401, 'unauthorized');
+  });
+
   it('serves Prometheus metrics: requests by route pattern, exports by status', async () => {
-    const response = await fetch(new URL('/metrics', server.baseUrl));
+    const response = await fetch(new URL('/metrics', server.baseUrl), {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
@@ -286,7 +295,11 @@ describe('quotas, idempotency, lists, expiry', () => {
     expect(answers[0]!.headers.get('ratelimit-policy')).toBe(
       '"day";q=3;w=86400, "month";q=50;w=2592000',
     );
-    expect(answers[0]!.headers.get('ratelimit')).toMatch(/^"day";r=2;t=\d+$/);
+    // Quota remains, and the first export frees its slot when it leaves the 24 h window.
+    const first = /^"day";r=2;t=(\d+)$/.exec(answers[0]!.headers.get('ratelimit') ?? '');
+    expect(Number(first?.[1])).toBeGreaterThan(86_000);
+    const second = /^"day";r=1;t=(\d+)$/.exec(answers[1]!.headers.get('ratelimit') ?? '');
+    expect(Number(second?.[1])).toBeGreaterThan(86_000);
     const refused = answers[3]!;
     expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(86_000);

@@ -159,3 +159,107 @@ describe('the portage command', () => {
     }
   });
 });
+
+describe('the portage command refuses mistakes in one line, with exit status 1', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portage-cli-mistakes-'));
+    const source = demoDatabase();
+    env = {
+      ...process.env,
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: source,
+      PORTAGE_FILES_DIR: join(source, '..', 'demo-files'),
+    };
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  /** Runs the command, expecting it to fail; its stderr and exit status. */
+  async function fails(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    try {
+      await run('node', [BIN, ...args], { env: { ...env, ...extraEnv }, cwd: dir });
+    } catch (thrown) {
+      const error = thrown as { code: number; stderr: string };
+      return { code: error.code, stderr: error.stderr };
+    }
+    throw new Error(`portage ${args.join(' ')} succeeded`);
+  }
+
+  const cases: [string, string[], RegExp][] = [
+    [
+      'an unknown purpose',
+      ['export', '--tenant', 'acme', '--purpose', 'migrate', '--out', 'x.zip'],
+      /'migrate' is invalid.*migration/,
+    ],
+    [
+      'an --out folder that does not exist',
+      ['export', '--tenant', 'acme', '--purpose', 'migration', '--out', '/nonexistent/dir/x.zip'],
+      /--out \/nonexistent\/dir\/x\.zip: the folder \/nonexistent\/dir does not exist/,
+    ],
+    [
+      'a misspelt option',
+      ['export', '--tenat', 'acme', '--purpose', 'migration', '--out', 'x.zip'],
+      /unknown option '--tenat' \(did you mean --tenant\?\)/,
+    ],
+    [
+      'a missing option',
+      ['export', '--purpose', 'migration', '--out', 'x.zip'],
+      /required option '--tenant <id>' not specified/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`names ${what}`, async () => {
+      const { code, stderr } = await fails(args);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('refuses a worker pointed at a state database that does not exist, creating nothing', async () => {
+    const missing = join(dir, 'nowhere', 'portage.sqlite');
+    const { code, stderr } = await fails(['worker'], { PORTAGE_DATABASE_URL: missing });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`no state database at ${missing}`);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+
+  it('names an unreachable PostgreSQL state database in one line', async () => {
+    const url = process.env.PORTAGE_TEST_POSTGRES_URL;
+    if (url === undefined) return;
+    const missing = new URL(url);
+    missing.pathname = '/portage_no_such_database';
+    const { code, stderr } = await fails(['worker'], { PORTAGE_DATABASE_URL: missing.href });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/portage_no_such_database/);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('turns formula protection off for a closure export with --no-csv-formula-protection', async () => {
+    const out = join(dir, 'closure.zip');
+    await run(
+      'node',
+      [
+        BIN,
+        'export',
+        '--tenant',
+        'acme',
+        '--purpose',
+        'closure',
+        '--formats',
+        'csv',
+        '--categories',
+        'tasks',
+        '--no-csv-formula-protection',
+        '--out',
+        out,
+      ],
+      { env, cwd: dir },
+    );
+    const files = await extractArchive(await readFile(out));
+    const manifest = await files.json<Manifest>('manifest.json');
+    expect(manifest.export.csv).toEqual({ bom: false, formula_protection: false });
+  });
+});

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive } from '../support/archive.js';
 import { api, waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
+import { editBundle } from './import-fixtures.js';
 
 async function waitForImport(
   server: TestServer,
@@ -123,8 +124,19 @@ describe('a duplication round trip over HTTP', () => {
   });
 
   it('refuses the billing and history records of an unsigned bundle (untrusted_bundle)', async () => {
-    const full = await exportBytes(server, server.keys.acme!, { purpose: 'duplication' });
-    const posted = await postImport(server, server.keys.initech, full, '?mode=remap');
+    const signed = join(await mkdtemp(join(tmpdir(), 'portage-unsigned-')), 'signed.zip');
+    await writeFile(
+      signed,
+      await exportBytes(server, server.keys.acme!, { purpose: 'duplication' }),
+    );
+    // Without its signature, nothing proves where the bundle comes from.
+    const unsigned = await editBundle(signed, (p, b) => (p === 'manifest.sig' ? null : b), false);
+    const posted = await postImport(
+      server,
+      server.keys.initech,
+      await readFile(unsigned),
+      '?mode=remap',
+    );
     const done = await waitForImport(server, server.keys.initech!, posted.body.id as string);
     expect(done).toMatchObject({
       status: 'failed',

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDatabase } from '../support/portage-server.js';
+import { editBundle } from './import-fixtures.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/portage.js');
@@ -39,10 +40,10 @@ describe('portage import', () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it('checks a bundle in a dry run, writing nothing, and prints the counts', async () => {
+  it('checks a bundle in a dry run, writing nothing, and prints the counts (trusted: signed here)', async () => {
     const { stdout } = await run(
       'node',
-      [BIN, 'import', bundle, '--tenant', 'sandbox', '--mode', 'remap', '--dry-run', '--trusted'],
+      [BIN, 'import', bundle, '--tenant', 'sandbox', '--mode', 'remap', '--dry-run'],
       { env },
     );
     expect(stdout).toMatch(
@@ -73,6 +74,7 @@ describe('portage import', () => {
   });
 
   it('refuses, with one line and exit 1, what a person can get wrong', async () => {
+    const unsigned = await editBundle(bundle, (p, b) => (p === 'manifest.sig' ? null : b), false);
     const cases: [string[], RegExp][] = [
       [
         ['import', bundle, '--tenant', 'sandbox', '--mode', 'merge'],
@@ -80,8 +82,8 @@ describe('portage import', () => {
       ],
       [['import', join(dir, 'nope.zip'), '--tenant', 'sandbox'], /nope\.zip: no such bundle file/],
       [['import', bundle, '--tenant', 'nobody'], /Tenant "nobody" does not exist/],
-      [['import', bundle, '--tenant', 'acme'], /import refused \(untrusted_bundle\)/],
-      [['import', bundle, '--tenant', 'acme', '--trusted'], /import refused \(id_conflict\)/],
+      [['import', unsigned, '--tenant', 'sandbox'], /import refused \(untrusted_bundle\)/],
+      [['import', bundle, '--tenant', 'acme'], /import refused \(id_conflict\)/],
     ];
     for (const [args, message] of cases) {
       const failed = await fail(args);

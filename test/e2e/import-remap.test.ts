@@ -116,6 +116,7 @@ for (const platform of DEMO_PLATFORMS) {
       const result = await importBundle({
         file: original.file,
         catalog: platformCatalog,
+        trusted: true,
         target: writer,
         tenant: target,
         mode: 'remap',

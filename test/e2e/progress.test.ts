@@ -26,7 +26,8 @@ describe('progress while an archive is written', () => {
           exportId: 'exp_progress',
           tenant: 'acme',
           purpose: 'migration',
-          formats: ['jsonl'],
+          // Several formats: each record still counts once.
+          formats: ['json', 'jsonl', 'csv'],
           categories: catalog.categories.filter((c) => c.included).map((c) => c.name),
           csv: { bom: false, formulaProtection: false },
           generatedAt: new Date(),

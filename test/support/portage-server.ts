@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { buildApp } from '../../src/api/index.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import { inject } from 'vitest';
@@ -33,6 +34,8 @@ export async function startServer(
     dataDir?: string;
     /** A platform of the test's own (imports write into it); default: the shared, read-only demo. */
     platform?: { sourceUrl: string; filesDir: string };
+    /** Log requests as `portage serve` does, into this stream. */
+    logStream?: Writable;
   } = {},
 ): Promise<TestServer> {
   const demo = demoDir();
@@ -57,7 +60,10 @@ export async function startServer(
   const dispatcher = new LocalDispatcher();
   const downloadSecret = await runtime.store.tenants.secret('download-url');
   const importRunner = new ImportRunner(runtime);
-  const app = await buildApp({ ...runtime, dispatcher, downloadSecret, importRunner });
+  const app = await buildApp(
+    { ...runtime, dispatcher, downloadSecret, importRunner },
+    options.logStream === undefined ? {} : { logger: true, logStream: options.logStream },
+  );
   const worker = options.worker === false ? null : new Worker(runtime, dispatcher);
   worker?.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,7 +5,7 @@ import { expireIfDue } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import { verifyDownload } from '../../storage/index.js';
 import type { ApiContext } from '../api-context.js';
-import { authenticate } from '../auth.js';
+import { requireTenant, tenantOf } from '../auth.js';
 import { parseRange } from '../byte-range.js';
 import { downloadPath, linkExpiry } from '../export-view.js';
 import { problems } from '../schemas.js';
@@ -16,9 +16,14 @@ import { problems } from '../schemas.js';
  * its own links answers `302`; the file store streams, with `Range` support.
  */
 export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const auth = requireTenant(ctx.store);
   app.get(
     '/v1/exports/:id/download',
     {
+      // A signed link needs no key; without one, the key is checked first.
+      onRequest: async (request, reply) => {
+        if (!isSignedLink(request)) await auth.call(app, request, reply);
+      },
       schema: {
         summary: 'Download a completed export',
         description:
@@ -65,6 +70,11 @@ export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
+function isSignedLink(request: FastifyRequest): boolean {
+  const query = request.query as { expires?: unknown; signature?: unknown };
+  return query.signature !== undefined || query.expires !== undefined;
+}
+
 async function authorise(
   ctx: ApiContext,
   request: FastifyRequest,
@@ -72,7 +82,7 @@ async function authorise(
 ): Promise<ExportRecord> {
   const query = request.query as { expires?: string; signature?: string };
   let record: ExportRecord | null;
-  if (query.signature !== undefined || query.expires !== undefined) {
+  if (isSignedLink(request)) {
     const verdict = verifyDownload({
       path: downloadPath(id),
       expires: query.expires,
@@ -91,7 +101,7 @@ async function authorise(
       );
     record = await ctx.store.exports.getById(id);
   } else {
-    record = await ctx.store.exports.get(await authenticate(ctx.store, request), id);
+    record = await ctx.store.exports.get(tenantOf(request), id);
   }
   if (record === null)
     throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);

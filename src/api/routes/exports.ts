@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireIfDue, requireTenant } from '../../jobs/index.js';
+import { expireIfDue, requireTenantAccount } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
-import { authenticate } from '../auth.js';
+import { requireTenant, tenantOf } from '../auth.js';
 import { resolveExportRequest } from '../export-request.js';
 import { exportView } from '../export-view.js';
 import { rateLimitHeaders } from '../rate-limit-headers.js';
@@ -17,6 +17,7 @@ const security = [{ bearer: [] }];
 /** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
 export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { store, settings } = ctx;
+  const auth = requireTenant(store);
 
   const find = async (tenant: string, id: string): Promise<ExportRecord> => {
     const record = await store.exports.get(tenant, id);
@@ -28,6 +29,8 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.post(
     '/v1/exports',
     {
+      onRequest: auth,
+      preValidation: requireJsonBody,
       schema: {
         summary: 'Create an export',
         description:
@@ -45,7 +48,8 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const tenant = await authenticate(store, request);
+      const tenant = tenantOf(request);
+      const links = linksFor(ctx, request);
       const key = request.headers['idempotency-key'];
       const limits = await store.tenants.limitsOf(tenant, settings.limits);
       const body = resolveExportRequest(
@@ -54,7 +58,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tenant,
         typeof key === 'string' ? key : null,
       );
-      await requireTenant(ctx, tenant);
+      await requireTenantAccount(ctx, tenant);
       const result = await store.exports.create(body, limits);
       switch (result.kind) {
         case 'key_reused':
@@ -84,13 +88,14 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return reply
         .code(202)
         .header('Location', `/v1/exports/${result.export.id}`)
-        .send(await exportView(result.export, linksFor(ctx, request)));
+        .send(await exportView(result.export, links));
     },
   );
 
   app.get(
     '/v1/exports',
     {
+      onRequest: auth,
       schema: {
         summary: 'List exports, newest first',
         tags: ['exports'],
@@ -108,7 +113,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const tenant = await authenticate(store, request);
+      const tenant = tenantOf(request);
       const query = request.query as { limit?: number; cursor?: string };
       const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
       const page = await store.exports.list(tenant, query.limit ?? 20, after);
@@ -124,6 +129,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/v1/exports/:id',
     {
+      onRequest: auth,
       schema: {
         summary: 'Get an export',
         tags: ['exports'],
@@ -133,7 +139,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const tenant = await authenticate(store, request);
+      const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       return exportView(await find(tenant, id), linksFor(ctx, request));
     },
@@ -142,6 +148,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.delete(
     '/v1/exports/:id',
     {
+      onRequest: auth,
       schema: {
         summary: 'Cancel an export, or delete its archive early',
         description:
@@ -153,7 +160,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const tenant = await authenticate(store, request);
+      const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       const result = await store.lifecycle.cancelOrExpire(tenant, id);
       if (result === null)
@@ -162,6 +169,25 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return exportView(result.export, linksFor(ctx, request));
     },
   );
+}
+
+/** Refuses, with 415, a body sent as anything but JSON (a zip, a form, text). */
+function requireJsonBody(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && !(type?.endsWith('+json') ?? false)) {
+    done(
+      new PortageError(
+        'unsupported_media_type',
+        `Send the body as application/json (got ${type ?? 'no Content-Type'}).`,
+      ),
+    );
+    return;
+  }
+  done();
 }
 
 function encodeCursor(record: ExportRecord): string {

@@ -16,20 +16,22 @@ export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['operations'],
       },
     },
-    async (_request, reply) => {
-      const checks = {
-        database: ctx.store.ping(),
-        source: ctx.source.ping(),
-        storage: ctx.storage.ping(),
-      };
+    async (request, reply) => {
+      // Settled together: a check that fails while another is pending must not
+      // become an unhandled rejection (which would end the process).
+      const names = ['database', 'source', 'storage'] as const;
+      const outcomes = await Promise.allSettled([
+        ctx.store.ping(),
+        ctx.source.ping(),
+        ctx.storage.ping(),
+      ]);
       const failed: string[] = [];
-      for (const [name, check] of Object.entries(checks)) {
-        try {
-          await check;
-        } catch (error) {
-          failed.push(`${name}: ${toError(error).message}`);
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') {
+          request.log.warn({ err: toError(outcome.reason) }, `readiness: ${names[i]} failed`);
+          failed.push(`${names[i]} is not reachable`);
         }
-      }
+      });
       if (failed.length > 0)
         return sendProblem(reply, 'not_ready', `Not ready: ${failed.join('; ')}`);
       return { status: 'ready' };

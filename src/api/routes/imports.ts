@@ -5,11 +5,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { importUploadKey } from '../../jobs/import-upload.js';
-import { requireTenant } from '../../jobs/require-tenant.js';
+import { requireTenantAccount } from '../../jobs/require-tenant.js';
 import type { ObjectStore } from '../../storage/index.js';
-import type { ImportRecord } from '../../store/index.js';
+import type { ImportRecord, QuotaState } from '../../store/index.js';
+import { rateLimitHeaders } from '../rate-limit-headers.js';
 import type { ApiContext } from '../api-context.js';
-import { authenticate } from '../auth.js';
+import { requireTenant, tenantOf } from '../auth.js';
 import { problems } from '../schemas.js';
 
 const security = [{ bearer: [] }];
@@ -29,8 +30,9 @@ export const ImportObject = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    counts: Type.Record(Type.String(), Type.Integer(), {
-      description: 'Rows written (or, in a dry run, that would be) per category.',
+    counts: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()], {
+      description:
+        'Rows written (or, in a dry run, that would be) per category; null unless the import completed.',
     }),
     conflicts: Type.Array(
       Type.Object({
@@ -60,7 +62,7 @@ function importView(record: ImportRecord) {
     created_at: record.createdAt,
     started_at: record.startedAt,
     completed_at: record.completedAt,
-    counts: record.counts,
+    counts: record.status === 'completed' ? record.counts : null,
     conflicts: record.conflicts,
     error: record.error,
   };
@@ -68,12 +70,14 @@ function importView(record: ImportRecord) {
 
 /** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
 export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const auth = requireTenant(ctx.store);
   app.addSchema(ImportObject);
   app.addContentTypeParser('application/zip', (_request, payload, done) => done(null, payload));
 
   app.post(
     '/v1/imports',
     {
+      onRequest: auth,
       schema: {
         summary: 'Import a bundle archive into your tenant',
         description:
@@ -89,19 +93,23 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Ref('Import'), ...problems(401, 403, 413, 415, 422) },
+        response: { 202: Type.Ref('Import'), ...problems(401, 403, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
-      const tenant = await authenticate(ctx.store, request);
+      const tenant = tenantOf(request);
       if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/zip') {
         throw new PortageError(
           'unsupported_media_type',
           'Send the bundle archive as application/zip.',
         );
       }
-      await requireTenant(ctx, tenant);
+      await requireTenantAccount(ctx, tenant);
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
+      const { perDay } = ctx.settings.importLimits;
+      // Checked before the upload is read, so that a spent quota costs no transfer.
+      const before = await ctx.store.imports.quota(tenant, perDay);
+      if (before.remaining <= 0) throw overQuota(before);
       const id = ctx.store.imports.newId();
       // The upload goes to the object store, where whichever process claims the import finds it.
       const uploadKey = importUploadKey(id);
@@ -111,22 +119,35 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
         uploadKey,
         ctx.settings.importMaxBytes,
       );
-      const record = await ctx.store.imports.create({
-        id,
-        tenantId: tenant,
-        mode: query.mode ?? 'preserve',
-        dryRun: query.dry_run ?? false,
-        uploadKey,
-        uploadBytes: bytes,
-      });
+      const record = await ctx.store.imports.createWithinQuota(
+        {
+          id,
+          tenantId: tenant,
+          mode: query.mode ?? 'preserve',
+          dryRun: query.dry_run ?? false,
+          uploadKey,
+          uploadBytes: bytes,
+        },
+        perDay,
+      );
+      if (record === null) {
+        await ctx.storage.delete(uploadKey);
+        throw overQuota(await ctx.store.imports.quota(tenant, perDay));
+      }
       ctx.importRunner.submit(record);
-      return reply.code(202).header('Location', `/v1/imports/${id}`).send(importView(record));
+      const after = await ctx.store.imports.quota(tenant, perDay);
+      return reply
+        .code(202)
+        .headers(rateLimitHeaders([after]))
+        .header('Location', `/v1/imports/${id}`)
+        .send(importView(record));
     },
   );
 
   app.get(
     '/v1/imports/:id',
     {
+      onRequest: auth,
       schema: {
         summary: 'Get an import',
         tags: ['imports'],
@@ -136,12 +157,23 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const tenant = await authenticate(ctx.store, request);
+      const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       const record = await ctx.store.imports.get(tenant, id);
       if (record === null)
         throw new PortageError('not_found', `No import "${id}" exists for this API key's tenant.`);
       return importView(record);
+    },
+  );
+}
+
+/** The 429 of a spent daily import quota, with the same headers as exports'. */
+function overQuota(quota: QuotaState): PortageError {
+  return new PortageError(
+    'rate_limited',
+    `This tenant may create ${quota.limit} imports per 24 hours; retry in ${quota.resetSeconds} s.`,
+    {
+      headers: { 'Retry-After': String(quota.resetSeconds), ...rateLimitHeaders([quota]) },
     },
   );
 }

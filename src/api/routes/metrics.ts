@@ -1,11 +1,15 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PortageError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
+import { problems } from '../schemas.js';
 
 /**
  * `GET /metrics`: Prometheus metrics — this process's HTTP requests and
  * resources, and the exports and imports of every process, counted by status
- * in the shared database at each scrape.
+ * in the shared database at each scrape. They span every tenant, so they need
+ * the operator's `PORTAGE_METRICS_TOKEN`; without one set, nobody reads them.
  */
 export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const registry = new Registry();
@@ -56,9 +60,43 @@ export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     done();
   });
 
+  const token = ctx.settings.metricsToken;
   app.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics', tags: ['operations'] } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    {
+      schema: {
+        summary: 'Prometheus metrics',
+        description:
+          'Needs `Authorization: Bearer <PORTAGE_METRICS_TOKEN>`; answers 401 while that setting is unset.',
+        tags: ['operations'],
+        security: [{ metrics: [] }],
+        response: { ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      if (token === null) {
+        throw new PortageError(
+          'unauthorized',
+          'Metrics are closed: this deployment sets no PORTAGE_METRICS_TOKEN.',
+          { headers: { 'WWW-Authenticate': 'Bearer realm="portage-metrics"' } },
+        );
+      }
+      if (!bearerMatches(request.headers.authorization, token)) {
+        throw new PortageError(
+          'unauthorized',
+          'Send the metrics token as `Authorization: Bearer <token>`.',
+          { headers: { 'WWW-Authenticate': 'Bearer realm="portage-metrics"' } },
+        );
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
+}
+
+/** Whether an `Authorization` header carries `token`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (given === undefined) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token));
 }
