@@ -170,7 +170,7 @@ export function portageMeasure(ctx, tenant, format) {
  * @param {Record<string, string>} env - Added to this process's environment.
  * @returns {Promise<number>}
  */
-function timed(command, args, env) {
+export function timed(command, args, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, {
@@ -197,7 +197,7 @@ function timed(command, args, env) {
  * @param {(name: string) => boolean} include
  * @returns {Promise<number>}
  */
-function uncompressedBytes(file, include) {
+export function uncompressedBytes(file, include) {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (error, zip) => {
       if (error) return reject(error);

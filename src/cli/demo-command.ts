@@ -1,9 +1,10 @@
 import { relative, resolve } from 'node:path';
-import type { Settings } from '../config/index.js';
+import { isMysqlUrl, type Settings } from '../config/index.js';
 import {
   DEFAULT_DEMO_PLATFORM,
   demoPlatform,
   generateDemoPlatform,
+  generateDemoPlatformInMysql,
   generateDemoPlatformInPostgres,
 } from '../demo/index.js';
 
@@ -12,7 +13,7 @@ export interface DemoCommandOptions {
   /** The platform's registry name. (Default: `acme-tasks`) */
   readonly platform: string;
   readonly scale: number;
-  /** A `postgres://` URL to write into instead of SQLite. */
+  /** A `postgres://` or `mysql://` URL to write into instead of SQLite. */
   readonly database?: string;
 }
 
@@ -40,7 +41,9 @@ export async function runDemo(settings: Settings, options: DemoCommandOptions): 
   const summary =
     options.database === undefined
       ? await generateDemoPlatform({ file, ...common })
-      : await generateDemoPlatformInPostgres({ database: options.database, ...common });
+      : isMysqlUrl(options.database)
+        ? await generateDemoPlatformInMysql({ database: options.database, ...common })
+        : await generateDemoPlatformInPostgres({ database: options.database, ...common });
   const target = 'file' in summary ? summary.file : summary.database;
   process.stderr.write(`Wrote ${platform.title} to ${target} in ${Date.now() - started} ms.\n`);
   if (platform !== DEFAULT_DEMO_PLATFORM) {

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CatalogError } from '../catalog/index.js';
-import { ConfigError, isPostgresUrl, loadSettings } from '../config/index.js';
+import { ConfigError, isMysqlUrl, isPostgresUrl, loadSettings } from '../config/index.js';
 import { PortageError, toError } from '../errors/index.js';
 import { PURPOSES } from '../store/export-record.js';
 import { UsageError } from './usage-error.js';
@@ -88,10 +88,12 @@ program
   )
   .option(
     '--database <url>',
-    'a postgres:// URL to write the demo tables into instead of SQLite (its ?schema=, else its current schema)',
+    'a postgres:// URL (its ?schema=, else its current schema) or a mysql:// URL (its database) to write the demo tables into instead of SQLite',
     (value: string) => {
-      if (!isPostgresUrl(value)) {
-        throw new InvalidArgumentError('must be a postgres:// or postgresql:// URL');
+      if (!isPostgresUrl(value) && !isMysqlUrl(value)) {
+        throw new InvalidArgumentError(
+          'must be a postgres://, postgresql://, mysql:// or mariadb:// URL',
+        );
       }
       return value;
     },

@@ -32,6 +32,12 @@ export {
   type GeneratePostgresDemoOptions,
   type PostgresDemoSummary,
 } from './postgres-demo.js';
+export {
+  generateDemoPlatformInMysql,
+  type GenerateMysqlDemoOptions,
+  type MysqlDemoSummary,
+} from './mysql-demo.js';
+export { MysqlSink } from './mysql-sink.js';
 export { PostgresSink } from './postgres-sink.js';
 export { DEFAULT_DEMO_PLATFORM, DEMO_PLATFORMS, demoPlatform } from './registry.js';
 export type { DemoCounts, DerivedRows, RowSink, SeedValue } from './row-sink.js';

@@ -21,6 +21,8 @@ export interface DerivedRows {
    * @param on - Renders a table name, qualified by the schema being built.
    */
   postgres(on: (table: string) => string): readonly string[];
+  /** Statements for MySQL/MariaDB, each given `params` as `?` parameters (when it has any). */
+  readonly mysql: readonly string[];
   readonly params: readonly SeedValue[];
 }
 

@@ -17,3 +17,4 @@ export {
 } from './platform-writer.js';
 export { SqliteWriter } from './sqlite-writer.js';
 export { PostgresWriter } from './postgres-writer.js';
+export { MysqlWriter } from './mysql-writer.js';

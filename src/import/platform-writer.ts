@@ -79,7 +79,7 @@ export interface TransactionOptions {
  * so a refused import leaves the database exactly as it was.
  */
 export interface PlatformWriter {
-  /** `sqlite` or `postgres`. */
+  /** `sqlite`, `postgres` or `mysql`. */
   readonly dialect: string;
   /** Runs `work` in one transaction, committed or rolled back per `options`. */
   transaction<T>(

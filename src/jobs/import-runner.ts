@@ -4,6 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import {
+  isMysqlUrl,
   isPostgresUrl,
   POSTGRES_CONNECTION,
   postgresPoolConfig,
@@ -12,6 +13,7 @@ import {
 import { INTERNAL_FAILURE_MESSAGE, PortageError, publicMessage, toError } from '../errors/index.js';
 import {
   importBundle,
+  MysqlWriter,
   PostgresWriter,
   SqliteWriter,
   type PlatformWriter,
@@ -238,7 +240,7 @@ export class ImportRunner {
   }
 }
 
-/** A writable handle on the platform database the exports read. */
+/** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
 export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
     const pool = new pg.Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
@@ -252,5 +254,6 @@ export function openWriter(sourceUrl: string): PlatformWriter {
       },
     };
   }
+  if (isMysqlUrl(sourceUrl)) return new MysqlWriter(sourceUrl);
   return new SqliteWriter(sqlitePath(sourceUrl));
 }

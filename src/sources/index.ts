@@ -6,7 +6,13 @@ import { SqliteSource } from './sqlite-source.js';
 import type { SourceDatabase } from './types.js';
 
 export type * from './types.js';
-export { MysqlSource, type MysqlSourceOptions } from './mysql/index.js';
+export {
+  MysqlSource,
+  mysqlTypeCast,
+  openMysqlPool,
+  withTenantParameters,
+  type MysqlSourceOptions,
+} from './mysql/index.js';
 export { PostgresSource, type PostgresSourceOptions } from './postgres-source.js';
 export { SOURCE_TYPES } from './postgres-types.js';
 export { SqliteSource } from './sqlite-source.js';

@@ -7,10 +7,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { loadCatalogFile, type Catalog, type IncludedCategory } from '../../src/catalog/index.js';
-import { DEMO_CATALOG_FILE, generateDemoPlatformInPostgres } from '../../src/demo/index.js';
+import {
+  DEMO_CATALOG_FILE,
+  generateDemoPlatformInMysql,
+  generateDemoPlatformInPostgres,
+} from '../../src/demo/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import { openSource } from '../../src/sources/index.js';
 import { extractArchive } from '../support/archive.js';
+import { createMysqlTestDatabase } from '../support/mysql.js';
 import {
   createTestDatabase,
   dropIfPassed,
@@ -26,6 +31,7 @@ const shipped = loadCatalogFile(DEMO_CATALOG_FILE);
 const passed = watchFailures();
 let dir: string;
 let postgres: TestDatabase | undefined;
+let mysql: TestDatabase | undefined;
 const platforms: { dialect: string; url: string; filesDir: string }[] = [];
 
 beforeAll(async () => {
@@ -40,11 +46,15 @@ beforeAll(async () => {
   const filesDir = join(dir, 'pg-files');
   await generateDemoPlatformInPostgres({ database: postgres.url, filesDir });
   platforms.push({ dialect: 'postgres', url: postgres.url, filesDir });
+  mysql = await createMysqlTestDatabase();
+  await generateDemoPlatformInMysql({ database: mysql.url, filesDir: join(dir, 'mysql-files') });
+  platforms.push({ dialect: 'mysql', url: mysql.url, filesDir: join(dir, 'mysql-files') });
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await dropIfPassed(postgres, passed());
+  await dropIfPassed(mysql, passed());
 });
 
 /** Rows of `tenant` in each table, as a catalog's categories select them. */
@@ -68,7 +78,7 @@ async function rowsByTable(
   }
 }
 
-describe.each(['sqlite', 'postgres'])('portage catalog init on %s', (dialect) => {
+describe.each(['sqlite', 'postgres', 'mysql'])('portage catalog init on %s', (dialect) => {
   const platform = () => platforms.find((p) => p.dialect === dialect)!;
   let draftFile: string;
 

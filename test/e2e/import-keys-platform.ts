@@ -239,3 +239,46 @@ export const KEYS_SEED: readonly string[] = [
      ('lnk-a', 'north', '${B1}', 1, 'urgent'), ('lnk-b', 'north', '${B2}', 5, 'later'),
      ('lnk-w', 'west', '${B3}', 1, 'urgent')`,
 ];
+
+/**
+ * The same schema in MySQL/MariaDB: AUTO_INCREMENT integer keys (one of them
+ * the second part of a composite key), BINARY(16) uuids, DECIMAL, TINYINT(1),
+ * JSON, DATETIME(3), BLOB and an ENUM; every foreign key enforced.
+ */
+export const KEYS_MYSQL_SCHEMA = `
+CREATE TABLE orgs (id VARCHAR(40) PRIMARY KEY, name VARCHAR(200) NOT NULL, plan VARCHAR(40) NOT NULL);
+CREATE TABLE org_settings (org_id VARCHAR(40) PRIMARY KEY, theme VARCHAR(40) NOT NULL,
+  seats INT NOT NULL DEFAULT 1, FOREIGN KEY (org_id) REFERENCES orgs (id));
+CREATE TABLE members (id INT AUTO_INCREMENT PRIMARY KEY, org_id VARCHAR(40) NOT NULL,
+  email VARCHAR(200) NOT NULL, manager_id INT, favorite_board_id BINARY(16),
+  FOREIGN KEY (org_id) REFERENCES orgs (id), FOREIGN KEY (manager_id) REFERENCES members (id));
+CREATE TABLE boards (id BINARY(16) PRIMARY KEY, org_id VARCHAR(40) NOT NULL,
+  owner_id INT NOT NULL, title VARCHAR(200) NOT NULL, budget DECIMAL(14,2),
+  archived TINYINT(1) NOT NULL, settings JSON NOT NULL, created_at DATETIME(3) NOT NULL,
+  FOREIGN KEY (org_id) REFERENCES orgs (id), FOREIGN KEY (owner_id) REFERENCES members (id));
+ALTER TABLE members ADD FOREIGN KEY (favorite_board_id) REFERENCES boards (id);
+CREATE TABLE cards (board_id BINARY(16) NOT NULL, number BIGINT NOT NULL AUTO_INCREMENT,
+  title VARCHAR(200) NOT NULL, state ENUM('open', 'done') NOT NULL, cover BLOB,
+  PRIMARY KEY (board_id, number), KEY (number), FOREIGN KEY (board_id) REFERENCES boards (id));
+CREATE TABLE card_notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, board_id BINARY(16) NOT NULL,
+  card_number BIGINT NOT NULL, body TEXT NOT NULL,
+  FOREIGN KEY (board_id, card_number) REFERENCES cards (board_id, number));
+CREATE TABLE tags (org_id VARCHAR(40) NOT NULL, name VARCHAR(100) NOT NULL,
+  color VARCHAR(40) NOT NULL, PRIMARY KEY (org_id, name), FOREIGN KEY (org_id) REFERENCES orgs (id));
+CREATE TABLE links (id VARCHAR(40) PRIMARY KEY, org_id VARCHAR(40) NOT NULL,
+  board_id BINARY(16) NOT NULL, card_number BIGINT NOT NULL, tag VARCHAR(100) NOT NULL,
+  FOREIGN KEY (org_id) REFERENCES orgs (id),
+  FOREIGN KEY (board_id, card_number) REFERENCES cards (board_id, number),
+  FOREIGN KEY (org_id, tag) REFERENCES tags (org_id, name));
+`;
+
+/** A statement of {@link KEYS_SEED} in MySQL: uuids as their 16 bytes, timestamps as DATETIME text. */
+export function mysqlSeed(sql: string): string {
+  return sql
+    .replace('OVERRIDING_SYSTEM_VALUE', '')
+    .replace(
+      /'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'/g,
+      (_, uuid: string) => `X'${uuid.replaceAll('-', '')}'`,
+    )
+    .replace(/'(\d{4}-\d\d-\d\d)T([\d:.]+)Z'/g, "'$1 $2'");
+}

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import {
   importBundle,
+  MysqlWriter,
   PostgresWriter,
   SqliteWriter,
   type ImportOptions,
@@ -16,7 +17,14 @@ import {
   type PlatformWriter,
 } from '../../src/import/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
-import { PostgresSource, SqliteSource, type SourceDatabase } from '../../src/sources/index.js';
+import {
+  MysqlSource,
+  openMysqlPool,
+  PostgresSource,
+  SqliteSource,
+  type SourceDatabase,
+} from '../../src/sources/index.js';
+import { createMysqlTestDatabase } from '../support/mysql.js';
 import {
   createTestDatabase,
   dropIfPassed,
@@ -26,10 +34,12 @@ import {
 import { editBundle } from './import-fixtures.js';
 import {
   keysCatalog,
+  KEYS_MYSQL_SCHEMA,
   KEYS_POSTGRES_SCHEMA,
   KEYS_SEED,
   KEYS_SQLITE_SCHEMA,
   KEYS_TABLES,
+  mysqlSeed,
 } from './import-keys-platform.js';
 
 /** One platform database of the test, whatever its dialect. */
@@ -118,6 +128,35 @@ const postgres: Dialect = {
   },
   async dispose(passed) {
     for (const database of databases.splice(0)) await dropIfPassed(database, passed);
+  },
+};
+
+const mysqlDatabases: TestDatabase[] = [];
+const mysql: Dialect = {
+  name: 'MySQL',
+  sequences: true,
+  async create(seed) {
+    const database = await createMysqlTestDatabase();
+    mysqlDatabases.push(database);
+    const pool = openMysqlPool(database.url, 2);
+    for (const sql of KEYS_MYSQL_SCHEMA.split(';').filter((s) => s.trim() !== '')) {
+      await pool.query(sql);
+    }
+    for (const sql of seed ? KEYS_SEED : []) await pool.query(mysqlSeed(sql));
+    return {
+      exec: async (sql) => void (await pool.query(sql)),
+      rows: async (sql) =>
+        ((await pool.query({ sql, rowsAsArray: true }))[0] as unknown[][]).map((r) =>
+          r.map(comparable),
+        ),
+      danglingReferences: () => Promise.resolve([]),
+      source: () => new MysqlSource(database.url),
+      writer: () => new MysqlWriter(database.url),
+      close: () => pool.end(),
+    };
+  },
+  async dispose(passed) {
+    for (const database of mysqlDatabases.splice(0)) await dropIfPassed(database, passed);
   },
 };
 
@@ -220,9 +259,10 @@ const STRAY_REFERENCES = `
 const passed = watchFailures();
 afterAll(async () => {
   await postgres.dispose(passed());
+  await mysql.dispose(passed());
 });
 
-for (const dialect of [sqlite, postgres]) {
+for (const dialect of [sqlite, postgres, mysql]) {
   describe(`imports of every key type into ${dialect.name}`, () => {
     let origin: Platform;
     let bundle: { file: string; manifest: Manifest };

@@ -89,6 +89,17 @@ function searchIndexRows(indexedAt: string): DerivedRows {
        SELECT tenant_id, 'comment', id, substr(body, 1, 160), ?
        FROM comments WHERE deleted_at IS NULL ORDER BY id`,
     ],
+    mysql: [
+      `INSERT INTO search_index (id, tenant_id, source_type, source_id, content, indexed_at)
+       SELECT row_number() OVER (ORDER BY id), tenant_id, 'task', id,
+              substr(concat(title, ' ', coalesce(description, '')), 1, 160), ?
+       FROM tasks WHERE deleted_at IS NULL`,
+      `INSERT INTO search_index (id, tenant_id, source_type, source_id, content, indexed_at)
+       SELECT s.n + row_number() OVER (ORDER BY c.id), c.tenant_id, 'comment', c.id,
+              substr(c.body, 1, 160), ?
+       FROM comments c, (SELECT count(*) AS n FROM search_index) AS s
+       WHERE c.deleted_at IS NULL`,
+    ],
     postgres: (on) => [
       `INSERT INTO ${on('search_index')} (id, tenant_id, source_type, source_id, content, indexed_at)
        SELECT row_number() OVER (ORDER BY id), tenant_id, 'task', id,

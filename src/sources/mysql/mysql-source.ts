@@ -1,6 +1,7 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { toError } from '../../errors/index.js';
 import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
+import { openMysqlPool } from './mysql-pool.js';
 import { describeMysqlSchema } from './mysql-schema.js';
 import { mysqlSnapshot, type SnapshotState } from './mysql-snapshot.js';
 
@@ -9,17 +10,6 @@ export interface MysqlSourceOptions {
   /** Connections kept open at most; each running export holds one. (Default: 10) */
   readonly maxConnections?: number;
 }
-
-/**
- * Session settings of every connection: UTC, so that DATETIME and TIMESTAMP
- * print the same whatever the server's zone; utf8mb4 text; and ANSI quotes, so
- * that the double-quoted identifiers Portage writes for every dialect work.
- */
-const SESSION_SETTINGS = [
-  "SET time_zone = '+00:00'",
-  'SET NAMES utf8mb4',
-  "SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES')",
-];
 
 /**
  * A platform database in MySQL or MariaDB, read through a connection pool
@@ -33,23 +23,7 @@ export class MysqlSource implements SourceDatabase {
 
   /** @param url - A `mysql://user:password@host:port/database` (or `mariadb://`) URL. */
   constructor(url: string, options: MysqlSourceOptions = {}) {
-    this.pool = mysql.createPool({
-      uri: url.replace(/^mariadb:/, 'mysql:'),
-      connectionLimit: options.maxConnections ?? 10,
-      connectTimeout: 10_000,
-      enableKeepAlive: true,
-      keepAliveInitialDelay: 10_000,
-      charset: 'utf8mb4',
-      timezone: 'Z',
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      jsonStrings: true,
-    });
-    // The core pool's connections: settings run once per new connection, before its first use.
-    this.pool.pool.on('connection', (connection) => {
-      for (const statement of SESSION_SETTINGS) connection.query(statement);
-    });
+    this.pool = openMysqlPool(url, options.maxConnections ?? 10);
   }
 
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
