@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
-import { emptyPlatform } from './import-fixtures.js';
+import { demoCopy } from './import-fixtures.js';
 
 describe('a failed import, as the tenant sees it', () => {
   let server: TestServer;
   beforeAll(async () => {
-    const platform = await emptyPlatform();
+    // A platform that holds the tenants' accounts: imports for a tenant without one are refused.
+    const platform = await demoCopy();
     server = await startServer(
       {},
       { platform: { sourceUrl: platform.db, filesDir: platform.filesDir } },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/portage-server.js';
-import { emptyPlatform } from './import-fixtures.js';
+import { demoCopy } from './import-fixtures.js';
 
 async function upload(server: TestServer, key: string) {
   const response = await fetch(new URL('/v1/imports?dry_run=true', server.baseUrl), {
@@ -18,7 +18,8 @@ async function upload(server: TestServer, key: string) {
 describe('import quotas, per tenant', () => {
   let server: TestServer;
   beforeAll(async () => {
-    const platform = await emptyPlatform();
+    // A platform that holds the tenants' accounts: imports for a tenant without one are refused.
+    const platform = await demoCopy();
     server = await startServer(
       { PORTAGE_IMPORT_LIMIT_PER_DAY: '2' },
       { platform: { sourceUrl: platform.db, filesDir: platform.filesDir } },
