@@ -62,10 +62,9 @@ export function parseRecord(
 ): Record<string, unknown> {
   try {
     const record = parseJson(text) as Record<string, unknown>;
-    for (const field of category.fields) {
-      const value = record[field.name];
-      if (field.type === 'float' && value instanceof JsonNumber)
-        record[field.name] = Number(value.text);
+    for (const name of floatFields(category)) {
+      const value = record[name];
+      if (value instanceof JsonNumber) record[name] = Number(value.text);
     }
     return record;
   } catch (error) {
@@ -75,6 +74,18 @@ export function parseRecord(
       `${path} line ${line} is not JSON: ${error.message}.`,
     );
   }
+}
+
+const floats = new WeakMap<IncludedCategory, readonly string[]>();
+
+/** The category's `float` fields, found once per category rather than once per record. */
+function floatFields(category: IncludedCategory): readonly string[] {
+  let names = floats.get(category);
+  if (names === undefined) {
+    names = category.fields.filter((f) => f.type === 'float').map((f) => f.name);
+    floats.set(category, names);
+  }
+  return names;
 }
 
 function describe(error: ErrorObject | undefined): string {
