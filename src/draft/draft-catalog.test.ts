@@ -147,6 +147,59 @@ describe('catalog init', () => {
     });
   });
 
+  it('reaches the tenant through required columns before a shorter chain through a nullable one', () => {
+    const notes = table(
+      'notes',
+      [
+        ['id', 'bigint'],
+        ['deal_id', 'bigint'],
+        ['author_org_id', 'uuid', true],
+      ],
+      ['id'],
+      [
+        { columns: ['author_org_id'], table: 'orgs', keys: ['id'] },
+        { columns: ['deal_id'], table: 'deals', keys: ['id'] },
+      ],
+    );
+    const withNotes = draftCatalog({
+      schema: { ...schema, tables: [...schema.tables, notes] },
+      tenantTable: 'orgs',
+      platformName: 'x',
+    });
+    const found = parseCatalog('draft.yaml', withNotes.yaml).categories.find(
+      (c) => c.name === 'notes',
+    );
+    expect(found?.included && found.source).toMatchObject({
+      tenantColumn: 'org_id',
+      through: [
+        { columns: ['deal_id'], table: 'deals' },
+        { table: 'stages' },
+        { table: 'pipelines' },
+      ],
+    });
+    const onlyNullable = draftCatalog({
+      schema: {
+        ...schema,
+        tables: [...schema.tables, { ...notes, foreignKeys: notes.foreignKeys.slice(0, 1) }],
+      },
+      tenantTable: 'orgs',
+      platformName: 'x',
+    });
+    const direct = parseCatalog('draft.yaml', onlyNullable.yaml).categories.find(
+      (c) => c.name === 'notes',
+    );
+    expect(direct?.included && direct.source).toMatchObject({
+      tenantColumn: 'author_org_id',
+      through: [],
+    });
+  });
+
+  it('types a SQLite INTEGER column bigint only when it holds values beyond ±(2^53−1)', () => {
+    const column = { name: 'total', type: 'INTEGER', nullable: false };
+    expect(draftType(column, 'sqlite').type).toBe('integer');
+    expect(draftType({ ...column, holdsWideIntegers: true }, 'sqlite').type).toBe('bigint');
+  });
+
   it('says TODO where only a person knows, and refuses a tenant table it cannot anchor on', () => {
     expect(draft.todos).toBeGreaterThan(10);
     expect(catalog.categories.find((c) => c.name === 'countries')).toMatchObject({

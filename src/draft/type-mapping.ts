@@ -18,7 +18,9 @@ const PARAMETERS = /\((\d+)(?:\s*,\s*(\d+))?\)/;
  * its digits as the database prints them); timestamps keep the precision the
  * column declares; `tinyint(1)` is MySQL's boolean; arrays and `SET` columns are
  * JSON arrays; binary columns are bytes, a 16-byte binary or a `uuid` is a UUID.
- * SQLite declares little, so a SQLite `TEXT` column stays `string` whatever it holds.
+ * SQLite declares little, so a SQLite `TEXT` column stays `string` whatever it holds,
+ * and its `INTEGER` columns (all of 64 bits) are `integer` unless a value they
+ * hold today is beyond ±(2^53−1).
  */
 export function draftType(column: SchemaColumn, dialect: string): DraftType {
   const declared = column.type.toLowerCase().trim();
@@ -31,7 +33,9 @@ export function draftType(column: SchemaColumn, dialect: string): DraftType {
   if (declared === 'uuid' || declared === 'binary(16)') return { type: 'uuid' };
   if (declared === 'char(36)' && /(^|_)(id|uuid)$/.test(column.name)) return { type: 'uuid' };
   if (declared === 'tinyint(1)' || /^bool(ean)?$/.test(declared)) return { type: 'boolean' };
-  if (/^(bigint|int8|bigserial)\b/.test(declared)) return { type: 'bigint' };
+  if (/^(bigint|int8|bigserial)\b/.test(declared) || column.holdsWideIntegers === true) {
+    return { type: 'bigint' };
+  }
   if (
     /^(integer|int|int2|int4|smallint|mediumint|tinyint|serial|smallserial|year)\b/.test(declared)
   ) {

@@ -1,4 +1,4 @@
-import type { SchemaForeignKey, SchemaTable } from './types.js';
+import type { SchemaColumn, SchemaForeignKey, SchemaTable } from './types.js';
 
 /** Rows of a catalog query listing constraints, one per key column, in key order. */
 export interface KeyColumnRow {
@@ -17,14 +17,15 @@ export interface KeyColumnRow {
  * order): the same shape whichever database they come from.
  */
 export function assembleTables(
-  columns: readonly { table: string; name: string; type: string; nullable: boolean }[],
+  columns: readonly (SchemaColumn & { table: string })[],
   keys: readonly KeyColumnRow[],
 ): SchemaTable[] {
   const tables = new Map<string, { columns: SchemaTable['columns'][number][]; pk: string[] }>();
   for (const c of columns) {
     let table = tables.get(c.table);
     if (table === undefined) tables.set(c.table, (table = { columns: [], pk: [] }));
-    table.columns.push({ name: c.name, type: c.type, nullable: c.nullable });
+    const { table: _table, ...column } = c;
+    table.columns.push(column);
   }
   type Building = SchemaForeignKey & { columns: string[]; keys: string[] };
   const foreign = new Map<string, Map<string, Building>>();

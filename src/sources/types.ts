@@ -63,6 +63,11 @@ export interface SchemaColumn {
   /** The declared type, as the database prints it (`numeric(14,2)`, `timestamp with time zone`, `TEXT`). */
   readonly type: string;
   readonly nullable: boolean;
+  /**
+   * SQLite only, whose `INTEGER` columns declare no width: true when a value the
+   * column holds now lies beyond ±(2^53−1), so a draft types it `bigint`.
+   */
+  readonly holdsWideIntegers?: boolean;
 }
 
 /** One table: its columns in order, its primary key and its foreign keys. */
