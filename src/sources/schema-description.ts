@@ -24,8 +24,11 @@ export function assembleTables(
   for (const c of columns) {
     let table = tables.get(c.table);
     if (table === undefined) tables.set(c.table, (table = { columns: [], pk: [] }));
-    const { table: _table, ...column } = c;
-    table.columns.push(column);
+    table.columns.push(
+      c.holdsWideIntegers === true
+        ? { name: c.name, type: c.type, nullable: c.nullable, holdsWideIntegers: true }
+        : { name: c.name, type: c.type, nullable: c.nullable },
+    );
   }
   type Building = SchemaForeignKey & { columns: string[]; keys: string[] };
   const foreign = new Map<string, Map<string, Building>>();
