@@ -6,8 +6,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoPlatformInPostgres, NORTHWIND_CRM } from '../../src/demo/index.js';
 import { api } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
+import {
+  createTestDatabase,
+  dropIfPassed,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/portage.js');
@@ -81,5 +88,60 @@ describe('a tenant the platform holds no account for', () => {
     expect(answer.body).toMatchObject({ status: 403, code: 'tenant_not_found' });
     const list = await api(server.baseUrl, 'GET', '/v1/exports', { key: server.keys.initech });
     expect(list.body.data).toEqual([]);
+  });
+});
+
+/**
+ * Where the platform's tenant ids are UUIDs in a PostgreSQL `uuid` column, a
+ * word is no tenant: refused the same way, never with the database's own
+ * complaint about the value.
+ */
+describe('a tenant id the platform could not hold (PostgreSQL uuid tenants)', () => {
+  const passed = watchFailures();
+  let dir: string;
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portage-missing-uuid-'));
+    database = await createTestDatabase();
+    const filesDir = join(dir, 'files');
+    await generateDemoPlatformInPostgres({
+      platform: NORTHWIND_CRM,
+      database: database.url,
+      filesDir,
+    });
+    env = {
+      ...process.env,
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: database.url,
+      PORTAGE_CATALOG: NORTHWIND_CRM.catalogFile,
+      PORTAGE_FILES_DIR: filesDir,
+    };
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await dropIfPassed(database, passed());
+  });
+
+  it('portage export and keys create exit 1 with one line for a word or an unknown UUID', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const [tenant, why] of [
+      ['not-a-uuid', "the platform's tenant ids are UUIDs (8-4-4-4-12 hexadecimal digits)."],
+      [unknown, "the platform's organization category has no row for it."],
+    ] as const) {
+      for (const args of [
+        ['export', '--tenant', tenant, '--purpose', 'migration', '--out', join(dir, 'x.zip')],
+        ['keys', 'create', '--tenant', tenant],
+      ]) {
+        const failed = (await run('node', [BIN, ...args], { env }).catch(
+          (error: Failed) => error,
+        )) as Failed;
+        expect([args[0], failed.code, failed.stderr]).toEqual([
+          args[0],
+          1,
+          `portage: Tenant "${tenant}" does not exist: ${why}\n`,
+        ]);
+      }
+    }
   });
 });
