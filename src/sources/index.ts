@@ -1,8 +1,8 @@
 import { isMysqlUrl, isPostgresUrl, sqlitePath } from '../config/index.js';
 import { MysqlSource } from './mysql/index.js';
 import { resolve } from 'node:path';
-import { PostgresSource } from './postgres-source.js';
-import { SqliteSource } from './sqlite-source.js';
+import { PostgresSource } from './postgres/index.js';
+import { SqliteSource } from './sqlite/index.js';
 import type { SourceDatabase } from './types.js';
 
 export type * from './types.js';
@@ -13,9 +13,8 @@ export {
   withTenantParameters,
   type MysqlSourceOptions,
 } from './mysql/index.js';
-export { PostgresSource, type PostgresSourceOptions } from './postgres-source.js';
-export { SOURCE_TYPES } from './postgres-types.js';
-export { SqliteSource } from './sqlite-source.js';
+export { PostgresSource, SOURCE_TYPES, type PostgresSourceOptions } from './postgres/index.js';
+export { SqliteSource } from './sqlite/index.js';
 export { quoteIdent, tenantScope } from './sql-text.js';
 export { readTenantAccount, tenantExists, type TenantAccount } from './tenant-account.js';
 

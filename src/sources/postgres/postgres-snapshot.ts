@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
 import { SOURCE_TYPES } from './postgres-types.js';
-import { categoryCount, categorySelect, quoteIdent } from './sql-text.js';
-import type { CategoryRead, RawValue, SourceSnapshot } from './types.js';
+import { categoryCount, categorySelect, quoteIdent } from '../sql-text.js';
+import type { CategoryRead, RawValue, SourceSnapshot } from '../types.js';
 
 /**
  * Rows fetched from the server-side cursor per read. Small batches, one read

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { POSTGRES_CONNECTION, postgresPoolConfig } from '../config/index.js';
-import { toError } from '../errors/index.js';
+import { POSTGRES_CONNECTION, postgresPoolConfig } from '../../config/index.js';
+import { toError } from '../../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
 import { postgresSnapshot, type OpenRead } from './postgres-snapshot.js';
-import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from './types.js';
+import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
 
 /** Options of {@link PostgresSource}. */
 export interface PostgresSourceOptions {

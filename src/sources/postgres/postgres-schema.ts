@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { SchemaDescription } from './types.js';
-import { assembleTables, type KeyColumnRow } from './schema-description.js';
+import type { SchemaDescription } from '../types.js';
+import { assembleTables, type KeyColumnRow } from '../schema-description.js';
 
 const IN_SCHEMA = `n.nspname = ANY (current_schemas(false))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')`;

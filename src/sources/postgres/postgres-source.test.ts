@@ -4,31 +4,36 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, loadCatalogFile, type Catalog, type CatalogField } from '../catalog/index.js';
+import {
+  checkDrift,
+  loadCatalogFile,
+  type Catalog,
+  type CatalogField,
+} from '../../catalog/index.js';
 import {
   DEMO_PLATFORMS,
   generateDemoPlatformInPostgres,
   type DemoPlatform,
-} from '../demo/index.js';
-import { compileRowConverter } from '../formats/index.js';
-import { produceArchive } from '../jobs/produce-archive.js';
-import { loadKeyring, type Keyring } from '../signing/index.js';
+} from '../../demo/index.js';
+import { compileRowConverter } from '../../formats/index.js';
+import { produceArchive } from '../../jobs/produce-archive.js';
+import { loadKeyring, type Keyring } from '../../signing/index.js';
 import {
   createTestDatabase,
   dropIfPassed,
   watchFailures,
   type TestDatabase,
-} from '../../test/support/postgres.js';
+} from '../../../test/support/postgres.js';
 import { BATCH_ROWS } from './postgres-snapshot.js';
 import { PostgresSource } from './postgres-source.js';
-import { SqliteSource } from './sqlite-source.js';
-import type { CategoryRead, SourceDatabase } from './types.js';
-import { testField } from '../../test/support/catalog-fixtures.js';
+import { SqliteSource } from '../sqlite/sqlite-source.js';
+import type { CategoryRead, SourceDatabase } from '../types.js';
+import { testField } from '../../../test/support/catalog-fixtures.js';
 import {
   driftCases,
   expectedUndeclared,
   UNDECLARED_TABLE,
-} from '../../test/support/drift-cases.js';
+} from '../../../test/support/drift-cases.js';
 
 let database: TestDatabase | undefined;
 let filesDir: string;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { quoteIdent } from './sql-text.js';
-import type { SchemaDescription } from './types.js';
-import { assembleTables, type KeyColumnRow } from './schema-description.js';
+import { quoteIdent } from '../sql-text.js';
+import type { SchemaDescription } from '../types.js';
+import { assembleTables, type KeyColumnRow } from '../schema-description.js';
 
 const WIDEST_DOUBLE_INTEGER = 2n ** 53n - 1n;
 

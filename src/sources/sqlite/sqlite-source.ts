@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { categoryCount, categorySelect, quoteIdent } from './sql-text.js';
+import { categoryCount, categorySelect, quoteIdent } from '../sql-text.js';
 import { describeSqliteSchema } from './sqlite-schema.js';
 import type {
   CategoryRead,
@@ -10,7 +10,7 @@ import type {
   SourceColumn,
   SourceDatabase,
   SourceSnapshot,
-} from './types.js';
+} from '../types.js';
 
 /** Rows handed over per batch: large enough to amortise, small enough to stay flat. */
 const BATCH_ROWS = 1000;

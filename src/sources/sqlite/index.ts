@@ -1,0 +1,1 @@
+export { SqliteSource } from './sqlite-source.js';
