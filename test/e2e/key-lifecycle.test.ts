@@ -220,11 +220,12 @@ describe('the demo’s keys', { timeout: 120_000 }, () => {
   });
 
   const start = async () => {
-    const { PORTAGE_SOURCE_URL: _unset, ...inherited } = process.env;
+    // Empty is unset: the demo platform, in the data directory.
     const demo = await spawnPortage(
       ['serve', '--no-worker'],
-      { ...inherited, ...env } as Record<string, string>,
+      { ...env, PORTAGE_SOURCE_URL: '', PORTAGE_DATABASE_URL: '' },
       /API reference: /,
+      90_000,
     );
     running.push(demo);
     const keys = Object.fromEntries(
