@@ -88,7 +88,12 @@ export async function buildApp(
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "A tenant API key (`ptg_…`), or, where `PORTAGE_AUTH_JWKS` is set, a JWT of the platform's identity provider (RS256, ES256 or EdDSA) naming the tenant in its tenant claim.",
+          },
           metrics: {
             type: 'http',
             scheme: 'bearer',

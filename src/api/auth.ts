@@ -1,35 +1,31 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { PortageError } from '../errors/index.js';
-import type { Store } from '../store/index.js';
+import { Authenticator } from '../auth/index.js';
+import type { ApiContext } from './api-context.js';
 
 const tenants = new WeakMap<FastifyRequest, string>();
+const authenticators = new WeakMap<ApiContext, Authenticator>();
 
-/** The tenant whose API key authorised the request; throws a 401 problem otherwise. */
-export async function authenticate(store: Store, request: FastifyRequest): Promise<string> {
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const challenge = { headers: { 'WWW-Authenticate': 'Bearer realm="portage"' } };
-  if (match?.[1] === undefined) {
-    throw new PortageError(
-      'unauthorized',
-      'Send your API key as `Authorization: Bearer <key>`.',
-      challenge,
-    );
+/** The one authenticator of an app (its identity-provider key set is fetched and cached once). */
+function authenticatorOf(ctx: ApiContext): Authenticator {
+  let authenticator = authenticators.get(ctx);
+  if (authenticator === undefined) {
+    authenticator = new Authenticator(ctx);
+    authenticators.set(ctx, authenticator);
   }
-  const tenant = await store.tenants.tenantForKey(match[1]);
-  if (tenant === null)
-    throw new PortageError('unauthorized', 'This API key is not known.', challenge);
-  return tenant;
+  return authenticator;
 }
 
 /**
- * An `onRequest` hook that authenticates the caller before anything else
- * looks at the request: a caller without a valid key gets 401, never a
- * validation or media-type answer about a body it may not send.
+ * An `onRequest` hook that authenticates the caller (an API key, or a token of
+ * the platform's identity provider) before anything else looks at the request:
+ * a caller without a valid credential gets 401, never a validation or
+ * media-type answer about a body it may not send.
  */
-export function requireTenant(store: Store): onRequestAsyncHookHandler {
+export function requireTenant(ctx: ApiContext): onRequestAsyncHookHandler {
+  const authenticator = authenticatorOf(ctx);
   return async (request) => {
-    tenants.set(request, await authenticate(store, request));
+    const caller = await authenticator.authenticate(request.headers.authorization);
+    tenants.set(request, caller.tenant);
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CatalogError } from '../catalog/index.js';
 import { ConfigError, isMysqlUrl, isPostgresUrl, loadSettings } from '../config/index.js';
+import { parseDuration } from '../auth/key-duration.js';
 import { PortageError, toError } from '../errors/index.js';
 import { PURPOSES } from '../store/export-record.js';
 import { UsageError } from './usage-error.js';
@@ -166,14 +167,57 @@ program
     process.stdout.write(`${JSON.stringify(limits, null, 2)}\n`);
   });
 
-const keys = program.command('keys').description('Manage API keys.');
+const duration = (value: string) => {
+  const ms = parseDuration(value);
+  if (ms === null)
+    throw new InvalidArgumentError(
+      'must be a whole number and a unit, such as 90m, 12h, 30d or 2w (minutes, hours, days, weeks), from 1m to 3650d',
+    );
+  return ms;
+};
+const keys = program.command('keys').description('Manage API keys: create, list, revoke.');
 keys
   .command('create')
   .description('Create an API key for a tenant and print it, alone, on stdout.')
   .addOption(required('--tenant <id>', 'the tenant the key belongs to'))
-  .action(async (options: { tenant: string }) => {
+  .option(
+    '--expires-in <duration>',
+    'the key stops working after this long (default: never)',
+    duration,
+  )
+  .action(async (options: { tenant: string; expiresIn?: number }) => {
     const { createKey } = await import('./keys-command.js');
-    process.stdout.write(`${await createKey(loadSettings(), options.tenant)}\n`);
+    const { key, info } = await createKey(loadSettings(), {
+      tenant: options.tenant,
+      ...(options.expiresIn !== undefined && { expiresInMs: options.expiresIn }),
+    });
+    process.stdout.write(`${key}\n`);
+    process.stderr.write(
+      `Created ${info.id} for ${info.tenant}; ${info.expires_at === null ? 'it never expires' : `it expires at ${info.expires_at}`}. The key is shown once.\n`,
+    );
+  });
+keys
+  .command('list')
+  .description(
+    "List a tenant's keys: id, prefix, status, created, last used (to the minute), expiry. Never the keys themselves.",
+  )
+  .addOption(required('--tenant <id>', 'the tenant'))
+  .option('--json', 'print the keys as a JSON array')
+  .action(async (options: { tenant: string; json?: boolean }) => {
+    const { formatKeyTable, listKeys } = await import('./keys-command.js');
+    const list = await listKeys(loadSettings(), options.tenant);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(list, null, 2)}\n` : formatKeyTable(list),
+    );
+  });
+keys
+  .command('revoke')
+  .description('Revoke an API key: from the next request on it answers 401, in every process.')
+  .argument('<key-id>', 'the key’s id (key_…), as keys list shows it')
+  .action(async (id: string) => {
+    const { revokeKey } = await import('./keys-command.js');
+    const key = await revokeKey(loadSettings(), id);
+    process.stdout.write(`Revoked ${key.id} (${key.tenant}) at ${key.revoked_at}.\n`);
   });
 
 program

@@ -5,6 +5,9 @@ import { ImportRunner, openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
 
+/** The label of the keys a demo start prints; the next start revokes them. */
+const DEMO_KEY_LABEL = 'demo';
+
 /** Options of `portage serve`. */
 export interface ServeOptions {
   /**
@@ -42,10 +45,12 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     const base = settings.publicUrl ?? `http://localhost:${new URL(address).port}`;
     log('');
     log(`Portage is serving the demo platform "Acme Tasks" at ${base}`);
-    log('API keys (new ones at every start; earlier keys stay valid):');
+    // Each start's keys replace the last start's: demo keys do not pile up.
+    log('API keys (new ones at every start; the previous start’s demo keys are revoked):');
     let first = '';
     for (const tenant of DEMO_TENANTS) {
-      const key = await runtime.store.tenants.createKey(tenant.id);
+      await runtime.store.keys.revokeLabelled(tenant.id, DEMO_KEY_LABEL);
+      const key = await runtime.store.tenants.createKey(tenant.id, { label: DEMO_KEY_LABEL });
       if (first === '') first = key;
       log(`  ${tenant.id.padEnd(8)} ${key}`);
     }

@@ -114,6 +114,36 @@ export interface Settings {
    * deployment's own keys)
    */
   readonly importTrustedKeys: string | null;
+  /**
+   * Tokens of the platform's identity provider accepted as a tenant's bearer
+   * credential, besides API keys. (Default: none — API keys only)
+   */
+  readonly platformTokens: PlatformTokenSettings | null;
+}
+
+/**
+ * How Portage verifies a JWT issued by the platform's identity provider: its
+ * signature (RS256, ES256 or EdDSA) against the provider's key set, its
+ * expiry and not-before times, its issuer and audience; the tenant is a claim.
+ */
+export interface PlatformTokenSettings {
+  /**
+   * The provider's public keys: a JWKS file read at start, or an `https` URL
+   * fetched when needed and cached (`http` only on a loopback address).
+   * (`PORTAGE_AUTH_JWKS`, required to accept tokens)
+   */
+  readonly jwks: { readonly file: string } | { readonly url: string };
+  /** The `iss` every token must carry. (`PORTAGE_AUTH_ISSUER`, required with `PORTAGE_AUTH_JWKS`) */
+  readonly issuer: string;
+  /** An `aud` every token must carry. (`PORTAGE_AUTH_AUDIENCE`, required with `PORTAGE_AUTH_JWKS`) */
+  readonly audience: string;
+  /** The claim naming the tenant. (`PORTAGE_AUTH_TENANT_CLAIM`, default `tenant`) */
+  readonly tenantClaim: string;
+  /**
+   * How long a fetch of a JWKS URL may take before the request it serves
+   * answers 503. (`PORTAGE_AUTH_JWKS_TIMEOUT_MS`, default 5000)
+   */
+  readonly jwksTimeoutMs: number;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -236,7 +266,76 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
     ),
     importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
+    platformTokens: platformTokens(text, int, cwd),
   };
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The `PORTAGE_AUTH_*` settings, or null when `PORTAGE_AUTH_JWKS` is unset. */
+function platformTokens(
+  text: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max?: number) => number,
+  cwd: string,
+): PlatformTokenSettings | null {
+  const jwks = text('PORTAGE_AUTH_JWKS');
+  const issuer = text('PORTAGE_AUTH_ISSUER');
+  const audience = text('PORTAGE_AUTH_AUDIENCE');
+  const tenantClaim = text('PORTAGE_AUTH_TENANT_CLAIM') ?? 'tenant';
+  const jwksTimeoutMs = int('PORTAGE_AUTH_JWKS_TIMEOUT_MS', 5_000, 1, 60_000);
+  if (jwks === undefined) {
+    const stray = ['PORTAGE_AUTH_ISSUER', 'PORTAGE_AUTH_AUDIENCE', 'PORTAGE_AUTH_TENANT_CLAIM'];
+    const set = stray.find((name) => text(name) !== undefined);
+    if (set !== undefined)
+      throw new ConfigError(`${set} is set but PORTAGE_AUTH_JWKS is not: set both, or neither`);
+    return null;
+  }
+  for (const [name, value] of [
+    ['PORTAGE_AUTH_ISSUER', issuer],
+    ['PORTAGE_AUTH_AUDIENCE', audience],
+  ] as const) {
+    if (value === undefined)
+      throw new ConfigError(`${name} is required when PORTAGE_AUTH_JWKS is set`);
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_.:/-]{0,99}$/.test(tenantClaim))
+    throw new ConfigError(`PORTAGE_AUTH_TENANT_CLAIM must be a claim name (got "${tenantClaim}")`);
+  return {
+    jwks: jwksSource(jwks, cwd),
+    issuer: issuer!,
+    audience: audience!,
+    tenantClaim,
+    jwksTimeoutMs,
+  };
+}
+
+function jwksSource(raw: string, cwd: string): PlatformTokenSettings['jwks'] {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`PORTAGE_AUTH_JWKS is not a valid URL (got "${raw}")`);
+    }
+    const secure =
+      url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+    if (!secure)
+      throw new ConfigError(
+        `PORTAGE_AUTH_JWKS must be a file or an https:// URL (http:// only on a loopback address; got "${raw}")`,
+      );
+    return { url: url.href };
+  }
+  const file = resolve(cwd, raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = existsSync(file) ? 'is not readable JSON' : 'does not exist';
+    throw new ConfigError(`PORTAGE_AUTH_JWKS: ${file} ${reason}`, { cause: error });
+  }
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new ConfigError(`PORTAGE_AUTH_JWKS: ${file} must hold a JWKS: {"keys": [ … ]}`);
+  return { file };
 }
 
 /** The proxies of `PORTAGE_TRUST_PROXY`: IPv4 or IPv6 addresses, each with an optional `/prefix`. */

@@ -7,6 +7,11 @@ export const ERROR_CODES = {
   malformed_json: { status: 400, title: 'Malformed JSON', retryable: false },
   bad_request: { status: 400, title: 'Malformed request', retryable: false },
   unauthorized: { status: 401, title: 'Missing or unknown API key', retryable: false },
+  identity_provider_unavailable: {
+    status: 503,
+    title: "The platform's identity provider did not answer",
+    retryable: true,
+  },
   download_link_invalid: { status: 403, title: 'Invalid download link', retryable: false },
   download_link_expired: { status: 403, title: 'Expired download link', retryable: false },
   tenant_not_found: {

@@ -1,3 +1,4 @@
+import { ApiKeyStore } from './api-key-store.js';
 import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
@@ -13,6 +14,8 @@ export type { ProgressUpdate } from './export-leases.js';
 export type { StalledExports } from './stalled-exports.js';
 export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
+export type { ApiKeyInfo, KeyCheck, NewKeyOptions } from './api-key-store.js';
+export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
 export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 
@@ -21,6 +24,8 @@ export interface Store {
   /** The engine holding the state: `sqlite` (embedded) or `postgres` (production). */
   readonly dialect: StateDialect;
   readonly tenants: TenantStore;
+  /** Tenants' API keys: created, checked, listed, revoked. */
+  readonly keys: ApiKeyStore;
   readonly exports: ExportStore;
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
@@ -39,6 +44,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
   return {
     dialect,
     tenants: new TenantStore(db),
+    keys: new ApiKeyStore(db),
     exports: new ExportStore(db, dialect),
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),

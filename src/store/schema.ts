@@ -23,6 +23,15 @@ export interface ApiKeyTable {
   /** sha256 of the key; the key itself is never stored. */
   key_hash: string;
   created_at: string;
+  /** The key's first characters (`ptg_` and 8 more), to recognise it by; null for keys made before prefixes were kept. */
+  prefix: string | null;
+  /** A mark of who made the key: `demo` for the keys `portage serve` prints in demo mode. */
+  label: string | null;
+  /** When the key stops working; null: never. */
+  expires_at: string | null;
+  revoked_at: string | null;
+  /** When a request last used the key, to within a minute. */
+  last_used_at: string | null;
 }
 
 export interface ExportTable {

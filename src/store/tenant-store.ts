@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Limits } from '../config/index.js';
-import { hashApiKey, isoTime, newApiKey, newId } from './ids.js';
+import { ApiKeyStore, type NewKeyOptions } from './api-key-store.js';
+import { isoTime } from './ids.js';
 import type { StateDatabase } from './schema.js';
 
 /** A tenant: one customer account of the platform. */
@@ -14,7 +15,11 @@ export interface Tenant {
 
 /** Tenants, their API keys and Portage's shared secrets. */
 export class TenantStore {
-  constructor(private readonly db: Kysely<StateDatabase>) {}
+  private readonly keys: ApiKeyStore;
+
+  constructor(private readonly db: Kysely<StateDatabase>) {
+    this.keys = new ApiKeyStore(db);
+  }
 
   /** Creates the tenant, or renames it if it exists; its limits are kept. */
   async upsert(id: string, name: string, now = new Date()): Promise<Tenant> {
@@ -55,30 +60,19 @@ export class TenantStore {
     return { ...defaults, ...(tenant?.limits ?? {}) };
   }
 
-  /** Creates an API key for a tenant; the key is returned once and only its hash is kept. */
-  async createKey(tenantId: string, now = new Date()): Promise<string> {
+  /**
+   * Creates an API key for a tenant; the key is returned once and only its
+   * hash is kept. (Lifecycle: {@link ApiKeyStore}.)
+   */
+  async createKey(tenantId: string, options: NewKeyOptions = {}): Promise<string> {
     if ((await this.get(tenantId)) === null) throw new Error(`Unknown tenant "${tenantId}"`);
-    const key = newApiKey();
-    await this.db
-      .insertInto('api_keys')
-      .values({
-        id: newId('key_'),
-        tenant_id: tenantId,
-        key_hash: hashApiKey(key),
-        created_at: isoTime(now),
-      })
-      .execute();
-    return key;
+    return (await this.keys.create(tenantId, options)).key;
   }
 
-  /** The tenant an API key belongs to, or null for an unknown key. */
-  async tenantForKey(key: string): Promise<string | null> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select('tenant_id')
-      .where('key_hash', '=', hashApiKey(key))
-      .executeTakeFirst();
-    return row?.tenant_id ?? null;
+  /** The tenant a usable (known, unrevoked, unexpired) API key belongs to, or null. */
+  async tenantForKey(key: string, now = new Date()): Promise<string | null> {
+    const check = await this.keys.check(key, now);
+    return check.ok ? check.tenant : null;
   }
 
   /**

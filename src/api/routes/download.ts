@@ -16,7 +16,7 @@ import { problems } from '../schemas.js';
  * its own links answers `302`; the file store streams, with `Range` support.
  */
 export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const auth = requireTenant(ctx.store);
+  const auth = requireTenant(ctx);
   app.get(
     '/v1/exports/:id/download',
     {
@@ -38,7 +38,7 @@ export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
           200: { description: 'The archive (application/zip).' },
           206: { description: 'Part of the archive.' },
           302: { description: 'Redirect to a presigned object-storage URL.' },
-          ...problems(401, 403, 404, 409, 410, 416),
+          ...problems(401, 403, 404, 409, 410, 416, 503),
         },
       },
     },

@@ -17,7 +17,7 @@ const security = [{ bearer: [] }];
 /** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
 export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { store, settings } = ctx;
-  const auth = requireTenant(store);
+  const auth = requireTenant(ctx);
 
   const find = async (tenant: string, id: string): Promise<ExportRecord> => {
     const record = await store.exports.get(tenant, id);
@@ -43,7 +43,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         body: CreateExportBody,
         response: {
           202: { description: 'The export, pending.', ...Type.Ref('Export') },
-          ...problems(400, 401, 403, 415, 422, 429),
+          ...problems(400, 401, 403, 415, 422, 429, 503),
         },
       },
     },
@@ -109,7 +109,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ExportList, ...problems(401, 422) },
+        response: { 200: ExportList, ...problems(401, 403, 422, 503) },
       },
     },
     async (request) => {
@@ -135,7 +135,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['exports'],
         security,
         params: IdParams,
-        response: { 200: Type.Ref('Export'), ...problems(401, 404) },
+        response: { 200: Type.Ref('Export'), ...problems(401, 403, 404, 503) },
       },
     },
     async (request) => {
@@ -156,7 +156,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['exports'],
         security,
         params: IdParams,
-        response: { 200: Type.Ref('Export'), ...problems(401, 404) },
+        response: { 200: Type.Ref('Export'), ...problems(401, 403, 404, 503) },
       },
     },
     async (request) => {

@@ -70,7 +70,7 @@ function importView(record: ImportRecord) {
 
 /** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
 export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const auth = requireTenant(ctx.store);
+  const auth = requireTenant(ctx);
   app.addSchema(ImportObject);
   app.addContentTypeParser('application/zip', (_request, payload, done) => done(null, payload));
 
@@ -93,7 +93,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 202: Type.Ref('Import'), ...problems(401, 403, 413, 415, 422, 429) },
+        response: { 202: Type.Ref('Import'), ...problems(401, 403, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -153,7 +153,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
         tags: ['imports'],
         security,
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Type.Ref('Import'), ...problems(401, 404) },
+        response: { 200: Type.Ref('Import'), ...problems(401, 403, 404, 503) },
       },
     },
     async (request) => {
