@@ -11,7 +11,11 @@ export class ConfigError extends Error {
 export interface Settings {
   /** HTTP port. (`PORT`, default 8080) */
   readonly port: number;
-  /** Address the HTTP server binds. (`PORTAGE_HOST`, default `0.0.0.0`) */
+  /**
+   * Address the HTTP server binds. (`PORTAGE_HOST`, else `HOST`; default
+   * `127.0.0.1` in demo mode, so the demo's printed keys stay on this machine,
+   * `0.0.0.0` otherwise)
+   */
   readonly host: string;
   /** Directory holding everything Portage keeps. (`PORTAGE_DATA_DIR`, default `./.portage`) */
   readonly dataDir: string;
@@ -130,6 +134,16 @@ export interface Limits {
 export interface ImportQuota {
   /** Imports per rolling 24 hours. (`PORTAGE_IMPORT_LIMIT_PER_DAY`, default 10) */
   readonly perDay: number;
+  /**
+   * Imports of one tenant running at once, across every process; more wait as
+   * `pending`. (`PORTAGE_IMPORT_MAX_RUNNING`, default 1)
+   */
+  readonly maxRunning: number;
+  /**
+   * Imports one process runs at once, of any tenants, so that one tenant's
+   * long import does not hold up another's. (`PORTAGE_IMPORT_CONCURRENCY`, default 4)
+   */
+  readonly concurrency: number;
 }
 
 /**
@@ -198,7 +212,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
   return {
     port: int('PORT', 8080, 0, 65535),
-    host: text('PORTAGE_HOST') ?? '0.0.0.0',
+    host:
+      text('PORTAGE_HOST') ?? text('HOST') ?? (sourceUrl === undefined ? '127.0.0.1' : '0.0.0.0'),
     dataDir,
     databaseUrl: text('PORTAGE_DATABASE_URL') ?? resolve(dataDir, 'portage.sqlite'),
     sourceUrl: sourceUrl ?? resolve(dataDir, 'demo-platform.sqlite'),
@@ -219,6 +234,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
     importLimits: {
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
+      maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),
+      concurrency: int('PORTAGE_IMPORT_CONCURRENCY', 4, 1, 64),
     },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),

@@ -13,7 +13,7 @@ export type { ProgressUpdate } from './export-leases.js';
 export type { StalledExports } from './stalled-exports.js';
 export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
-export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
+export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 
 /** Portage's own state, by role. */
