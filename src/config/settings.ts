@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_STORAGE_RETRY, type StorageRetry } from '../storage/s3-retry.js';
 
 /** A configuration problem, naming the setting at fault. */
 export class ConfigError extends Error {
@@ -62,6 +63,14 @@ export interface Settings {
    */
   readonly importMaxExpandedBytes: number;
   readonly importLimits: ImportQuota;
+  /**
+   * How each S3 request of an archive write (each part of its upload) is
+   * retried, the part alone: `PORTAGE_STORAGE_RETRY_ATTEMPTS` (default 12),
+   * `PORTAGE_STORAGE_RETRY_BASE_MS` (default 1000, doubled each retry),
+   * `PORTAGE_STORAGE_RETRY_MAX_MS` (default 20000): together they outlast an
+   * outage of 151 s before `PORTAGE_RETRY_ATTEMPTS` rebuilds the archive.
+   */
+  readonly storageRetry: StorageRetry;
   /** Lifetime of a download URL. (`PORTAGE_DOWNLOAD_TTL_SECONDS`, default 86400) */
   readonly downloadTtlSeconds: number;
   /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
@@ -236,6 +245,11 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
       maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),
       concurrency: int('PORTAGE_IMPORT_CONCURRENCY', 4, 1, 64),
+    },
+    storageRetry: {
+      attempts: int('PORTAGE_STORAGE_RETRY_ATTEMPTS', DEFAULT_STORAGE_RETRY.attempts, 1, 1000),
+      baseMs: int('PORTAGE_STORAGE_RETRY_BASE_MS', DEFAULT_STORAGE_RETRY.baseMs, 1, 600_000),
+      maxMs: int('PORTAGE_STORAGE_RETRY_MAX_MS', DEFAULT_STORAGE_RETRY.maxMs, 1, 3_600_000),
     },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),

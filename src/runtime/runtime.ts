@@ -36,7 +36,10 @@ export async function openRuntime(
   let source: SourceDatabase | null = null;
   try {
     source = openSource(settings.sourceUrl);
-    const storage = await openObjectStore(settings.storageUrl, { dataDir: settings.dataDir });
+    const storage = await openObjectStore(settings.storageUrl, {
+      dataDir: settings.dataDir,
+      storageRetry: settings.storageRetry,
+    });
     if (settings.demo) {
       for (const tenant of DEMO_TENANTS) await store.tenants.upsert(tenant.id, tenant.name);
     }
