@@ -150,7 +150,8 @@ export interface ImportQuota {
   readonly maxRunning: number;
   /**
    * Imports one process runs at once, of any tenants, so that one tenant's
-   * long import does not hold up another's. (`PORTAGE_IMPORT_CONCURRENCY`, default 4)
+   * long import does not hold up another's; into a SQLite platform (one
+   * writer) always 1. (`PORTAGE_IMPORT_CONCURRENCY`, default 4)
    */
   readonly concurrency: number;
 }

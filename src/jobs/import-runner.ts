@@ -103,7 +103,12 @@ export class ImportRunner {
 
   private async claimWaiting(): Promise<void> {
     const { settings, store } = this.ctx;
-    const { concurrency, maxRunning } = settings.importLimits;
+    const { maxRunning } = settings.importLimits;
+    // SQLite has one writer, and an import waiting for its lock blocks this
+    // whole process: imports into a SQLite platform run one at a time.
+    const concurrency = isServerDatabase(settings.sourceUrl)
+      ? settings.importLimits.concurrency
+      : 1;
     for (const record of [...this.waiting.values()]) {
       if (this.stopped || this.running.size >= concurrency) return;
       let claim: ImportClaim;
@@ -294,6 +299,10 @@ export class ImportRunner {
       console.error(`import ${record.id}: deleting its upload failed:`, toError(error).message);
     }
   }
+}
+
+function isServerDatabase(sourceUrl: string): boolean {
+  return isPostgresUrl(sourceUrl) || isMysqlUrl(sourceUrl);
 }
 
 /** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
