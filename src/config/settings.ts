@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_STORAGE_RETRY, type StorageRetry } from '../storage/s3-retry.js';
 
 /** A configuration problem, naming the setting at fault. */
 export class ConfigError extends Error {
@@ -11,7 +12,11 @@ export class ConfigError extends Error {
 export interface Settings {
   /** HTTP port. (`PORT`, default 8080) */
   readonly port: number;
-  /** Address the HTTP server binds. (`PORTAGE_HOST`, default `0.0.0.0`) */
+  /**
+   * Address the HTTP server binds. (`PORTAGE_HOST`, else `HOST`; default
+   * `127.0.0.1` in demo mode, so the demo's printed keys stay on this machine,
+   * `0.0.0.0` otherwise)
+   */
   readonly host: string;
   /** Directory holding everything Portage keeps. (`PORTAGE_DATA_DIR`, default `./.portage`) */
   readonly dataDir: string;
@@ -58,6 +63,14 @@ export interface Settings {
    */
   readonly importMaxExpandedBytes: number;
   readonly importLimits: ImportQuota;
+  /**
+   * How each S3 request of an archive write (each part of its upload) is
+   * retried, the part alone: `PORTAGE_STORAGE_RETRY_ATTEMPTS` (default 12),
+   * `PORTAGE_STORAGE_RETRY_BASE_MS` (default 1000, doubled each retry),
+   * `PORTAGE_STORAGE_RETRY_MAX_MS` (default 20000): together they outlast an
+   * outage of 151 s before `PORTAGE_RETRY_ATTEMPTS` rebuilds the archive.
+   */
+  readonly storageRetry: StorageRetry;
   /** Lifetime of a download URL. (`PORTAGE_DOWNLOAD_TTL_SECONDS`, default 86400) */
   readonly downloadTtlSeconds: number;
   /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
@@ -160,6 +173,17 @@ export interface Limits {
 export interface ImportQuota {
   /** Imports per rolling 24 hours. (`PORTAGE_IMPORT_LIMIT_PER_DAY`, default 10) */
   readonly perDay: number;
+  /**
+   * Imports of one tenant running at once, across every process; more wait as
+   * `pending`. (`PORTAGE_IMPORT_MAX_RUNNING`, default 1)
+   */
+  readonly maxRunning: number;
+  /**
+   * Imports one process runs at once, of any tenants, so that one tenant's
+   * long import does not hold up another's; into a SQLite platform (one
+   * writer) always 1. (`PORTAGE_IMPORT_CONCURRENCY`, default 4)
+   */
+  readonly concurrency: number;
 }
 
 /**
@@ -228,7 +252,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
   return {
     port: int('PORT', 8080, 0, 65535),
-    host: text('PORTAGE_HOST') ?? '0.0.0.0',
+    host:
+      text('PORTAGE_HOST') ?? text('HOST') ?? (sourceUrl === undefined ? '127.0.0.1' : '0.0.0.0'),
     dataDir,
     databaseUrl: text('PORTAGE_DATABASE_URL') ?? resolve(dataDir, 'portage.sqlite'),
     sourceUrl: sourceUrl ?? resolve(dataDir, 'demo-platform.sqlite'),
@@ -249,6 +274,13 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
     importLimits: {
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
+      maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),
+      concurrency: int('PORTAGE_IMPORT_CONCURRENCY', 4, 1, 64),
+    },
+    storageRetry: {
+      attempts: int('PORTAGE_STORAGE_RETRY_ATTEMPTS', DEFAULT_STORAGE_RETRY.attempts, 1, 1000),
+      baseMs: int('PORTAGE_STORAGE_RETRY_BASE_MS', DEFAULT_STORAGE_RETRY.baseMs, 1, 600_000),
+      maxMs: int('PORTAGE_STORAGE_RETRY_MAX_MS', DEFAULT_STORAGE_RETRY.maxMs, 1, 3_600_000),
     },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),

@@ -18,7 +18,7 @@ import {
   SqliteWriter,
   type PlatformWriter,
 } from '../import/index.js';
-import type { ImportOutcome, ImportRecord } from '../store/index.js';
+import type { ImportClaim, ImportOutcome, ImportRecord } from '../store/index.js';
 import type { TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
 import { importTrustedKeys } from './import-trusted-keys.js';
@@ -27,28 +27,36 @@ import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
 
 /**
- * Runs imports in this process, one after another, in the background. Any
- * API process may run any import: the upload waits in the object store, and a
- * process claims an import with a lease in the shared state (renewed while it
- * runs) before running it, so exactly one process runs it at a time. An import
- * is one transaction, so one whose process died left nothing behind: once its
- * lease lapses, another process takes it over, up to `PORTAGE_MAX_ATTEMPTS`
- * starts; then it fails with `attempts_exhausted`.
+ * Runs imports in this process, in the background, up to
+ * `PORTAGE_IMPORT_CONCURRENCY` at once and at most `PORTAGE_IMPORT_MAX_RUNNING`
+ * of one tenant across every process: a tenant's long import never holds up
+ * another tenant's, and a tenant's further imports wait as `pending` for its
+ * running ones. Any API process may run any import: the upload waits in the
+ * object store, and a process claims an import with a lease in the shared
+ * state (renewed while it runs) before running it, so exactly one process
+ * runs it at a time. An import is one transaction, so one whose process died
+ * left nothing behind: once its lease lapses, another process takes it over,
+ * up to `PORTAGE_MAX_ATTEMPTS` starts; then it fails with `attempts_exhausted`.
  */
 export class ImportRunner {
   private readonly owner = newWorkerOwner();
-  private queue: Promise<void> = Promise.resolve();
-  /** Ids queued or running here, so that a sweep does not queue them twice. */
-  private readonly queued = new Set<string>();
-  private readonly idle = new Set<Promise<void>>();
+  /** Imports this process has heard of but not claimed, oldest first. */
+  private readonly waiting = new Map<string, ImportRecord>();
+  /** Imports this process runs now. */
+  private readonly running = new Map<string, Promise<void>>();
+  /** The pass that claims waiting imports, while one runs; `again` asks it for another. */
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: ExportContext) {}
 
   /**
    * Takes up, now and then every `PORTAGE_REAPER_SECONDS`, the imports nobody
-   * runs: pending ones (their process stopped before it began them) and those
-   * whose process stopped renewing its lease.
+   * runs: pending ones (their process stopped before it began them, or their
+   * tenant had its running imports) and those whose process stopped renewing
+   * its lease.
    */
   async start(): Promise<void> {
     // A trusted-keys file that cannot be read stops the start, rather than every import.
@@ -58,30 +66,83 @@ export class ImportRunner {
     this.timer.unref();
   }
 
-  /** Queues an import; it runs after those queued before it, if this process can claim it. */
+  /** Queues an import; it starts once a slot is free and its tenant is below its running cap. */
   submit(record: ImportRecord): void {
-    if (this.queued.has(record.id)) return;
-    this.queued.add(record.id);
-    // A failure to reach the state database leaves the import to a later sweep,
-    // here or in another process; it must not become an unhandled rejection.
-    const run = this.queue
-      .then(() => this.run(record))
-      .catch((error: unknown) => {
-        console.error(`import ${record.id}: will be tried again:`, toError(error).message);
-      });
-    this.queue = run;
-    this.idle.add(run);
-    void run.finally(() => {
-      this.idle.delete(run);
-      this.queued.delete(record.id);
+    if (this.stopped || this.waiting.has(record.id) || this.running.has(record.id)) return;
+    this.waiting.set(record.id, record);
+    this.pump();
+  }
+
+  /**
+   * Stops taking imports and resolves once those running here have finished;
+   * those still waiting stay `pending` for the next start or another process.
+   */
+  async drain(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.pumping;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Claims waiting imports, oldest first, while slots are free. */
+  private pump(): void {
+    if (this.pumping !== null) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.again = false;
+        await this.claimWaiting();
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.pumping = null;
     });
   }
 
-  /** Stops looking for work and resolves once every queued import has finished. */
-  async drain(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    await Promise.allSettled([...this.idle]);
+  private async claimWaiting(): Promise<void> {
+    const { settings, store } = this.ctx;
+    const { maxRunning } = settings.importLimits;
+    // SQLite has one writer, and an import waiting for its lock blocks this
+    // whole process: imports into a SQLite platform run one at a time.
+    const concurrency = isServerDatabase(settings.sourceUrl)
+      ? settings.importLimits.concurrency
+      : 1;
+    for (const record of [...this.waiting.values()]) {
+      if (this.stopped || this.running.size >= concurrency) return;
+      let claim: ImportClaim;
+      try {
+        claim = await store.imports.claimWithin(
+          record.id,
+          this.owner,
+          settings.leaseSeconds * 1000,
+          maxRunning,
+        );
+      } catch (error) {
+        // A failure to reach the state database leaves the import to a later
+        // sweep, here or in another process.
+        this.waiting.delete(record.id);
+        console.error(`import ${record.id}: will be tried again:`, toError(error).message);
+        continue;
+      }
+      // Busy: its tenant runs its share now; a finish here or a sweep tries again.
+      if (claim.kind === 'busy') continue;
+      this.waiting.delete(record.id);
+      if (claim.kind === 'claimed') this.launch(claim.record);
+    }
+  }
+
+  private launch(record: ImportRecord): void {
+    const run = this.run(record)
+      .catch((error: unknown) => {
+        console.error(`import ${record.id}: will be tried again:`, toError(error).message);
+      })
+      .finally(() => {
+        this.running.delete(record.id);
+        if (!this.stopped) this.pump();
+      });
+    this.running.set(record.id, run);
   }
 
   private async sweep(): Promise<void> {
@@ -94,6 +155,7 @@ export class ImportRunner {
           this.submit(record);
         }
       }
+      if (!this.stopped) this.pump();
     } catch (error) {
       console.error(
         'imports: looking for imports to run failed, retrying:',
@@ -116,11 +178,10 @@ export class ImportRunner {
     if (failed) await this.deleteUpload(record);
   }
 
-  private async run(queued: ImportRecord): Promise<void> {
+  /** Runs an import this process has claimed, and records its outcome. */
+  private async run(record: ImportRecord): Promise<void> {
     const { store, settings, catalog } = this.ctx;
     const leaseMs = settings.leaseSeconds * 1000;
-    const record = await store.imports.claim(queued.id, this.owner, leaseMs);
-    if (record === null) return;
     const heartbeat = setInterval(() => {
       store.imports.renew(record.id, this.owner, leaseMs).catch((error: unknown) => {
         console.error(`import ${record.id}: renewing its lease failed:`, toError(error).message);
@@ -238,6 +299,10 @@ export class ImportRunner {
       console.error(`import ${record.id}: deleting its upload failed:`, toError(error).message);
     }
   }
+}
+
+function isServerDatabase(sourceUrl: string): boolean {
+  return isPostgresUrl(sourceUrl) || isMysqlUrl(sourceUrl);
 }
 
 /** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */

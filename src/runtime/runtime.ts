@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { loadCatalogFile, type Catalog } from '../catalog/index.js';
-import type { Settings } from '../config/index.js';
+import { isMysqlUrl, isPostgresUrl, type Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
 import type { ExportContext } from '../jobs/index.js';
 import { loadKeyring } from '../signing/index.js';
@@ -25,7 +25,9 @@ export async function openRuntime(
   const catalog: Catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
   // Everything Portage keeps is readable by its own user alone.
   await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
-  if (settings.demo && !existsSync(settings.sourceUrl)) {
+  // (A server-database source is never generated here: it is not a file path.)
+  const sqliteSource = !isPostgresUrl(settings.sourceUrl) && !isMysqlUrl(settings.sourceUrl);
+  if (settings.demo && sqliteSource && !existsSync(settings.sourceUrl)) {
     log(`Generating the demo platform at ${settings.sourceUrl} …`);
     await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
   }
@@ -34,7 +36,10 @@ export async function openRuntime(
   let source: SourceDatabase | null = null;
   try {
     source = openSource(settings.sourceUrl);
-    const storage = await openObjectStore(settings.storageUrl, { dataDir: settings.dataDir });
+    const storage = await openObjectStore(settings.storageUrl, {
+      dataDir: settings.dataDir,
+      storageRetry: settings.storageRetry,
+    });
     if (settings.demo) {
       for (const tenant of DEMO_TENANTS) await store.tenants.upsert(tenant.id, tenant.name);
     }

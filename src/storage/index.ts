@@ -17,6 +17,12 @@ export {
 // processes without S3 storage never load the AWS SDK.
 export { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
 export { FileStore } from './file-store.js';
+export {
+  DEFAULT_STORAGE_RETRY,
+  retryWaits,
+  storageRetryStrategy,
+  type StorageRetry,
+} from './s3-retry.js';
 export { StorageRequestError } from './s3-errors.js';
 export {
   MIN_SIGNING_SECRET_BYTES,

@@ -124,6 +124,8 @@ export class S3PendingObject extends PendingObjectBase {
     this.writable.destroy(
       Object.assign(new Error(`write of ${this.key} aborted`), { name: 'AbortError' }),
     );
+    // Requests in flight stop now, not after spending their retries on an outage.
+    await this.#upload.abort();
     const failure = await this.#uploaded;
     const uploadId = this.#upload.uploadId;
     if (failure !== null && uploadId !== undefined) {

@@ -12,6 +12,7 @@ import { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
 import { MAX_SINGLE_COPY_BYTES } from './s3-copy.js';
 import { httpStatusOf, isNotFound, s3Failure } from './s3-errors.js';
 import { S3PendingObject } from './s3-pending-object.js';
+import { DEFAULT_STORAGE_RETRY, storageRetryStrategy, type StorageRetry } from './s3-retry.js';
 import { sweepS3Temporary } from './s3-sweep.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { checkByteRange, ObjectNotFoundError, StorageConfigError } from './storage-errors.js';
@@ -43,6 +44,12 @@ export interface S3StoreOptions {
   readonly multipartCopyThresholdBytes?: number;
   /** Size of each part of a multipart copy. (Default: 512 MiB.) */
   readonly copyPartBytes?: number;
+  /**
+   * How each request of a write is retried: each part alone, so an outage
+   * costs no rebuild of the archive. Ignored when `client` is given.
+   * (Default: {@link DEFAULT_STORAGE_RETRY}, outlasting an outage of 151 s.)
+   */
+  readonly writeRetry?: StorageRetry;
 }
 
 /**
@@ -53,7 +60,10 @@ export interface S3StoreOptions {
  * need) when an endpoint is set, virtual-host style otherwise;
  * `AWS_S3_FORCE_PATH_STYLE=true|false` overrides. (Default: as described.)
  */
-export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+export function createS3Client(
+  env: NodeJS.ProcessEnv = process.env,
+  retry?: StorageRetry,
+): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   const forced = env.AWS_S3_FORCE_PATH_STYLE?.trim().toLowerCase();
   if (forced !== undefined && forced !== '' && forced !== 'true' && forced !== 'false') {
@@ -64,7 +74,10 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   }
   const forcePathStyle =
     forced === 'true' || ((forced ?? '') === '' && endpoint !== undefined && endpoint !== '');
-  return new S3Client({ forcePathStyle });
+  return new S3Client({
+    forcePathStyle,
+    ...(retry !== undefined && { retryStrategy: storageRetryStrategy(retry) }),
+  });
 }
 
 /**
@@ -83,6 +96,8 @@ export class S3Store implements ObjectStore {
   readonly bucket: string;
   readonly prefix: string;
   readonly client: S3Client;
+  /** The client of writes, whose requests are retried by `writeRetry`. */
+  readonly #writeClient: S3Client;
   readonly #partSizeBytes: number;
   readonly #queueSize: number;
   readonly #multipartCopyThresholdBytes: number;
@@ -98,6 +113,8 @@ export class S3Store implements ObjectStore {
       );
     }
     this.client = options.client ?? createS3Client();
+    this.#writeClient =
+      options.client ?? createS3Client(process.env, options.writeRetry ?? DEFAULT_STORAGE_RETRY);
     this.#partSizeBytes = options.partSizeBytes ?? 8 * MIB;
     this.#queueSize = options.queueSize ?? 2;
     this.#multipartCopyThresholdBytes =
@@ -110,7 +127,7 @@ export class S3Store implements ObjectStore {
     const finalKey = this.#keyOf(key);
     const tempKey = `${this.prefix}${TEMPORARY_PREFIX}${Date.now()}-${randomUUID()}.part`;
     return new S3PendingObject(key, {
-      client: this.client,
+      client: this.#writeClient,
       bucket: this.bucket,
       tempKey,
       finalKey,

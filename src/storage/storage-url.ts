@@ -2,6 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from './file-store.js';
 import { StorageConfigError } from './storage-errors.js';
+import type { StorageRetry } from './s3-retry.js';
 import type { ObjectStore } from './types.js';
 
 const SETTING = 'PORTAGE_STORAGE_URL';
@@ -19,6 +20,8 @@ export type StorageLocation =
 export interface OpenStoreOptions {
   /** Portage's data directory; the store defaults to `<dataDir>/archives` when no URL is set. */
   readonly dataDir: string;
+  /** How an S3 store retries each request of a write. (Default: `DEFAULT_STORAGE_RETRY`) */
+  readonly storageRetry?: StorageRetry;
 }
 
 /**
@@ -66,7 +69,11 @@ export async function openStore(
   if (location.kind === 'file') return new FileStore(location.root);
   // The AWS SDK is loaded only by processes that store in S3.
   const { S3Store } = await import('./s3-store.js');
-  return new S3Store({ bucket: location.bucket, prefix: location.prefix });
+  return new S3Store({
+    bucket: location.bucket,
+    prefix: location.prefix,
+    ...(options.storageRetry !== undefined && { writeRetry: options.storageRetry }),
+  });
 }
 
 function parseFileUrl(text: string): string {

@@ -11,16 +11,19 @@ const outcome = {
 
 for (const dialect of DIALECTS)
   describe(`import leases on ${dialect}`, () => {
-    const handles = useStoreHandles(dialect, [['acme', 'Acme']]);
+    const handles = useStoreHandles(dialect, [
+      ['acme', 'Acme'],
+      ['globex', 'Globex'],
+    ]);
     let one: Store;
     let two: Store;
     beforeEach(() => ({ one, two } = handles));
 
-    const pending = async (store: Store) => {
+    const pending = async (store: Store, tenantId = 'acme') => {
       const id = store.imports.newId();
       await store.imports.create({
         id,
-        tenantId: 'acme',
+        tenantId,
         mode: 'preserve',
         dryRun: false,
         uploadKey: `imports/${id}.zip`,
@@ -70,5 +73,41 @@ for (const dialect of DIALECTS)
       const lapsed = new Date(Date.now() + 120_000);
       expect(await two.imports.finish(id, null, failure, lapsed)).toBe(true);
       expect(await one.imports.getById(id)).toMatchObject({ status: 'failed' });
+    });
+
+    it("claims a tenant's import only while it runs fewer than its cap, in any process", async () => {
+      const start = new Date('2026-01-01T00:00:00Z');
+      const [first, second, third] = [await pending(one), await pending(one), await pending(one)];
+      const other = await pending(one, 'globex');
+      expect(await one.imports.claimWithin(first, 'p1', 1_000, 2, start)).toMatchObject({
+        kind: 'claimed',
+        record: { id: first, status: 'running', attempts: 1 },
+      });
+      expect(await two.imports.claimWithin(second, 'p2', 1_000, 2, start)).toMatchObject({
+        kind: 'claimed',
+      });
+      expect(await two.imports.claimWithin(third, 'p2', 1_000, 2, start)).toEqual({ kind: 'busy' });
+      expect(await one.imports.getById(third)).toMatchObject({ status: 'pending', attempts: 0 });
+      // Another tenant's cap is its own.
+      expect(await one.imports.claimWithin(other, 'p1', 1_000, 1, start)).toMatchObject({
+        kind: 'claimed',
+      });
+      // A finished import, or one whose process stopped renewing its lease, frees its place.
+      expect(await one.imports.finish(first, 'p1', outcome)).toBe(true);
+      expect(await one.imports.claimWithin(first, 'p1', 1_000, 2, start)).toEqual({ kind: 'gone' });
+      const lapsed = new Date(start.getTime() + 5_000);
+      expect(await two.imports.claimWithin(third, 'p2', 1_000, 1, lapsed)).toMatchObject({
+        kind: 'claimed',
+      });
+    });
+
+    it('never lets processes claiming at once exceed the cap', async () => {
+      const ids = [];
+      for (let i = 0; i < 6; i++) ids.push(await pending(one));
+      const claims = await Promise.all(
+        ids.map((id, i) => (i % 2 ? two : one).imports.claimWithin(id, `p${i}`, 60_000, 2)),
+      );
+      expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(2);
+      expect(claims.filter((c) => c.kind === 'busy')).toHaveLength(4);
     });
   });

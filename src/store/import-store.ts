@@ -41,6 +41,12 @@ export interface ImportOutcome {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
+/** What {@link ImportStore.claimWithin} found. */
+export type ImportClaim =
+  | { readonly kind: 'claimed'; readonly record: ImportRecord }
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'gone' };
+
 /** What {@link ImportStore.create} records. */
 interface NewImport {
   readonly id: string;
@@ -263,6 +269,66 @@ export class ImportStore {
       )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1 ? this.getById(id) : null;
+  }
+
+  /**
+   * Like {@link ImportStore.claim}, but only while the import's tenant has
+   * fewer than `maxRunning` imports running (under a live lease) in any
+   * process: `busy` when it has that many (the import stays pending), `gone`
+   * when another process has it or it has finished. The count and the claim
+   * are one transaction holding the tenant's import lock, so processes
+   * claiming at once never exceed the cap.
+   */
+  async claimWithin(
+    id: string,
+    owner: string,
+    leaseMs: number,
+    maxRunning: number,
+    now = new Date(),
+  ): Promise<ImportClaim> {
+    const at = isoTime(now);
+    return this.db.transaction().execute(async (trx): Promise<ImportClaim> => {
+      const row = await trx
+        .selectFrom('imports')
+        .select('tenant_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return { kind: 'gone' };
+      await lockTenant(trx, this.dialect, `imports:${row.tenant_id}`);
+      const running = await trx
+        .selectFrom('imports')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('tenant_id', '=', row.tenant_id)
+        .where('status', '=', 'running')
+        .where('lease_expires_at', '>=', at)
+        .where('id', '!=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(running.n) >= maxRunning) return { kind: 'busy' };
+      const result = await trx
+        .updateTable('imports')
+        .set((eb) => ({
+          status: 'running',
+          started_at: eb.fn.coalesce('started_at', eb.val(at)),
+          lease_owner: owner,
+          lease_expires_at: isoTime(new Date(now.getTime() + leaseMs)),
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', at)]),
+          ]),
+        )
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return { kind: 'gone' };
+      const claimed = await trx
+        .selectFrom('imports')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      return { kind: 'claimed', record: toImportRecord(claimed) };
+    });
   }
 
   /** Extends `owner`'s lease; false when it lost the import meanwhile. */

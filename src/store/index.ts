@@ -16,7 +16,7 @@ export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export type { ApiKeyInfo, KeyCheck, NewKeyOptions } from './api-key-store.js';
 export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
-export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
+export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 
 /** Portage's own state, by role. */

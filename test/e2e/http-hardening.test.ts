@@ -52,6 +52,48 @@ describe('answers a client can provoke are problems with a code', () => {
     }
   });
 
+  it('escaping paths sent as they are (no client normalising them) never answer 5xx', async () => {
+    const paths = [
+      '/docs/static/%2e%2e/',
+      '/docs/static/%2E%2E/',
+      '/docs/static/%2e%2e/%2e%2e/package.json',
+      '/docs/static/..%2f',
+      '/docs/static/..%2f..%2f..%2fpackage.json',
+      '/docs/static/..%5c..%5cpackage.json',
+      '/docs/static/../../package.json',
+      '/docs/static/%00',
+      '/docs/static/index.html%00.js',
+      '/docs/static/%c0%ae%c0%ae/',
+      '/docs/static/%ff',
+      '/docs/static/%',
+      '/docs/static/%2',
+      `/docs/static/${'a'.repeat(4000)}`,
+      `/docs/static/${'%2e%2e/'.repeat(600)}`,
+      `/docs/static/${'a/'.repeat(2000)}x.js`,
+      '/docs/%2e%2e/%2e%2e/etc/passwd',
+      '/docs/static//etc/passwd',
+      '/docs/json/%2e%2e',
+      '/v1/exports/%2e%2e/%2e%2e/docs/static/%2e%2e/',
+    ];
+    for (const path of paths) {
+      const answer = await rawRequest(
+        server.baseUrl,
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+      );
+      const shown = path.slice(0, 60);
+      expect(answer.status, shown).not.toBeNull();
+      expect(answer.status!, shown).toBeLessThan(500);
+      expect(answer.body, shown).not.toContain('"devDependencies"');
+      expect(answer.body, shown).not.toContain('root:');
+      if (answer.status! >= 400) {
+        expect(answer.text, shown).toMatch(/content-type: application\/problem\+json/i);
+        expect(JSON.parse(answer.body), shown).toHaveProperty('code');
+      }
+    }
+    // Still serving.
+    expect((await fetch(new URL('/healthz', server.baseUrl))).status).toBe(200);
+  });
+
   it('an id that does not decode is 400, an id of 5,000 characters 404', async () => {
     expectProblem(await api(server.baseUrl, 'GET', '/v1/exports/%ff', { key }), 400, 'bad_request');
     const long = `exp_${'a'.repeat(5000)}`;

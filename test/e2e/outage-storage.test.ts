@@ -32,6 +32,8 @@ describe('storage unavailable for a while (s3rver behind a cut line)', { timeout
       PORTAGE_STORAGE_URL: `s3://${s3.bucket}/`,
       PORTAGE_RETRY_ATTEMPTS: '4',
       PORTAGE_RETRY_BASE_MS: '400',
+      // Each request tried once: these tests are about the retries of the whole archive.
+      PORTAGE_STORAGE_RETRY_ATTEMPTS: '1',
       ...env,
     });
   });
@@ -109,6 +111,61 @@ describe('storage unavailable for a while (s3rver behind a cut line)', { timeout
     // Three waits of at least 200, 400 and 800 ms (the jitter takes off at most half).
     expect(elapsed).toBeGreaterThanOrEqual(1400);
     expect(await keysOf(id)).toEqual([]);
+  });
+});
+
+// The same cut line, but the archive is written once (PORTAGE_RETRY_ATTEMPTS=1):
+// only the retry of each request, part by part, can carry it over the outage.
+// Waits of 5–20 ms stand for the default 1–20 s, and the outage lasts until
+// 40 tries have been refused, as a long one does.
+describe('a long storage outage in the middle of an upload', { timeout: 60_000 }, () => {
+  let s3: TestS3Server;
+  let proxy: OutageProxy;
+  let restoreEnv: () => void;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    proxy = await startOutageProxy({ host: '127.0.0.1', port: Number(new URL(s3.endpoint).port) });
+    const env = { ...s3.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` };
+    restoreEnv = setProcessEnv(env);
+    server = await startServer({
+      PORTAGE_STORAGE_URL: `s3://${s3.bucket}/`,
+      PORTAGE_RETRY_ATTEMPTS: '1',
+      PORTAGE_STORAGE_RETRY_ATTEMPTS: '1000',
+      PORTAGE_STORAGE_RETRY_BASE_MS: '5',
+      PORTAGE_STORAGE_RETRY_MAX_MS: '20',
+      ...env,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    restoreEnv?.();
+    await proxy?.close();
+    await s3?.close();
+  });
+
+  it('completes on its first attempt: the parts in flight are resent, the archive is not rebuilt', async () => {
+    const cut = proxy.cutAfter(64 * 1024);
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: server.keys.acme,
+      body: { purpose: 'migration' },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    await cut;
+    const statusOf = async () => (await server.runtime.store.exports.getById(id))?.status;
+    while (proxy.refused < 40 && (await statusOf()) === 'running') await sleep(10);
+    expect(await statusOf()).toBe('running');
+    proxy.restore();
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, id);
+    expect(done.status).toBe('completed');
+    expect((await server.runtime.store.exports.getById(id))?.attempts).toBe(1);
+    const file = done.file as { bytes: number; sha256: string };
+    const download = await fetch(String(done.download_url));
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes.length).toBe(file.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
   });
 });
 
