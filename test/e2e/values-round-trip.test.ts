@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { importBundle } from '../../src/import/index.js';
+import { classifyFailure } from '../../src/jobs/failure.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import {
   createEdgePlatform,
@@ -140,5 +141,60 @@ for (const dialect of DIALECTS) {
         { numRuns: 6, endOnFailure: true },
       );
     }, 240_000);
+
+    /** A value of `table.field` written with `sql` (a parameter `?`/`$1`), for a tenant of its own. */
+    const refusals: { table: string; field: string; value: string; only?: EdgeDialect[] }[] = [
+      { table: 'numbers', field: 'n_integer', value: '9007199254740992' },
+      { table: 'documents', field: 'j_json', value: `'{"a":1,"a":2}'` },
+      { table: 'documents', field: 'j_json', value: `'["\\ud800"]'`, only: ['sqlite', 'postgres'] },
+      { table: 'documents', field: 'j_json', value: `'{"n":1E400}'` },
+      { table: 'numbers', field: 'n_float', value: `'NaN'`, only: ['postgres'] },
+      { table: 'numbers', field: 'n_float', value: `'-Infinity'`, only: ['postgres'] },
+      { table: 'numbers', field: 'n_float', value: '9e999', only: ['sqlite'] },
+      { table: 'numbers', field: 'n_decimal', value: `'1.00000000001'`, only: ['sqlite'] },
+      { table: 'times', field: 't_0', value: `'2020-01-01T00:00:00.5Z'`, only: ['sqlite'] },
+      { table: 'texts', field: 's_text', value: `CAST(x'61EDA080' AS TEXT)`, only: ['sqlite'] },
+      { table: 'texts', field: 's_text', value: `CAST(x'C328' AS TEXT)`, only: ['sqlite'] },
+    ];
+    if (dialect === 'sqlite') {
+      it('carries text bytes that are not UTF-8 exactly in a bytes field', async () => {
+        const tenant = 'not_utf8';
+        await source.insert('accounts', [[tenant, 'Not UTF-8']]);
+        await source.exec(
+          `INSERT INTO binaries (id, tenant_id, b_bytes) VALUES (95000, '${tenant}', CAST(x'C328ED' AS TEXT))`,
+        );
+        const bundle = await exportTenant(source, tenant, 'duplication', ['bundle']);
+        const [record] = (await jsonlRecords(bundle.file)).get('binaries') ?? [];
+        expect(JSON.parse(record!)).toMatchObject({
+          b_bytes: Buffer.from([0xc3, 0x28, 0xed]).toString('base64'),
+        });
+      });
+    }
+
+    for (const [i, refusal] of refusals.entries()) {
+      if (refusal.only !== undefined && !refusal.only.includes(dialect)) continue;
+      it(`refuses ${refusal.value} in a ${refusal.table}.${refusal.field} field, naming category, field and row key`, async () => {
+        const tenant = `refused_${i}`;
+        await source.insert('accounts', [[tenant, 'Refused']]);
+        await source.exec(
+          `INSERT INTO ${refusal.table} (id, tenant_id, ${refusal.field}) VALUES (${90_000 + i}, '${tenant}', ${refusal.value})`,
+        );
+        for (const [purpose, formats] of [
+          ['migration', ['json', 'jsonl', 'csv']],
+          ['duplication', ['bundle']],
+        ] as const) {
+          const failure = await exportTenant(source, tenant, purpose, formats).then(
+            () => null,
+            (error: unknown) => classifyFailure(error),
+          );
+          expect(failure).toMatchObject({
+            code: 'value_out_of_range',
+            message: expect.stringContaining(
+              `Category "${refusal.table}", field "${refusal.field}", row id=${90_000 + i}`,
+            ) as unknown,
+          });
+        }
+      });
+    }
   });
 }
