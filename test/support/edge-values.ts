@@ -181,8 +181,13 @@ const jsonTexts: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
 /** Nesting 30 deep: as deep as MySQL's JSON type allows. */
 const DEEP_JSON = `${'['.repeat(29)}{"a":[1]}${']'.repeat(29)}`;
 
+/**
+ * JSON documents; a top-level JSON `null` is left out: in a nullable `json`
+ * field it exports as `null`, like SQL NULL, and imports as SQL NULL (the one
+ * value the export cannot tell apart).
+ */
 const documents = fc.oneof(
-  jsonTexts,
+  jsonTexts.filter((text) => text !== 'null'),
   fc.constantFrom(DEEP_JSON, '{"big":12345678901234567890}', '[]', '{}', '""'),
 );
 
