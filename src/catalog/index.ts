@@ -8,3 +8,5 @@ export {
   type MissingItem,
   type UndeclaredItem,
 } from './drift-check.js';
+export { checkFieldTypes, type FieldTypeProblem } from './field-type-check.js';
+export { columnKind, type ColumnKind } from './column-kind.js';

@@ -1,4 +1,11 @@
-import { checkDrift, loadCatalogFile, todoReasons, type DriftReport } from '../catalog/index.js';
+import {
+  checkDrift,
+  checkFieldTypes,
+  loadCatalogFile,
+  todoReasons,
+  type DriftReport,
+  type FieldTypeProblem,
+} from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE } from '../demo/index.js';
 import { openSource } from '../sources/index.js';
@@ -12,6 +19,8 @@ export interface CheckResult extends DriftReport {
   readonly columns: number;
   /** Reasons still written `TODO` (a draft catalog's placeholders), each named. */
   readonly todo: readonly string[];
+  /** Fields whose declared type cannot carry what their column holds. */
+  readonly types: readonly FieldTypeProblem[];
 }
 
 /**
@@ -22,16 +31,25 @@ export async function runCheck(settings: Settings): Promise<CheckResult> {
   const catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
   const source = openSource(settings.sourceUrl);
   try {
-    const columns = await source.introspect();
+    const schema = await source.describeSchema();
+    const columns = schema.tables.flatMap((t) =>
+      t.columns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
+    );
     const report = checkDrift(catalog, columns);
     const todo = todoReasons(catalog);
+    const types = checkFieldTypes(catalog, columns, schema.dialect);
     return {
-      ok: report.undeclared.length === 0 && report.missing.length === 0 && todo.length === 0,
+      ok:
+        report.undeclared.length === 0 &&
+        report.missing.length === 0 &&
+        todo.length === 0 &&
+        types.length === 0,
       catalog: catalog.file,
       catalog_version: catalog.version,
       tables: new Set(columns.map((c) => c.table)).size,
       columns: columns.length,
       todo,
+      types,
       ...report,
     };
   } finally {
@@ -54,6 +72,11 @@ export function formatCheck(result: CheckResult): string {
       m.column === null
         ? `category "${m.category}" names table "${m.table}", which the database does not have`
         : `category "${m.category}" names column "${m.table}.${m.column}", which the database does not have`,
+    );
+  }
+  for (const t of result.types) {
+    lines.push(
+      `field "${t.category}.${t.field}" (column "${t.table}.${t.field}" of type ${t.columnType}): ${t.problem}`,
     );
   }
   for (const t of result.todo) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, loadCatalogFile, type Catalog } from '../catalog/index.js';
+import { checkDrift, checkFieldTypes, loadCatalogFile, type Catalog } from '../catalog/index.js';
 import { produceArchive } from '../jobs/produce-archive.js';
 import { loadKeyring, type Keyring } from '../signing/index.js';
 import { MysqlSource, SqliteSource, type SourceDatabase } from '../sources/index.js';
@@ -89,6 +89,14 @@ for (const platform of DEMO_PLATFORMS) {
         undeclared: [],
         missing: [],
       });
+    });
+
+    it('declares field types that carry what each MySQL column holds', async () => {
+      const schema = await platforms.get(platform.name)!.sources[1]!.source.describeSchema();
+      const columns = schema.tables.flatMap((t) =>
+        t.columns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
+      );
+      expect(checkFieldTypes(catalog, columns, schema.dialect)).toEqual([]);
     });
 
     for (const tenant of platform.tenants.map((t) => t.id)) {

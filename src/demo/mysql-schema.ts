@@ -3,7 +3,7 @@ import type { DemoSchema, DemoTable } from './demo-schema.js';
 
 /**
  * The MySQL/MariaDB type holding the same values as a demo column's
- * PostgreSQL type: `uuid` as `CHAR(36)`, `timestamptz` as `DATETIME(6)` (UTC:
+ * PostgreSQL type: `uuid` as `CHAR(36)`, `timestamptz` as `DATETIME(6)` and `timestamptz(p)` as `DATETIME(p)` (UTC:
  * sessions run at `+00:00`), `boolean` as `TINYINT(1)`, `jsonb` as `JSON`,
  * `bytea` as `LONGBLOB`, an unscaled `numeric` as `DECIMAL(30,10)` (the
  * catalog's scale decides the digits exported), an enum as `ENUM(…)`, and
@@ -17,6 +17,8 @@ export function mysqlColumnType(pgType: string, keyed: boolean, schema: DemoSche
   }
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(pgType);
   if (numeric) return `DECIMAL(${numeric[1]},${numeric[2]})`;
+  const stamp = /^timestamptz\((\d)\)$/.exec(pgType);
+  if (stamp) return `DATETIME(${stamp[1]})`;
   switch (pgType) {
     case 'bigint':
       return 'BIGINT';
@@ -87,7 +89,7 @@ export function createMysqlTableSql(table: DemoTable, schema: DemoSchema): strin
  * buffer).
  */
 export function mysqlSeedValue(pgType: string, value: unknown): unknown {
-  if (pgType !== 'timestamptz' || typeof value !== 'string') return value;
+  if (!pgType.startsWith('timestamptz') || typeof value !== 'string') return value;
   const match = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(value);
   if (!match) return value;
   const [, day, time, fraction = '', zone = 'Z'] = match;

@@ -41,7 +41,7 @@ function fieldOf(column: DemoColumn, schema: DemoSchema): CatalogField {
     bytea: 'bytes',
     'double precision': 'float',
   };
-  const type = types[column.pgType];
+  const type = types[column.pgType.replace(/^timestamptz\(\d\)$/, 'timestamptz')];
   if (type === undefined) throw new Error(`no field type for ${column.pgType}`);
   return testField({ ...base, type, precision: type === 'timestamp' ? 6 : null });
 }
@@ -157,7 +157,7 @@ for (const platform of DEMO_PLATFORMS) {
           t.columns.map((c) => [
             `${t.name}.${c.name}`,
             c.pgType
-              .replace('timestamptz', 'timestamp with time zone')
+              .replace(/^timestamptz(\(\d\))?$/, 'timestamp$1 with time zone')
               .replace(/^numeric$/, 'numeric'),
           ]),
         ),

@@ -140,7 +140,9 @@ describe('catalog init', () => {
     expect(draftType({ name: 't', type: "set('a','b')", nullable: false }, 'mysql').type).toBe(
       'json',
     );
-    expect(draftType({ name: 't', type: 'text[]', nullable: false }, 'postgres').type).toBe('json');
+    expect(draftType({ name: 't', type: 'text[]', nullable: false }, 'postgres').type).toBe(
+      'string',
+    );
     expect(draftType({ name: 'at', type: 'datetime', nullable: false }, 'mysql')).toEqual({
       type: 'timestamp',
       precision: 0,

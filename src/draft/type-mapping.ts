@@ -16,18 +16,20 @@ const PARAMETERS = /\((\d+)(?:\s*,\s*(\d+))?\)/;
  * become `bigint` (a string in JSON, exact), smaller ones `integer`; `numeric(p,s)`
  * a `decimal` of that scale (an unconstrained numeric has no fixed scale: `string`,
  * its digits as the database prints them); timestamps keep the precision the
- * column declares; `tinyint(1)` is MySQL's boolean; arrays and `SET` columns are
- * JSON arrays; binary columns are bytes, a 16-byte binary or a `uuid` is a UUID.
- * SQLite declares little, so a SQLite `TEXT` column stays `string` whatever it holds,
- * and its `INTEGER` columns (all of 64 bits) are `integer` unless a value they
- * hold today is beyond ±(2^53−1).
+ * column declares; `tinyint(1)` is MySQL's boolean; `SET` columns are JSON arrays,
+ * PostgreSQL arrays strings (their text, `{1,2}`); binary columns are bytes, a
+ * 16-byte binary or a `uuid` is a UUID. SQLite declares little, so a SQLite
+ * `TEXT` column stays `string` whatever it holds, and its `INTEGER` columns (all
+ * of 64 bits) are `integer` unless a value they hold today is beyond ±(2^53−1).
  */
 export function draftType(column: SchemaColumn, dialect: string): DraftType {
   const declared = column.type.toLowerCase().trim();
   const params = PARAMETERS.exec(declared);
   const first = params?.[1] === undefined ? undefined : Number(params[1]);
   const second = params?.[2] === undefined ? undefined : Number(params[2]);
-  if (declared.endsWith('[]') || declared.startsWith('set(') || /^(json|jsonb)\b/.test(declared)) {
+  // A PostgreSQL array's text (`{1,2}`) is no JSON value; as text it round-trips exactly.
+  if (declared.endsWith('[]')) return { type: 'string' };
+  if (declared.startsWith('set(') || /^(json|jsonb)\b/.test(declared)) {
     return { type: 'json' };
   }
   if (declared === 'uuid' || declared === 'binary(16)') return { type: 'uuid' };

@@ -29,12 +29,14 @@ export function tenantScope(source: CategorySource): string {
  * The SELECT reading one category: its columns in order, scoped to the tenant
  * through the named parameter `:tenant`, ordered by the primary key compared as
  * bytes (`collate` is the dialect's byte-order collation, applied to text keys).
+ * `select` wraps each selected column (Default: the column itself).
  */
 export function categorySelect(
   read: Pick<CategoryRead, 'source' | 'columns' | 'orderBy'>,
   collate: (column: string) => string,
+  select: (column: string) => string = (column) => column,
 ): string {
-  const columns = read.columns.map((c) => `t0.${quoteIdent(c)}`).join(', ');
+  const columns = read.columns.map((c) => select(`t0.${quoteIdent(c)}`)).join(', ');
   const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
   return `SELECT ${columns} FROM ${tenantScope(read.source)}${order ? ` ORDER BY ${order}` : ''}`;
 }

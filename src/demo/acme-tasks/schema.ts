@@ -4,15 +4,24 @@
  * In SQLite only plain `INTEGER` and `TEXT` columns are used: timestamps are
  * RFC 3339 text with an offset, booleans are 0/1, JSON is text, exact decimals
  * are text. In PostgreSQL each column has the type that keeps its values exact
- * (`pgType`): `bigint` ids, `timestamptz`, `date`, `numeric`, `boolean`, `jsonb`.
+ * (`pgType`): `integer` ids, `timestamptz(3)` (the catalog's precision), `date`,
+ * `numeric(p,s)` of the catalog's scale, `boolean`, `jsonb`.
  */
 
 import type { DemoColumn, DemoSchema, DemoTable } from '../demo-schema.js';
 
 type DemoPgType =
-  'bigint' | 'integer' | 'boolean' | 'text' | 'numeric' | 'date' | 'timestamptz' | 'jsonb';
+  | 'bigint'
+  | 'integer'
+  | 'boolean'
+  | 'text'
+  | 'numeric(12,2)'
+  | 'numeric(8,4)'
+  | 'date'
+  | 'timestamptz(3)'
+  | 'jsonb';
 
-const id: DemoColumn = { name: 'id', type: 'INTEGER', pgType: 'bigint', nullable: false };
+const id: DemoColumn = { name: 'id', type: 'INTEGER', pgType: 'integer', nullable: false };
 const tenant: DemoColumn = {
   name: 'tenant_id',
   type: 'TEXT',
@@ -30,13 +39,14 @@ function int(name: string, nullable = false, pgType: DemoPgType = 'integer'): De
 }
 
 function ref(name: string, references: string, nullable = false): DemoColumn {
-  return { name, type: 'INTEGER', pgType: 'bigint', nullable, references };
+  return { name, type: 'INTEGER', pgType: 'integer', nullable, references };
 }
 
-const stamp = (name: string, nullable = false) => text(name, nullable, 'timestamptz');
+const stamp = (name: string, nullable = false) => text(name, nullable, 'timestamptz(3)');
 const date = (name: string, nullable = false) => text(name, nullable, 'date');
 const json = (name: string) => text(name, false, 'jsonb');
-const decimal = (name: string, nullable = false) => text(name, nullable, 'numeric');
+const decimal = (name: string, pgType: DemoPgType, nullable = false) =>
+  text(name, nullable, pgType);
 const bool = (name: string) => int(name, false, 'boolean');
 const big = (name: string) => int(name, false, 'bigint');
 
@@ -94,7 +104,7 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     int('priority'),
     ref('assignee_id', 'users(id)', true),
     ref('reporter_id', 'users(id)'),
-    decimal('estimate_points', true),
+    decimal('estimate_points', 'numeric(12,2)', true),
     json('tags'),
     json('custom_fields'),
     date('due_date', true),
@@ -118,7 +128,7 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     ref('uploaded_by', 'users(id)', true),
     text('filename'),
     text('content_type'),
-    big('byte_size'),
+    int('byte_size'),
     text('sha256'),
     text('storage_key'),
     stamp('created_at'),
@@ -176,7 +186,7 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     big('subtotal_cents'),
     big('tax_cents'),
     big('total_cents'),
-    decimal('tax_rate'),
+    decimal('tax_rate', 'numeric(8,4)'),
     date('period_start'),
     date('period_end'),
     stamp('issued_at'),

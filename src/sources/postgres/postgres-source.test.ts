@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkDrift,
+  checkFieldTypes,
   loadCatalogFile,
   type Catalog,
   type CatalogField,
@@ -145,6 +146,16 @@ for (const platform of DEMO_PLATFORMS) {
       const names = (columns: typeof sqlite) => columns!.map((c) => `${c.table}.${c.column}`);
       expect(names(postgres)).toEqual(names(sqlite));
       expect(checkDrift(platformCatalog, postgres!)).toEqual({ undeclared: [], missing: [] });
+    });
+
+    it('declares field types that carry what each column holds, in SQLite and in PostgreSQL', async () => {
+      for (const { source } of sources.get(platform.name)!) {
+        const schema = await source.describeSchema();
+        const columns = schema.tables.flatMap((t) =>
+          t.columns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
+        );
+        expect(checkFieldTypes(platformCatalog, columns, schema.dialect)).toEqual([]);
+      }
     });
 
     it('fails the drift check on PostgreSQL, naming a column added to each kind of table', async () => {

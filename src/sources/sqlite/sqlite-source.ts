@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -14,6 +15,29 @@ import type {
 
 /** Rows handed over per batch: large enough to amortise, small enough to stay flat. */
 const BATCH_ROWS = 1000;
+
+/** The SQL function that gives a text value whose bytes are not UTF-8 as those bytes. */
+const EXACT_TEXT = 'portage_exact_text';
+
+/**
+ * Each selected column, text read exactly: SQLite stores whatever bytes a
+ * writer gave a TEXT value, and the driver would turn bytes that are not UTF-8
+ * into U+FFFD without a word. Such a value reaches the value model as its
+ * bytes instead: a `bytes` field carries them, a `string` or `json` field
+ * fails naming category, field and row key.
+ */
+function exactText(column: string): string {
+  return `CASE WHEN typeof(${column}) = 'text' THEN ${EXACT_TEXT}(CAST(${column} AS BLOB), ${column}) ELSE ${column} END`;
+}
+
+/** Opens a snapshot's connection, with the function {@link exactText} calls. */
+function openSnapshotConnection(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.function(EXACT_TEXT, { deterministic: true }, (bytes: unknown, text: unknown) =>
+    bytes instanceof Uint8Array && !isUtf8(bytes) ? bytes : text,
+  );
+  return db;
+}
 
 /**
  * A platform database in SQLite. Integers are read as `bigint` so that none
@@ -35,7 +59,7 @@ export class SqliteSource implements SourceDatabase {
    * before the connection closes, and its own error is the one thrown.
    */
   async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
-    const db = new Database(this.file, { readonly: true, fileMustExist: true });
+    const db = openSnapshotConnection(this.file);
     const open = new Set<IterableIterator<unknown>>();
     let result: T;
     try {
@@ -103,7 +127,7 @@ function closeQuietly(db: Database.Database, open: Set<IterableIterator<unknown>
 function snapshot(db: Database.Database, open: Set<IterableIterator<unknown>>): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
-      const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`));
+      const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`, exactText));
       const iterator = statement
         .raw(true)
         .safeIntegers(true)
