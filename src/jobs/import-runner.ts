@@ -22,6 +22,7 @@ import type { ImportOutcome, ImportRecord } from '../store/index.js';
 import type { TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
 import { importTrustedKeys } from './import-trusted-keys.js';
+import { logImportState } from './lifecycle-log.js';
 import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
@@ -113,7 +114,10 @@ export class ImportRunner {
         message: `The import was started ${record.attempts} times and its process stopped each time; nothing was written.`,
       },
     });
-    if (failed) await this.deleteUpload(record);
+    if (failed) {
+      await logImportState(this.ctx, record.id);
+      await this.deleteUpload(record);
+    }
   }
 
   private async run(queued: ImportRecord): Promise<void> {
@@ -121,6 +125,7 @@ export class ImportRunner {
     const leaseMs = settings.leaseSeconds * 1000;
     const record = await store.imports.claim(queued.id, this.owner, leaseMs);
     if (record === null) return;
+    await logImportState(this.ctx, record.id);
     const heartbeat = setInterval(() => {
       store.imports.renew(record.id, this.owner, leaseMs).catch((error: unknown) => {
         console.error(`import ${record.id}: renewing its lease failed:`, toError(error).message);
@@ -195,7 +200,10 @@ export class ImportRunner {
     } finally {
       clearInterval(heartbeat);
     }
-    if (finished) await this.deleteUpload(record);
+    if (finished) {
+      await logImportState(this.ctx, record.id);
+      await this.deleteUpload(record);
+    }
   }
 
   /**
