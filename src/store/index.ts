@@ -2,6 +2,7 @@ import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
+import { JobStats } from './job-stats.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 
@@ -15,6 +16,7 @@ export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
+export type { FinishedExport, FinishedImport } from './job-stats.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -25,6 +27,8 @@ export interface Store {
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
   readonly imports: ImportStore;
+  /** Finished exports and imports, as the metrics count them. */
+  readonly stats: JobStats;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +47,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
+    stats: new JobStats(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },
