@@ -8,6 +8,7 @@ import { openRuntime } from '../runtime/runtime.js';
 import { toError } from '../errors/index.js';
 import { requireTenantAccount } from '../jobs/require-tenant.js';
 import { newId } from '../store/index.js';
+import { progressBar } from './progress-bar.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of `portage export`. */
@@ -60,12 +61,23 @@ export async function exportToFile(settings: Settings, options: ExportOptions): 
     } as CreateExportBody;
     const request = resolveExportRequest(body, runtime.catalog, options.tenant, null);
     await requireTenantAccount(runtime, options.tenant);
+    const bar = progressBar();
     const result = await produceArchive(
       { ...request, exportId: newId('exp_'), tenant: options.tenant, generatedAt: new Date() },
       runtime,
       file.createWriteStream(),
-      { onProgress: () => undefined, signal: new AbortController().signal },
-    );
+      {
+        onProgress: (p) =>
+          bar.update({
+            label: 'categories',
+            done: p.categoriesDone,
+            total: p.categoriesTotal,
+            rows: p.rowsWritten,
+            bytes: p.bytesWritten,
+          }),
+        signal: new AbortController().signal,
+      },
+    ).finally(() => bar.finish());
     await rename(partial, options.out);
     process.stderr.write(
       `Wrote ${options.out}: ${result.bytes} bytes, sha256 ${result.sha256}, ${result.progress.rowsWritten} rows.\n`,

@@ -1,11 +1,12 @@
 import { access } from 'node:fs/promises';
 import type { Settings } from '../config/index.js';
 import { PortageError } from '../errors/index.js';
-import { importBundle, type ImportMode, type ImportProgress } from '../import/index.js';
+import { importBundle, type ImportMode } from '../import/index.js';
 import { openWriter } from '../jobs/import-runner.js';
 import { importTrustedKeys } from '../jobs/import-trusted-keys.js';
 import { requireTenantAccount } from '../jobs/require-tenant.js';
 import { openRuntime } from '../runtime/runtime.js';
+import { progressBar } from './progress-bar.js';
 
 /** Options of `portage import`. */
 export interface ImportCommandOptions {
@@ -25,7 +26,7 @@ const MODES: readonly ImportMode[] = ['preserve', 'remap'];
 
 /**
  * `portage import <bundle.zip>`: the API's import, from the command line, into
- * the platform database of `PORTAGE_SOURCE_URL`. Prints a progress line on a
+ * the platform database of `PORTAGE_SOURCE_URL`. Prints a progress bar on a
  * terminal and a summary (rows per category, conflicts) at the end; a refused
  * import rejects with one line naming its code, after writing nothing.
  */
@@ -46,7 +47,7 @@ export async function importFromFile(
   });
   const runtime = await openRuntime(settings, (line) => process.stderr.write(`${line}\n`));
   const target = openWriter(settings.sourceUrl);
-  const progress = progressLine();
+  const bar = progressBar();
   try {
     await requireTenantAccount(runtime, options.tenant);
     const result = await importBundle({
@@ -59,9 +60,13 @@ export async function importFromFile(
       trusted: options.trusted ?? false,
       trustedKeys: await importTrustedKeys(runtime),
       filesDir: settings.filesDir,
-      onProgress: progress.update,
+      onProgress: (p) =>
+        bar.update({
+          label: p.category === null ? `${p.phase}, ${p.files} files` : `${p.phase} ${p.category}`,
+          rows: p.rows,
+        }),
     });
-    progress.done();
+    bar.finish();
     if (result.status === 'failed') {
       const conflicts = result.conflicts.map((c) => `\n  ${c.category}: ${JSON.stringify(c.key)}`);
       throw new PortageError(
@@ -76,30 +81,8 @@ export async function importFromFile(
       `Import into ${options.tenant} (${mode}${result.dryRun ? ', dry run' : ''}, ${result.trusted ? 'trusted' : 'untrusted'}): ${verb} ${total} rows\n${lines.join('\n')}\n`,
     );
   } finally {
-    progress.done();
+    bar.finish();
     await target.close();
     await runtime.close();
   }
-}
-
-/** A progress line on stderr, rewritten at most every 200 ms, only on a terminal. */
-function progressLine(): { update: (p: ImportProgress) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  let shown = false;
-  return {
-    update(p) {
-      if (!tty) return;
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      shown = true;
-      const where = p.category === null ? `${p.files} files` : `${p.category}, ${p.rows} rows`;
-      process.stderr.write(`\r\u001b[K${p.phase} ${where}`);
-    },
-    done() {
-      if (shown) process.stderr.write('\r\u001b[K');
-      shown = false;
-    },
-  };
 }

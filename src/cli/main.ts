@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CatalogError } from '../catalog/index.js';
 import { ConfigError, isMysqlUrl, isPostgresUrl, loadSettings } from '../config/index.js';
@@ -31,8 +32,14 @@ const required = (flags: string, description: string): Option => {
   return option;
 };
 
+/** The version of package.json, read from beside `src/` or `dist/`. */
+const { version } = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
+
 const program = new Command('portage')
   .description('Complete, trustworthy data exports for a SaaS platform.')
+  .version(version, '-V, --version', 'print the version of Portage')
   .configureOutput({
     // Every mistake on the command line is one line: `portage: …`.
     outputError: (text, write) =>
@@ -99,10 +106,13 @@ program
       return value;
     },
   )
-  .action(async (options: { platform: string; scale: number; database?: string }) => {
-    const { runDemo } = await import('./demo-command.js');
-    await runDemo(loadSettings(), options);
-  });
+  .option('--json', 'print the summary as JSON (rows per table for each tenant) instead of a table')
+  .action(
+    async (options: { platform: string; scale: number; database?: string; json?: boolean }) => {
+      const { runDemo } = await import('./demo-command.js');
+      await runDemo(loadSettings(), options);
+    },
+  );
 
 program
   .command('check')

@@ -3,6 +3,7 @@ import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
 import { ImportRunner, openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
+import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /** The label of the keys a demo start prints; the next start revokes them. */
@@ -23,8 +24,12 @@ export interface ServeOptions {
  * drains: stops taking requests and work, finishes or releases running exports.
  */
 export async function serve(settings: Settings, options: ServeOptions): Promise<void> {
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const runtime = await openRuntime(settings, log);
+  // Log lines go to standard output (JSON for a collector, readable lines on a
+  // terminal); what a person starting Portage reads goes to standard error, so
+  // the two never share a stream.
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const logStream = logDestination(resolveLogFormat(settings.logFormat));
+  const runtime = await openRuntime(settings, log, { events: logStream });
   const queue = await openExportQueue(runtime, { work: options.worker }).catch(
     async (error: unknown) => {
       await runtime.close();
@@ -35,7 +40,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   const importRunner = new ImportRunner(runtime);
   const app = await buildApp(
     { ...runtime, dispatcher: queue, downloadSecret, importRunner },
-    { logger: true },
+    { logger: true, logStream },
   );
   if (options.worker) await queue.start();
   const address = await app.listen({ port: settings.port, host: settings.host });

@@ -3,6 +3,7 @@ import { isPostgresUrl, sqlitePath, type Settings } from '../config/index.js';
 import { UsageError } from './usage-error.js';
 import { openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
+import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 
 /**
@@ -22,8 +23,11 @@ export async function runWorker(settings: Settings): Promise<void> {
       `PORTAGE_DATABASE_URL: no state database at ${sqlitePath(databaseUrl)}; point it at the one \`portage serve\` uses`,
     );
   }
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const runtime = await openRuntime(settings, log);
+  // As `portage serve`: log lines on standard output, lines for a person on standard error.
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const runtime = await openRuntime(settings, log, {
+    events: logDestination(resolveLogFormat(settings.logFormat)),
+  });
   const queue = await openExportQueue(runtime, { work: true }).catch(async (error: unknown) => {
     await runtime.close();
     throw error;

@@ -4,6 +4,7 @@ export {
   type HttpLimits,
   type ImportQuota,
   type Limits,
+  type LogFormat,
   type PlatformTokenSettings,
   type Settings,
 } from './settings.js';

@@ -51,6 +51,12 @@ export interface Settings {
    * (`PORTAGE_METRICS_TOKEN`, default: none)
    */
   readonly metricsToken: string | null;
+  /**
+   * How log lines are written: `json` (one object per line, for a log
+   * collector) or `pretty` (coloured, readable lines for a person).
+   * (`PORTAGE_LOG_FORMAT`, default: `pretty` when standard output is a terminal, else `json`)
+   */
+  readonly logFormat: LogFormat | null;
   readonly http: HttpLimits;
   /** Whether the bundled demo platform is used (true when `PORTAGE_SOURCE_URL` is unset). */
   readonly demo: boolean;
@@ -159,6 +165,9 @@ export interface PlatformTokenSettings {
   readonly jwksTimeoutMs: number;
 }
 
+/** How log lines are written; see {@link Settings.logFormat}. */
+export type LogFormat = 'json' | 'pretty';
+
 /** Per-tenant quotas; each tenant may override them. */
 export interface Limits {
   /** Exports per rolling 24 hours. (`PORTAGE_LIMIT_PER_DAY`, default 10) */
@@ -250,6 +259,10 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   const catalog = text('PORTAGE_CATALOG');
   const signingKeyFile = text('PORTAGE_SIGNING_KEY_FILE');
   const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
+  const logFormat = text('PORTAGE_LOG_FORMAT');
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`PORTAGE_LOG_FORMAT must be json or pretty (got "${logFormat}")`);
+  }
   return {
     port: int('PORT', 8080, 0, 65535),
     host:
@@ -263,6 +276,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     trustProxy: trustedProxies(text('PORTAGE_TRUST_PROXY')),
     metricsToken: text('PORTAGE_METRICS_TOKEN') ?? null,
+    logFormat: logFormat ?? null,
     http,
     demo: sourceUrl === undefined,
     limits: {

@@ -25,6 +25,11 @@ export interface DemoSeedOptions {
   readonly scale?: number;
   /** Receives a line per stage and every 100,000 tasks. (Default: none) */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Called as each stage starts, with how many are done and how many there
+   * are in all (the last is building the indexes), for a progress bar. (Default: none)
+   */
+  readonly onStage?: (stage: { name: string; done: number; total: number }) => void;
 }
 
 /** Options of {@link generateDemoPlatform}. */
@@ -90,13 +95,16 @@ export async function seedDemoPlatform(
   try {
     await sink.open();
     const stages = platform.stages({ sink, scale, filesDir: options.filesDir, progress });
-    for (const [name, run] of stages) {
+    const total = stages.length + 1;
+    for (const [index, [name, run]] of stages.entries()) {
       progress(name);
+      options.onStage?.({ name, done: index, total });
       await setImmediate();
       await run();
       await sink.flush();
     }
     progress('indexes');
+    options.onStage?.({ name: 'indexes', done: total - 1, total });
     counts = await sink.finish();
     await sink.publish();
   } catch (error) {

@@ -1,6 +1,7 @@
 import { toError } from '../errors/index.js';
 import type { ExportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
+import { logExportState } from './lifecycle-log.js';
 
 /**
  * Deletes the archives of exports past their retention and marks them
@@ -8,7 +9,7 @@ import type { ExportContext } from './export-context.js';
  * file still exists somewhere. Returns how many expired.
  */
 export async function expireDue(
-  ctx: Pick<ExportContext, 'store' | 'storage'>,
+  ctx: Pick<ExportContext, 'store' | 'storage' | 'log'>,
   now = new Date(),
 ): Promise<number> {
   let count = 0;
@@ -28,7 +29,7 @@ export async function expireDue(
  * housekeeping passes. Returns the record as it now stands.
  */
 export async function expireIfDue(
-  ctx: Pick<ExportContext, 'store' | 'storage'>,
+  ctx: Pick<ExportContext, 'store' | 'storage' | 'log'>,
   record: ExportRecord,
   now = new Date(),
 ): Promise<ExportRecord> {
@@ -36,6 +37,7 @@ export async function expireIfDue(
   if (Date.parse(record.expiresAt) > now.getTime()) return record;
   if (record.storageKey !== null) await ctx.storage.delete(record.storageKey);
   await ctx.store.lifecycle.markExpired(record.id);
+  await logExportState(ctx, record.id);
   return (await ctx.store.exports.getById(record.id)) ?? record;
 }
 
@@ -51,7 +53,9 @@ export const TEMPORARY_MAX_AGE_MS = 24 * 3_600_000;
  * deletes the temporary objects of writers that died before they could
  * discard them, so a failed export leaves nothing behind for long.
  */
-export async function housekeep(ctx: Pick<ExportContext, 'store' | 'storage'>): Promise<void> {
+export async function housekeep(
+  ctx: Pick<ExportContext, 'store' | 'storage' | 'log'>,
+): Promise<void> {
   await expireDue(ctx);
   const swept = await ctx.storage.sweepTemporary(TEMPORARY_MAX_AGE_MS);
   if (swept > 0) console.error(`housekeeping: deleted ${swept} abandoned temporary object(s)`);

@@ -4,6 +4,7 @@ import type { Keyring } from '../signing/index.js';
 import type { SourceDatabase } from '../sources/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { Store } from '../store/index.js';
+import type { EventLog } from './lifecycle-log.js';
 
 /** What running an export needs: Portage's state, the platform, the catalog, storage. */
 export interface ExportContext {
@@ -14,4 +15,6 @@ export interface ExportContext {
   readonly storage: ObjectStore;
   /** Signs audit manifests; its public keys are served at `/v1/signing-keys`. */
   readonly keyring: Keyring;
+  /** Receives one event per export or import state change. (Default: none, nothing is logged) */
+  readonly log?: EventLog;
 }

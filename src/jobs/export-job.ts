@@ -3,6 +3,7 @@ import type { ExportRecord, Lease } from '../store/index.js';
 import { archiveFileName, archiveStorageKey } from './archive-name.js';
 import type { ExportContext } from './export-context.js';
 import { classifyFailure, WRITING_THE_ARCHIVE } from './failure.js';
+import { logExportState } from './lifecycle-log.js';
 import { produceArchive } from './produce-archive.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { isTransient } from './transient-errors.js';
@@ -24,6 +25,18 @@ const PROGRESS_EVERY_MS = 250;
  * `storage_failed` or `source_read_failed`, saying how often it tried and why.
  */
 export async function runExport(
+  ctx: ExportContext,
+  lease: Lease,
+  record: ExportRecord,
+  shutdown: AbortSignal,
+): Promise<'completed' | 'failed' | 'lost' | 'released'> {
+  await logExportState(ctx, record.id);
+  const outcome = await runClaimed(ctx, lease, record, shutdown);
+  if (outcome !== 'lost') await logExportState(ctx, record.id);
+  return outcome;
+}
+
+async function runClaimed(
   ctx: ExportContext,
   lease: Lease,
   record: ExportRecord,

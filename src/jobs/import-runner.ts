@@ -22,6 +22,7 @@ import type { ImportClaim, ImportOutcome, ImportRecord } from '../store/index.js
 import type { TrustedKey } from '../verify/index.js';
 import type { ExportContext } from './export-context.js';
 import { importTrustedKeys } from './import-trusted-keys.js';
+import { logImportState } from './lifecycle-log.js';
 import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
@@ -175,13 +176,17 @@ export class ImportRunner {
         message: `The import was started ${record.attempts} times and its process stopped each time; nothing was written.`,
       },
     });
-    if (failed) await this.deleteUpload(record);
+    if (failed) {
+      await logImportState(this.ctx, record.id);
+      await this.deleteUpload(record);
+    }
   }
 
   /** Runs an import this process has claimed, and records its outcome. */
   private async run(record: ImportRecord): Promise<void> {
     const { store, settings, catalog } = this.ctx;
     const leaseMs = settings.leaseSeconds * 1000;
+    await logImportState(this.ctx, record.id);
     const heartbeat = setInterval(() => {
       store.imports.renew(record.id, this.owner, leaseMs).catch((error: unknown) => {
         console.error(`import ${record.id}: renewing its lease failed:`, toError(error).message);
@@ -256,7 +261,10 @@ export class ImportRunner {
     } finally {
       clearInterval(heartbeat);
     }
-    if (finished) await this.deleteUpload(record);
+    if (finished) {
+      await logImportState(this.ctx, record.id);
+      await this.deleteUpload(record);
+    }
   }
 
   /**

@@ -13,3 +13,10 @@ export { Reaper, type ReapResult } from './reaper.js';
 export { newWorkerOwner, Worker } from './worker.js';
 export { ImportRunner } from './import-runner.js';
 export { requireTenantAccount } from './require-tenant.js';
+export {
+  exportEvent,
+  importEvent,
+  logExportState,
+  logImportState,
+  type EventLog,
+} from './lifecycle-log.js';

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { toError } from '../errors/index.js';
 import type { ExportContext } from './export-context.js';
 import { housekeep } from './expiry.js';
+import { logExportState } from './lifecycle-log.js';
 import { EXPIRY_EVERY_MS } from './worker.js';
 
 /** What one pass of the reaper did. */
@@ -53,6 +54,7 @@ export class Reaper {
     );
     for (const id of stalled.failed) {
       console.error(`export ${id} failed: its attempts are spent (attempts_exhausted)`);
+      await logExportState(this.ctx, id);
     }
     for (const id of [...stalled.pending, ...stalled.lapsed]) await this.announce(id);
     return {

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { loadCatalogFile, type Catalog } from '../catalog/index.js';
 import { isMysqlUrl, isPostgresUrl, type Settings } from '../config/index.js';
 import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
 import type { ExportContext } from '../jobs/index.js';
+import { eventLogger } from '../logging/index.js';
 import { loadKeyring } from '../signing/index.js';
 import { openSource, type SourceDatabase } from '../sources/index.js';
 import { openStore as openObjectStore } from '../storage/storage-url.js';
@@ -14,13 +16,24 @@ export interface Runtime extends ExportContext {
   close(): Promise<void>;
 }
 
+/** Options of {@link openRuntime}. */
+export interface RuntimeOptions {
+  /**
+   * Where export and import state changes are logged, one JSON object per line
+   * (or through a pretty-printer). (Default: none, they are not logged)
+   */
+  readonly events?: Writable;
+}
+
 /**
  * Opens Portage as the settings describe. On the embedded default it also
  * generates the demo platform on first start and registers its tenants.
+ * @param log - Receives the lines a person starting Portage reads. (Default: none)
  */
 export async function openRuntime(
   settings: Settings,
   log: (line: string) => void = () => undefined,
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const catalog: Catalog = loadCatalogFile(settings.catalogFile ?? DEMO_CATALOG_FILE);
   // Everything Portage keeps is readable by its own user alone.
@@ -51,6 +64,7 @@ export async function openRuntime(
       catalog,
       storage,
       keyring,
+      log: eventLogger(options.events),
       close: async () => {
         await opened.close();
         await store.close();

@@ -12,13 +12,13 @@ export class ExportLifecycle {
    * `canceled` and still counts against the quota), or marks a completed one
    * `expired` so its file can be deleted. Bumping the fence makes a running
    * worker's next write fail, which stops it. Returns the new state and, for a
-   * completed export, the storage key to delete.
+   * completed export, the storage key to delete; `changed` tells whether its state changed.
    */
   async cancelOrExpire(
     tenantId: string,
     id: string,
     now = new Date(),
-  ): Promise<{ export: ExportRecord; deleteKey: string | null } | null> {
+  ): Promise<{ export: ExportRecord; deleteKey: string | null; changed: boolean } | null> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('exports')
@@ -55,7 +55,7 @@ export class ExportLifecycle {
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
-      return { export: toExportRecord(updated), deleteKey };
+      return { export: toExportRecord(updated), deleteKey, changed: updated.status !== row.status };
     });
   }
 

@@ -3,6 +3,7 @@ import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
+import { JobStats } from './job-stats.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 
@@ -18,6 +19,7 @@ export type { ApiKeyInfo, KeyCheck, NewKeyOptions } from './api-key-store.js';
 export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
 export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
+export type { FinishedExport, FinishedImport } from './job-stats.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -30,6 +32,8 @@ export interface Store {
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
   readonly imports: ImportStore;
+  /** Finished exports and imports, as the metrics count them. */
+  readonly stats: JobStats;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +53,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
+    stats: new JobStats(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

@@ -34,7 +34,7 @@ export async function startServer(
     dataDir?: string;
     /** A platform of the test's own (imports write into it); default: the shared, read-only demo. */
     platform?: { sourceUrl: string; filesDir: string };
-    /** Log requests as `portage serve` does, into this stream. */
+    /** Log requests and state changes as `portage serve` does, into this stream. */
     logStream?: Writable;
   } = {},
 ): Promise<TestServer> {
@@ -56,7 +56,7 @@ export async function startServer(
     sourceUrl: options.platform?.sourceUrl ?? join(demo, 'demo-platform.sqlite'),
     filesDir: options.platform?.filesDir ?? join(demo, 'demo-files'),
   };
-  const runtime = await openRuntime(shared);
+  const runtime = await openRuntime(shared, undefined, { events: options.logStream });
   const dispatcher = new LocalDispatcher();
   const downloadSecret = await runtime.store.tenants.secret('download-url');
   const importRunner = new ImportRunner(runtime);

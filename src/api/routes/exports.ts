@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireIfDue, requireTenantAccount } from '../../jobs/index.js';
+import { expireIfDue, logExportState, requireTenantAccount } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
@@ -82,6 +82,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
           break;
         case 'created':
           reply.headers(rateLimitHeaders(result.quotas));
+          await logExportState(ctx, result.export.id);
           await ctx.dispatcher.announce(result.export.id);
           break;
       }
@@ -166,6 +167,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (result === null)
         throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
       if (result.deleteKey !== null) await ctx.storage.delete(result.deleteKey);
+      if (result.changed) await logExportState(ctx, id);
       return exportView(result.export, linksFor(ctx, request));
     },
   );

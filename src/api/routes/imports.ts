@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { importUploadKey } from '../../jobs/import-upload.js';
+import { logImportState } from '../../jobs/lifecycle-log.js';
 import { requireTenantAccount } from '../../jobs/require-tenant.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { ImportRecord, QuotaState } from '../../store/index.js';
@@ -134,6 +135,7 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
         await ctx.storage.delete(uploadKey);
         throw overQuota(await ctx.store.imports.quota(tenant, perDay));
       }
+      await logImportState(ctx, record.id);
       ctx.importRunner.submit(record);
       const after = await ctx.store.imports.quota(tenant, perDay);
       return reply

@@ -3,12 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PortageError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
+import { registerJobMetrics } from '../job-metrics.js';
 import { problems } from '../schemas.js';
 
 /**
  * `GET /metrics`: Prometheus metrics — this process's HTTP requests and
- * resources, and the exports and imports of every process, counted by status
- * in the shared database at each scrape. They span every tenant, so they need
+ * resources, and the exports and imports of every process (by status, their
+ * durations, rows, bytes, failures by code and queue depth; see
+ * {@link registerJobMetrics}), read from the shared database at each scrape. They span every tenant, so they need
  * the operator's `PORTAGE_METRICS_TOKEN`; without one set, nobody reads them.
  */
 export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -51,6 +53,8 @@ export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     },
   });
+
+  registerJobMetrics(registry, ctx.store);
 
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL, so that ids do not explode the label set.

@@ -1,0 +1,1 @@
+export { eventLogger, logDestination, resolveLogFormat } from './logger.js';
