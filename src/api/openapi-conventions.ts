@@ -35,9 +35,11 @@ export const SECURITY_SCHEMES = {
 } as const;
 
 /**
- * Problems any request can meet before its route runs — headers too large,
- * a request not received in time — or after, on Portage's side: added to
- * every documented route, so that each lists them without repeating them.
+ * Problems any request can meet before its route runs — malformed HTTP or a
+ * URL that does not decode, headers too large, a request not received in
+ * time — or after, on Portage's side: added to every documented route, so
+ * that each lists them without repeating them. A route that lists one of
+ * these statuses itself replaces it: name `bad_request` among its 400s.
  */
 export function documentCommonProblems(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
@@ -45,7 +47,7 @@ export function documentCommonProblems(app: FastifyInstance): void {
       { hide?: boolean; response?: Record<string, unknown> } | undefined;
     if (schema === undefined || schema.hide === true) return;
     schema.response = {
-      ...problems('request_timeout', 'headers_too_large', 'internal_error'),
+      ...problems('bad_request', 'request_timeout', 'headers_too_large', 'internal_error'),
       ...schema.response,
     };
   });

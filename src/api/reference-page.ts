@@ -16,12 +16,12 @@ body { background: #f8fafc; }
 .swagger-ui .topbar-wrapper img { height: 40px; }
 .swagger-ui .info .title small.version-stamp { background: #0f766e; }
 .swagger-ui .info { margin: 32px 0 16px; }
-.swagger-ui .info .markdown table { border-collapse: collapse; width: 100%; font-size: 13px; }
-.swagger-ui .info .markdown th, .swagger-ui .info .markdown td { border: 1px solid #e2e8f0; padding: 4px 8px; text-align: left; vertical-align: top; }
-.swagger-ui .info .markdown td:nth-child(2) { white-space: nowrap; }
-.swagger-ui .info .markdown td:first-child code { white-space: nowrap; }
-.swagger-ui .info .markdown pre { background: #0f172a; color: #e2e8f0; padding: 10px; border-radius: 4px; }
-.swagger-ui .info .markdown pre code { color: inherit; }
+.swagger-ui .info .renderedMarkdown table { border-collapse: collapse; width: 100%; font-size: 13px; }
+.swagger-ui .info .renderedMarkdown th, .swagger-ui .info .renderedMarkdown td { border: 1px solid #e2e8f0; padding: 4px 8px; text-align: left; vertical-align: top; }
+.swagger-ui .info .renderedMarkdown td:nth-child(2) { white-space: nowrap; }
+.swagger-ui .info .renderedMarkdown td:first-child code { white-space: nowrap; }
+.swagger-ui .info .renderedMarkdown pre { background: #0f172a; color: #e2e8f0; padding: 10px; border-radius: 4px; }
+.swagger-ui .info .renderedMarkdown pre code { color: inherit; }
 `;
 
 /**

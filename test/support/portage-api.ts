@@ -462,6 +462,15 @@ export interface operations {
           'text/plain': string;
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
       401: {
         headers: {
@@ -523,6 +532,15 @@ export interface operations {
           };
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `request_timeout`: The request was not received whole in time. */
       408: {
         headers: {
@@ -571,6 +589,15 @@ export interface operations {
             /** @enum {string} */
             status: 'ready';
           };
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `request_timeout`: The request was not received whole in time. */
@@ -631,6 +658,15 @@ export interface operations {
           };
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `request_timeout`: The request was not received whole in time. */
       408: {
         headers: {
@@ -676,6 +712,15 @@ export interface operations {
         };
         content: {
           'text/html': string;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `request_timeout`: The request was not received whole in time. */
@@ -731,6 +776,15 @@ export interface operations {
             data: components['schemas']['Export'][];
             next_cursor: string | null;
           };
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
@@ -958,6 +1012,15 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
       401: {
         headers: {
@@ -1029,6 +1092,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Export'];
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
@@ -1155,6 +1227,15 @@ export interface operations {
           'application/json': unknown;
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
       401: {
         headers: {
@@ -1275,6 +1356,15 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
       401: {
         headers: {
@@ -1390,6 +1480,15 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
       401: {
         headers: {
@@ -1478,6 +1577,15 @@ export interface operations {
           };
         };
       };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `request_timeout`: The request was not received whole in time. */
       408: {
         headers: {
@@ -1529,6 +1637,15 @@ export interface operations {
         };
         content: {
           'application/x-pem-file': string;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
