@@ -23,9 +23,12 @@ test('/docs is Portage’s reference: its name, authentication, and every error 
   const intro = await page.locator('.swagger-ui .info .renderedMarkdown').innerText();
   expect(intro).toContain('Authentication');
   expect(intro).toContain('Authorization: Bearer');
-  const rows = await page
+  type Row = { children: ArrayLike<{ textContent: string | null }> };
+  const rows: string[][] = await page
     .locator('.swagger-ui .info .renderedMarkdown table tbody tr')
-    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent ?? '')));
+    .evaluateAll((trs: Row[]) =>
+      trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? '')),
+    );
   expect(rows.map((r) => [r[0], Number(r[1])])).toEqual(
     Object.entries(ERROR_CODES).map(([code, { status }]) => [code, status]),
   );
