@@ -2,11 +2,13 @@ import type { Writable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { ERROR_CODES } from '../errors/index.js';
 import type { ApiContext } from './api-context.js';
 import { answerClientError, answerFrameworkError } from './client-errors.js';
 import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
+import { documentCommonProblems, documentStreamedBodies } from './openapi-conventions.js';
+import { openApiDocument } from './openapi-document.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
+import { REFERENCE_PAGE } from './reference-page.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
@@ -74,46 +76,16 @@ export async function buildApp(
   app.addSchema(ExportObject);
   app.addSchema(Problem);
 
+  documentCommonProblems(app);
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Portage export API',
-        version: '1',
-        description: `Exports of everything the platform holds about a customer, with proof of completeness.\n\nError codes: ${Object.keys(
-          ERROR_CODES,
-        )
-          .map((c) => `\`${c}\``)
-          .join(', ')}.`,
-      },
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description:
-              "A tenant API key (`ptg_…`), or, where `PORTAGE_AUTH_JWKS` is set, a JWT of the platform's identity provider (RS256, ES256 or EdDSA) naming the tenant in its tenant claim.",
-          },
-          metrics: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'The operator token of `PORTAGE_METRICS_TOKEN`.',
-          },
-        },
-      },
-      tags: [
-        { name: 'exports', description: 'Create, follow and download exports.' },
-        { name: 'imports', description: 'Import a bundle archive back, exactly.' },
-        { name: 'catalog', description: 'What exports contain, and what they never contain.' },
-        { name: 'operations', description: 'Health and readiness.' },
-      ],
-    },
+    openapi: openApiDocument(ctx.settings),
+    transform: documentStreamedBodies,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, REFERENCE_PAGE);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   metricsRoutes(app, ctx);

@@ -2,9 +2,20 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors/index.js';
 import { EXPORT_STATUSES, PURPOSES } from '../store/index.js';
 
+export { problems } from './problem-responses.js';
+
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
-const Time = Type.String({ format: 'date-time', description: 'RFC 3339 UTC with milliseconds.' });
+/** An RFC 3339 UTC time with milliseconds, with `example` as its example. */
+export const Time = (example = '2026-11-30T19:00:00.000Z') =>
+  Type.String({
+    format: 'date-time',
+    description: 'RFC 3339 UTC with milliseconds.',
+    examples: [example],
+  });
+
+/** The example export of the reference: a completed migration export. */
+export const EXAMPLE_EXPORT_ID = 'exp_3m9q2wz7k4hx8v1c6t5rn0bd';
 
 /** Every format a request may name; which ones a purpose allows is checked by the handler. */
 export const FORMATS = ['json', 'jsonl', 'csv', 'pdf', 'bundle'] as const;
@@ -56,31 +67,56 @@ export type CreateExportBody = Static<typeof CreateExportBody>;
 /** The export object (SPEC §4): every field always present, null where it does not apply. */
 export const ExportObject = Type.Object(
   {
-    id: Type.String({ description: 'Unguessable id, `exp_` prefix.' }),
+    id: Type.String({
+      description: 'Unguessable id, `exp_` prefix.',
+      examples: [EXAMPLE_EXPORT_ID],
+    }),
     object: Type.Literal('export'),
-    status: Type.String({ enum: [...EXPORT_STATUSES] }),
-    purpose: Type.String({ enum: [...PURPOSES] }),
-    formats: Type.Array(Type.String()),
-    categories: Type.Array(Type.String()),
+    status: Type.String({ enum: [...EXPORT_STATUSES], examples: ['completed'] }),
+    purpose: Type.String({ enum: [...PURPOSES], examples: ['migration'] }),
+    formats: Type.Array(Type.String({ enum: [...FORMATS] }), { examples: [['json', 'csv']] }),
+    categories: Type.Array(Type.String(), { examples: [['account', 'contacts', 'invoices']] }),
     csv: Type.Object({ bom: Type.Boolean(), formula_protection: Type.Boolean() }),
-    created_at: Time,
-    started_at: Nullable(Time),
-    completed_at: Nullable(Time),
-    expires_at: Nullable(Time),
+    created_at: Time('2026-11-30T19:00:00.000Z'),
+    started_at: Nullable(Time('2026-11-30T19:00:00.412Z')),
+    completed_at: Nullable(Time('2026-11-30T19:00:03.187Z')),
+    expires_at: Nullable(Time('2026-12-07T19:00:03.187Z')),
     progress: Type.Object({
-      categories_total: Type.Integer(),
-      categories_done: Type.Integer(),
-      rows_written: Type.Integer(),
-      bytes_written: Type.Integer(),
+      categories_total: Type.Integer({ examples: [3] }),
+      categories_done: Type.Integer({ examples: [3] }),
+      rows_written: Type.Integer({ examples: [1284] }),
+      bytes_written: Type.Integer({ examples: [48213] }),
     }),
     download_url: Nullable(
-      Type.String({ description: 'Expiring link that needs no credentials.' }),
+      Type.String({
+        format: 'uri',
+        description: 'Expiring link that needs no credentials.',
+        examples: [
+          `https://exports.example.org/v1/exports/${EXAMPLE_EXPORT_ID}/download?expires=1764615603&signature=Xq3v0Jm6y2b8Lr1TzW4nKc7pQe9sHd5aFg0uYi2oBtM`,
+        ],
+      }),
     ),
-    download_url_expires_at: Nullable(Time),
+    download_url_expires_at: Nullable(Time('2026-12-01T19:00:03.187Z')),
     file: Nullable(
-      Type.Object({ name: Type.String(), bytes: Type.Integer(), sha256: Type.String() }),
+      Type.Object({
+        name: Type.String({
+          examples: [`acme-corp-migration-20261130-${EXAMPLE_EXPORT_ID}.zip`],
+        }),
+        bytes: Type.Integer({ examples: [48213] }),
+        sha256: Type.String({
+          pattern: '^[0-9a-f]{64}$',
+          examples: ['037854a3fe25262381ae7cc5ce725f281b418d57d0f714cb7616b9b7ec12fec5'],
+        }),
+      }),
     ),
-    error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+    error: Nullable(
+      Type.Object({
+        code: Type.String({ examples: ['source_read_failed'] }),
+        message: Type.String({
+          examples: ['Reading category "invoices" failed: the database connection was lost.'],
+        }),
+      }),
+    ),
   },
   { $id: 'Export' },
 );
@@ -89,43 +125,42 @@ export type ExportObject = Static<typeof ExportObject>;
 /** `GET /v1/exports` answer. */
 export const ExportList = Type.Object({
   data: Type.Array(Type.Ref('Export')),
-  next_cursor: Nullable(Type.String()),
+  next_cursor: Nullable(
+    Type.String({
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+      examples: ['WyIyMDI2LTExLTMwVDE5OjAwOjAwLjAwMFoiLCJleHBfM205cTJ3ejdrNGh4OHYxYzZ0NXJuMGJkIl0'],
+    }),
+  ),
 });
 
 /** RFC 9457 problem details, with Portage's machine-readable `code`. */
 export const Problem = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
+    type: Type.String({
+      format: 'uri',
+      examples: ['https://portage.dev/problems/not_found'],
+      description: "A link to the code's documentation.",
+    }),
+    title: Type.String({ examples: ['Not found'] }),
+    status: Type.Integer({ examples: [404] }),
+    detail: Type.String({
+      examples: [`No export "${EXAMPLE_EXPORT_ID}" exists for this API key's tenant.`],
+    }),
     code: Type.String({
       enum: Object.keys(ERROR_CODES),
-      description: 'Every code Portage answers.',
+      description: 'Every code Portage answers; see the error table of this reference.',
     }),
     errors: Type.Optional(
-      Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })),
+      Type.Array(
+        Type.Object({
+          pointer: Type.String({ description: 'RFC 6901 JSON pointer.', examples: ['/purpose'] }),
+          detail: Type.String({
+            examples: ['must be one of: migration, duplication, closure, audit'],
+          }),
+        }),
+        { description: 'Each invalid field of a `validation_failed` request.' },
+      ),
     ),
   },
   { $id: 'Problem' },
 );
-
-/** Standard error answers, for route schemas. */
-export function problems(...statuses: number[]): Record<number, unknown> {
-  return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      {
-        description: problemDescription(s),
-        content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
-      },
-    ]),
-  );
-}
-
-function problemDescription(status: number): string {
-  const codes = Object.entries(ERROR_CODES)
-    .filter(([, v]) => v.status === status)
-    .map(([k]) => `\`${k}\``);
-  return `Problem details; code ${codes.join(' or ')}.`;
-}

@@ -13,7 +13,8 @@ import {
   shell,
   type ExtractedArchive,
 } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient, validatorOf } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 
 /** count(*) of a category for a tenant, asked of the platform database directly. */
@@ -39,19 +40,21 @@ describe('an export, end to end over HTTP', () => {
 
   beforeAll(async () => {
     server = await startServer();
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.acme,
+    const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    expect(created.headers.get('location')).toBe(`/v1/exports/${String(created.body.id)}`);
-    expect(created.body.status).toBe('pending');
-    exportObject = await waitForExport(
-      server.baseUrl,
-      server.keys.acme!,
-      created.body.id as string,
-    );
+    expect(created.response.status).toBe(202);
+    expect(created.response.headers.get('location')).toBe(`/v1/exports/${created.data?.id}`);
+    expect(created.data?.status).toBe('pending');
+    exportObject = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
     download = await fetch(exportObject.download_url as string);
+    (await validatorOf(server.baseUrl)).check(
+      'GET',
+      exportObject.download_url as string,
+      download.status,
+      download.headers.get('content-type'),
+      undefined,
+    );
     bytes = Buffer.from(await download.arrayBuffer());
     archive = await extractArchive(bytes);
     manifest = await archive.json<Manifest>('manifest.json');
@@ -179,20 +182,15 @@ describe('an export, end to end over HTTP', () => {
   });
 
   it('exports a subset of categories with the CSV options, and says so in the manifest', async () => {
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.globex,
+    const created = await portageClient(server.baseUrl, server.keys.globex).POST('/v1/exports', {
       body: {
         purpose: 'migration',
         categories: ['tasks', 'labels'],
         csv: { bom: true, formula_protection: true },
       },
     });
-    expect(created.body.categories).toEqual(['labels', 'tasks']);
-    const done = await waitForExport(
-      server.baseUrl,
-      server.keys.globex!,
-      created.body.id as string,
-    );
+    expect(created.data?.categories).toEqual(['labels', 'tasks']);
+    const done = await waitForExport(server.baseUrl, server.keys.globex!, created.data!.id);
     const subset = await extractArchive(
       Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer()),
     );
@@ -222,8 +220,13 @@ describe('an export, end to end over HTTP', () => {
   it('refuses a tampered download link with 403', async () => {
     const url = new URL(exportObject.download_url as string);
     url.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 1));
-    const answer = await fetch(url);
-    expect(answer.status).toBe(403);
-    expect(((await answer.json()) as { code: string }).code).toBe('download_link_invalid');
+    const answer = await portageClient(server.baseUrl).GET('/v1/exports/{id}/download', {
+      params: {
+        path: { id: exportObject.id as string },
+        query: Object.fromEntries(url.searchParams),
+      },
+    });
+    expect(answer.response.status).toBe(403);
+    expect(answer.error?.code).toBe('download_link_invalid');
   });
 });

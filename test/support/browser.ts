@@ -31,20 +31,26 @@ export interface OfflineBrowser {
   close(): Promise<void>;
 }
 
-/** Starts Chromium with a new temporary user-data dir; call `close()` to stop it and remove the dir. */
-export async function launchOfflineBrowser(): Promise<OfflineBrowser> {
+/**
+ * Starts Chromium with a new temporary user-data dir; call `close()` to stop
+ * it and remove the dir. `allowOrigin` (a test server's) is the one origin
+ * besides `file:` its pages may reach.
+ */
+export async function launchOfflineBrowser(
+  options: { allowOrigin?: string } = {},
+): Promise<OfflineBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'portage-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
-    offline: true,
+    offline: options.allowOrigin === undefined,
   });
   const requests: string[] = [];
   context.on('request', (request) => requests.push(request.url()));
   await context.route(
-    (url) => url.protocol !== 'file:',
+    (url) => url.protocol !== 'file:' && url.origin !== options.allowOrigin,
     (route) => route.abort('blockedbyclient'),
   );
   return {

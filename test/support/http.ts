@@ -1,3 +1,5 @@
+import { portageClient, validatorOf } from './api-client.js';
+
 /** A JSON answer from the API, with its status and headers. */
 export interface ApiAnswer<T = Record<string, unknown>> {
   readonly status: number;
@@ -33,11 +35,16 @@ export async function api<T = Record<string, unknown>>(
     redirect: 'manual',
   });
   const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : null) as T,
-  };
+  const parsed: unknown = text ? JSON.parse(text) : null;
+  // Every answer is checked against the description the server publishes.
+  (await validatorOf(baseUrl)).check(
+    method,
+    path,
+    response.status,
+    response.headers.get('content-type'),
+    text ? parsed : undefined,
+  );
+  return { status: response.status, headers: response.headers, body: parsed as T };
 }
 
 /** Polls an export until it leaves `pending`/`running`, or fails the test after `timeoutMs`. */
@@ -48,8 +55,11 @@ export async function waitForExport(
   timeoutMs = 60_000,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
+  const client = portageClient(baseUrl, key);
   for (;;) {
-    const { body } = await api(baseUrl, 'GET', `/v1/exports/${id}`, { key });
+    const { data, error } = await client.GET('/v1/exports/{id}', { params: { path: { id } } });
+    if (data === undefined) throw new Error(`export ${id}: ${JSON.stringify(error)}`);
+    const body = data as unknown as Record<string, unknown>;
     if (body.status !== 'pending' && body.status !== 'running') return body;
     if (Date.now() > deadline)
       throw new Error(`export ${id} still ${String(body.status)} after ${timeoutMs} ms`);

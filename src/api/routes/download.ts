@@ -8,7 +8,11 @@ import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
 import { parseRange } from '../byte-range.js';
 import { downloadPath, linkExpiry } from '../export-view.js';
-import { problems } from '../schemas.js';
+import { BEARER_AUTH } from '../openapi-conventions.js';
+import { CONTENT_RANGE, DOWNLOAD } from '../openapi-headers.js';
+import { EXAMPLE_EXPORT_ID, problems } from '../schemas.js';
+
+const ARCHIVE = { 'application/zip': { schema: { type: 'string', contentEncoding: 'binary' } } };
 
 /**
  * `GET /v1/exports/{id}/download`: with the signed link from `download_url`
@@ -25,20 +29,71 @@ export function downloadRoutes(app: FastifyInstance, ctx: ApiContext): void {
         if (!isSignedLink(request)) await auth.call(app, request, reply);
       },
       schema: {
+        operationId: 'downloadExport',
         summary: 'Download a completed export',
         description:
-          'Authorised either by the `expires` and `signature` of `download_url`, or by the API key. Supports `Range`.',
+          'Authorised either by the `expires` and `signature` of `download_url` (no key needed), or by the API key. Object storage that mints its own links answers `302` to it; the file store streams the archive, with `Range` support.',
         tags: ['exports'],
-        params: Type.Object({ id: Type.String() }),
+        security: [...BEARER_AUTH, {}],
+        params: Type.Object({
+          id: Type.String({ description: 'The export id.', examples: [EXAMPLE_EXPORT_ID] }),
+        }),
         querystring: Type.Object({
-          expires: Type.Optional(Type.String()),
-          signature: Type.Optional(Type.String()),
+          expires: Type.Optional(
+            Type.String({
+              description: 'From `download_url`: when the link expires (Unix seconds).',
+              examples: ['1764615603'],
+            }),
+          ),
+          signature: Type.Optional(
+            Type.String({
+              description: 'From `download_url`: its HMAC signature.',
+              examples: ['Xq3v0Jm6y2b8Lr1TzW4nKc7pQe9sHd5aFg0uYi2oBtM'],
+            }),
+          ),
         }),
         response: {
-          200: { description: 'The archive (application/zip).' },
-          206: { description: 'Part of the archive.' },
-          302: { description: 'Redirect to a presigned object-storage URL.' },
-          ...problems(401, 403, 404, 409, 410, 416, 503),
+          200: {
+            description: 'The whole archive.',
+            headers: {
+              ...DOWNLOAD,
+              'Repr-Digest': {
+                type: 'string',
+                description: 'The SHA-256 of the archive (RFC 9530).',
+                examples: ['sha-256=:A3hUo/4lJiOBrnzFznJfKBtBjX0PcUt2G3y2G+wS/sU=:'],
+              },
+            },
+            content: ARCHIVE,
+          },
+          206: {
+            description: 'The bytes of the archive that `Range` asked for.',
+            headers: { ...DOWNLOAD, 'Content-Range': CONTENT_RANGE },
+            content: ARCHIVE,
+          },
+          302: {
+            description: 'Redirect to a presigned object-storage URL.',
+            headers: {
+              Location: {
+                type: 'string',
+                format: 'uri',
+                description: 'The presigned URL, valid until `download_url_expires_at`.',
+                examples: [
+                  'https://s3.eu-west-1.amazonaws.com/portage-exports/exports/acme-corp/acme-corp-migration-20261130-exp_3m9q2wz7k4hx8v1c6t5rn0bd.zip?X-Amz-Signature=4f1c2e',
+                ],
+              },
+            },
+          },
+          ...problems(
+            'unauthorized',
+            'tenant_not_found',
+            'identity_provider_unavailable',
+            'download_link_invalid',
+            'download_link_expired',
+            'not_found',
+            'export_not_ready',
+            'export_expired',
+            'range_not_satisfiable',
+          ),
         },
       },
     },

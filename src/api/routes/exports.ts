@@ -9,10 +9,19 @@ import { requireTenant, tenantOf } from '../auth.js';
 import { resolveExportRequest } from '../export-request.js';
 import { exportView } from '../export-view.js';
 import { rateLimitHeaders } from '../rate-limit-headers.js';
-import { CreateExportBody, ExportList, problems } from '../schemas.js';
+import { BEARER_AUTH } from '../openapi-conventions.js';
+import {
+  IDEMPOTENT_REPLAYED,
+  LOCATION,
+  RATE_LIMIT,
+  RATE_LIMIT_POLICY,
+} from '../openapi-headers.js';
+import { CreateExportBody, EXAMPLE_EXPORT_ID, ExportList, problems } from '../schemas.js';
 
-const IdParams = Type.Object({ id: Type.String() });
-const security = [{ bearer: [] }];
+const IdParams = Type.Object({
+  id: Type.String({ description: 'The export id.', examples: [EXAMPLE_EXPORT_ID] }),
+});
+const security = BEARER_AUTH;
 
 /** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
 export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -32,18 +41,47 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       onRequest: auth,
       preValidation: requireJsonBody,
       schema: {
+        operationId: 'createExport',
         summary: 'Create an export',
         description:
           'Always asynchronous: answers 202 with the pending export; poll `Location`. Honors `Idempotency-Key` for 24 hours.',
         tags: ['exports'],
         security,
         headers: Type.Object({
-          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 255,
+              description:
+                'Any unique string (a UUID): the same key and body within 24 hours answer the same export and spend no quota; the same key with another body answers 422.',
+              examples: ['5f0c6a8e-2b1d-4e9a-9c3f-7d2e1b4a6c80'],
+            }),
+          ),
         }),
         body: CreateExportBody,
         response: {
-          202: { description: 'The export, pending.', ...Type.Ref('Export') },
-          ...problems(400, 401, 403, 415, 422, 429, 503),
+          202: {
+            description:
+              'The export, pending (or, for a replayed `Idempotency-Key`, as it is now).',
+            headers: {
+              Location: LOCATION('/v1/exports/{id}', `/v1/exports/${EXAMPLE_EXPORT_ID}`),
+              'Idempotent-Replayed': IDEMPOTENT_REPLAYED,
+              'RateLimit-Policy': RATE_LIMIT_POLICY,
+              RateLimit: RATE_LIMIT,
+            },
+            ...Type.Ref('Export'),
+          },
+          ...problems(
+            'malformed_json',
+            'bad_request',
+            'unauthorized',
+            'tenant_not_found',
+            'payload_too_large',
+            'unsupported_media_type',
+            'validation_failed',
+            'idempotency_key_reused',
+            'rate_limited',
+          ),
         },
       },
     },
@@ -98,19 +136,35 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       onRequest: auth,
       schema: {
+        operationId: 'listExports',
         summary: 'List exports, newest first',
         tags: ['exports'],
         security,
         querystring: Type.Object(
           {
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+            limit: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: 100,
+                default: 20,
+                description: 'How many exports per page.',
+              }),
+            ),
             cursor: Type.Optional(
               Type.String({ description: '`next_cursor` of the previous page.' }),
             ),
           },
           { additionalProperties: false },
         ),
-        response: { 200: ExportList, ...problems(401, 403, 422, 503) },
+        response: {
+          200: { description: 'A page of exports, newest first.', ...ExportList },
+          ...problems(
+            'unauthorized',
+            'tenant_not_found',
+            'identity_provider_unavailable',
+            'validation_failed',
+          ),
+        },
       },
     },
     async (request) => {
@@ -132,11 +186,20 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       onRequest: auth,
       schema: {
+        operationId: 'getExport',
         summary: 'Get an export',
         tags: ['exports'],
         security,
         params: IdParams,
-        response: { 200: Type.Ref('Export'), ...problems(401, 403, 404, 503) },
+        response: {
+          200: { description: 'The export.', ...Type.Ref('Export') },
+          ...problems(
+            'unauthorized',
+            'tenant_not_found',
+            'identity_provider_unavailable',
+            'not_found',
+          ),
+        },
       },
     },
     async (request) => {
@@ -151,13 +214,22 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
     {
       onRequest: auth,
       schema: {
+        operationId: 'deleteExport',
         summary: 'Cancel an export, or delete its archive early',
         description:
           'A pending or running export becomes `failed` with `error.code` = `canceled` (it still counts against the quota); a completed one has its archive deleted and becomes `expired`. Failed and expired exports are answered unchanged.',
         tags: ['exports'],
         security,
         params: IdParams,
-        response: { 200: Type.Ref('Export'), ...problems(401, 403, 404, 503) },
+        response: {
+          200: { description: 'The export, canceled or expired.', ...Type.Ref('Export') },
+          ...problems(
+            'unauthorized',
+            'tenant_not_found',
+            'identity_provider_unavailable',
+            'not_found',
+          ),
+        },
       },
     },
     async (request) => {

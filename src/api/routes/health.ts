@@ -1,19 +1,43 @@
 import type { FastifyInstance } from 'fastify';
 import { toError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
+import { PUBLIC } from '../openapi-conventions.js';
 import { sendProblem } from '../problem.js';
+import { problems } from '../schemas.js';
+
+const status = (value: string) => ({
+  type: 'object',
+  properties: { status: { type: 'string', const: value } },
+  required: ['status'],
+});
 
 /** `/healthz` (the process answers) and `/readyz` (its database, source and storage answer). */
 export function healthRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'] } }, () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getHealth',
+        summary: 'Liveness',
+        tags: ['operations'],
+        security: PUBLIC,
+        response: { 200: { description: 'The process answers.', ...status('ok') } },
+      },
+    },
+    () => ({ status: 'ok' }),
+  );
   app.get(
     '/readyz',
     {
       schema: {
+        operationId: 'getReadiness',
         summary: 'Readiness: database, platform source and storage reachable',
         tags: ['operations'],
+        security: PUBLIC,
+        response: {
+          200: { description: 'Every dependency answers.', ...status('ready') },
+          ...problems('not_ready'),
+        },
       },
     },
     async (request, reply) => {

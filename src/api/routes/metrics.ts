@@ -69,12 +69,29 @@ export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/metrics',
     {
       schema: {
+        operationId: 'getMetrics',
         summary: 'Prometheus metrics',
         description:
           'Needs `Authorization: Bearer <PORTAGE_METRICS_TOKEN>`; answers 401 while that setting is unset.',
         tags: ['operations'],
-        security: [{ metrics: [] }],
-        response: { ...problems(401) },
+        security: [{ metricsToken: [] }],
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'The Prometheus text exposition format.',
+            content: {
+              'text/plain': {
+                schema: {
+                  type: 'string',
+                  examples: [
+                    'portage_exports{status="completed"} 12\nportage_exports{status="failed"} 1\n',
+                  ],
+                },
+              },
+            },
+          },
+          ...problems('unauthorized'),
+        },
       },
     },
     async (request, reply) => {

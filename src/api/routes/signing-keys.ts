@@ -2,14 +2,19 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import type { Keyring } from '../../signing/index.js';
+import { PUBLIC } from '../openapi-conventions.js';
 import { problems } from '../schemas.js';
 
 const Jwk = Type.Object({
   kty: Type.Literal('OKP'),
   crv: Type.Literal('Ed25519'),
-  x: Type.String({ description: 'The 32-byte public key, base64url.' }),
+  x: Type.String({
+    description: 'The 32-byte public key, base64url.',
+    examples: ['11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo'],
+  }),
   kid: Type.String({
     description: 'RFC 7638 JWK thumbprint, base64url; `export.signing_key_id` in a manifest.',
+    examples: ['kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k'],
   }),
   alg: Type.Literal('EdDSA'),
   use: Type.Literal('sig'),
@@ -25,11 +30,15 @@ export function signingKeyRoutes(app: FastifyInstance, keyring: Keyring): void {
     '/v1/signing-keys',
     {
       schema: {
+        operationId: 'listSigningKeys',
         summary: 'Public keys that sign audit exports (JWKS)',
         description:
           'RFC 8037 Ed25519 keys: the active one first, then retired ones. `manifest.sig` in an audit archive is the raw Ed25519 signature of `manifest.json` under the key whose `kid` is `export.signing_key_id`.',
         tags: ['signing'],
-        response: { 200: Type.Object({ keys: Type.Array(Jwk) }) },
+        security: PUBLIC,
+        response: {
+          200: { description: 'A JWK Set (RFC 7517).', ...Type.Object({ keys: Type.Array(Jwk) }) },
+        },
       },
     },
     async () => {
@@ -42,17 +51,32 @@ export function signingKeyRoutes(app: FastifyInstance, keyring: Keyring): void {
     '/v1/signing-keys/:kid.pem',
     {
       schema: {
+        operationId: 'getSigningKeyPem',
         summary: 'One signing public key as PEM',
         description: 'SPKI PEM, as `openssl pkeyutl -verify -pubin -inkey` reads it.',
         tags: ['signing'],
-        params: Type.Object({ kid: Type.String() }),
+        security: PUBLIC,
+        params: Type.Object({
+          kid: Type.String({
+            description: 'The `kid` of a key of `/v1/signing-keys`.',
+            examples: ['kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k'],
+          }),
+        }),
         produces: ['application/x-pem-file'],
         response: {
           200: {
             description: 'The public key.',
-            content: { 'application/x-pem-file': { schema: Type.String() } },
+            content: {
+              'application/x-pem-file': {
+                schema: Type.String({
+                  examples: [
+                    '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n',
+                  ],
+                }),
+              },
+            },
           },
-          ...problems(404),
+          ...problems('not_found'),
         },
       },
     },
