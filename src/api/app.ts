@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 
@@ -101,6 +102,11 @@ export async function buildApp(
         { name: 'imports', description: 'Import a bundle archive back, exactly.' },
         { name: 'catalog', description: 'What exports contain, and what they never contain.' },
         { name: 'operations', description: 'Health and readiness.' },
+        {
+          name: 'webhooks',
+          description:
+            'Signed notifications when an export or import ends (Standard Webhooks): endpoints and their deliveries.',
+        },
       ],
     },
     refResolver: {
@@ -118,5 +124,6 @@ export async function buildApp(
   downloadRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
+  webhookEndpointRoutes(app, ctx);
   return app;
 }

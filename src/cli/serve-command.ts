@@ -4,6 +4,7 @@ import { DEMO_TENANTS } from '../demo/index.js';
 import { ImportRunner, openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
+import { openWebhookSender } from '../runtime/webhook-sender.js';
 
 /** Options of `portage serve`. */
 export interface ServeOptions {
@@ -35,6 +36,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     { logger: true },
   );
   if (options.worker) await queue.start();
+  const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
+  webhooks?.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
   await importRunner.start();
 
@@ -61,7 +64,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   exitOnSignal('serve', log, async () => {
     await app.close();
     await importRunner.drain();
-    await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await Promise.all([queue.stop(settings.shutdownGraceSeconds * 1000), webhooks?.stop()]);
     await queue.close();
     await runtime.close();
   });

@@ -4,6 +4,8 @@ import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
+import { WebhookEndpoints } from './webhook-endpoints.js';
 
 export * from './export-record.js';
 export type { CreateResult, ExportRequest, QuotaState } from './export-store.js';
@@ -15,6 +17,8 @@ export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
+export * from './webhook-endpoints.js';
+export type * from './webhook-deliveries.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -25,6 +29,8 @@ export interface Store {
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
   readonly imports: ImportStore;
+  readonly webhookEndpoints: WebhookEndpoints;
+  readonly webhookDeliveries: WebhookDeliveries;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +49,8 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
+    webhookEndpoints: new WebhookEndpoints(db),
+    webhookDeliveries: new WebhookDeliveries(db, dialect),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { PortageError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
 import { problems } from '../schemas.js';
+import { registerWebhookMetrics } from '../webhook-metrics.js';
 
 /**
  * `GET /metrics`: Prometheus metrics — this process's HTTP requests and
@@ -51,6 +52,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     },
   });
+  registerWebhookMetrics(registry, ctx.store);
 
   app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL, so that ids do not explode the label set.
