@@ -71,7 +71,9 @@ describe('webhooks over HTTP', () => {
       body: { url: 'https://hooks.example.com/portage', description: 'billing' },
     });
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`/v1/webhook-endpoints/${created.body.id}`);
+    expect(created.headers.get('location')).toBe(
+      `/v1/webhook-endpoints/${String(created.body.id)}`,
+    );
     expect(created.body).toMatchObject({
       object: 'webhook_endpoint',
       url: 'https://hooks.example.com/portage',
@@ -171,8 +173,12 @@ describe('webhooks over HTTP', () => {
     expect(Date.parse(verified.timestamp as string)).not.toBeNaN();
     const data = verified.data as Record<string, unknown>;
     // The export object exactly as the API shows it (its link minted at another moment).
-    const { download_url: _u, download_url_expires_at: _e, ...shown } = done;
-    expect(data).toMatchObject(shown);
+    const shown = {
+      ...done,
+      download_url: data.download_url,
+      download_url_expires_at: data.download_url_expires_at,
+    };
+    expect(data).toEqual(shown);
     expect(data.download_url).toEqual(expect.any(String));
 
     const tampered = hook!.body.replace('"completed"', '"failed"');
@@ -299,7 +305,7 @@ describe('webhooks over HTTP', () => {
       hooks.received[0]!.body,
       hooks.received[0]!.headers as Record<string, string>,
     );
-    expect(body).toEqual({ type: 'import.failed', timestamp: expect.any(String), data: shown });
+    expect(body).toMatchObject({ type: 'import.failed', data: shown });
   });
 
   it('refuses loopback at send time without PORTAGE_WEBHOOK_ALLOW_PRIVATE, and records the refusal', async () => {
