@@ -54,6 +54,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
       onRequest: auth,
       schema: {
         summary: 'Create a webhook endpoint',
+        operationId: 'createWebhookEndpoint',
         description: `Events are POSTed to \`url\`, signed as Standard Webhooks do with the \`secret\` of this answer, which is shown only once. At most ${MAX_WEBHOOK_ENDPOINTS} endpoints per tenant.`,
         tags: ['webhooks'],
         security,
@@ -96,6 +97,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
       onRequest: auth,
       schema: {
         summary: 'List webhook endpoints',
+        operationId: 'listWebhookEndpoints',
         description: "Your tenant's endpoints, newest first. Secrets are never shown again.",
         tags: ['webhooks'],
         security,
@@ -114,6 +116,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
       onRequest: auth,
       schema: {
         summary: 'Get a webhook endpoint',
+        operationId: 'getWebhookEndpoint',
         tags: ['webhooks'],
         security,
         params: IdParams,
@@ -132,6 +135,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
       onRequest: auth,
       schema: {
         summary: 'Delete a webhook endpoint',
+        operationId: 'deleteWebhookEndpoint',
         description: 'Stops its deliveries, pending ones included, and forgets them.',
         tags: ['webhooks'],
         security,
@@ -160,6 +164,7 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
       onRequest: auth,
       schema: {
         summary: "List a webhook endpoint's deliveries",
+        operationId: 'listWebhookDeliveries',
         description:
           'Newest first: each event sent to this endpoint, its status, and every attempt (time, outcome, duration, response status, error).',
         tags: ['webhooks'],
