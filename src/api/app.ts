@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { signingKeyRoutes } from './routes/signing-keys.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
 
@@ -95,5 +96,6 @@ export async function buildApp(
   downloadRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
+  webhookEndpointRoutes(app, ctx);
   return app;
 }

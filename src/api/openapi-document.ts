@@ -32,6 +32,11 @@ export function openApiDocument(settings: Settings) {
       { name: 'imports', description: 'Import a bundle archive back, exactly.' },
       { name: 'catalog', description: 'What exports contain, and what they never contain.' },
       { name: 'signing', description: 'The public keys that sign audit exports and bundles.' },
+      {
+        name: 'webhooks',
+        description:
+          'Signed notifications when an export or import ends (Standard Webhooks): endpoints and their deliveries.',
+      },
       { name: 'operations', description: 'Health, readiness and metrics, for operators.' },
     ],
   };

@@ -5,6 +5,7 @@ import { ImportRunner, openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
+import { openWebhookSender } from '../runtime/webhook-sender.js';
 
 /** The label of the keys a demo start prints; the next start revokes them. */
 const DEMO_KEY_LABEL = 'demo';
@@ -43,6 +44,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     { logger: true, logStream },
   );
   if (options.worker) await queue.start();
+  const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
+  webhooks?.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
   await importRunner.start();
 
@@ -71,7 +74,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   exitOnSignal('serve', log, async () => {
     await app.close();
     await importRunner.drain();
-    await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await Promise.all([queue.stop(settings.shutdownGraceSeconds * 1000), webhooks?.stop()]);
     await queue.close();
     await runtime.close();
   });

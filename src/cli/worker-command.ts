@@ -5,6 +5,7 @@ import { openExportQueue } from '../jobs/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
+import { openWebhookSender } from '../runtime/webhook-sender.js';
 
 /**
  * `portage worker`: runs workers only, no HTTP. With a `postgres://`
@@ -33,12 +34,14 @@ export async function runWorker(settings: Settings): Promise<void> {
     throw error;
   });
   await queue.start();
+  const webhooks = await openWebhookSender(runtime, { log });
+  webhooks.start();
   log(
     `Portage worker ${process.pid} is taking exports (${queue.kind} queue, ${settings.workerConcurrency} at once).`,
   );
 
   exitOnSignal('worker', log, async () => {
-    await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await Promise.all([queue.stop(settings.shutdownGraceSeconds * 1000), webhooks.stop()]);
     await queue.close();
     await runtime.close();
     log('Drained.');

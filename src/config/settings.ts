@@ -57,6 +57,7 @@ export interface Settings {
    * (`PORTAGE_LOG_FORMAT`, default: `pretty` when standard output is a terminal, else `json`)
    */
   readonly logFormat: LogFormat | null;
+  readonly webhooks: WebhookSettings;
   readonly http: HttpLimits;
   /** Whether the bundled demo platform is used (true when `PORTAGE_SOURCE_URL` is unset). */
   readonly demo: boolean;
@@ -178,6 +179,21 @@ export interface Limits {
   readonly maxRunning: number;
 }
 
+/** How webhooks are sent. */
+export interface WebhookSettings {
+  /**
+   * Send webhooks to private, loopback and link-local addresses too; for tests
+   * and closed networks only. (`PORTAGE_WEBHOOK_ALLOW_PRIVATE`, `true` or `false`, default false)
+   */
+  readonly allowPrivate: boolean;
+  /** Time an attempt may take, connection to answer. (`PORTAGE_WEBHOOK_TIMEOUT_SECONDS`, default 10) */
+  readonly timeoutSeconds: number;
+  /** Webhooks one process sends at once. (`PORTAGE_WEBHOOK_CONCURRENCY`, default 8) */
+  readonly concurrency: number;
+  /** Webhooks to one endpoint in flight at once, across every process. (`PORTAGE_WEBHOOK_ENDPOINT_CONCURRENCY`, default 2) */
+  readonly perEndpoint: number;
+}
+
 /** Per-tenant quotas of imports; each tenant may override them. */
 export interface ImportQuota {
   /** Imports per rolling 24 hours. (`PORTAGE_IMPORT_LIMIT_PER_DAY`, default 10) */
@@ -237,6 +253,14 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     }
     return Number(raw);
   };
+  const bool = (name: string, fallback: boolean) => {
+    const raw = text(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw !== 'true' && raw !== 'false') {
+      throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+    }
+    return raw === 'true';
+  };
 
   const dataDir = resolve(cwd, text('PORTAGE_DATA_DIR') ?? '.portage');
   const sourceUrl = text('PORTAGE_SOURCE_URL');
@@ -277,6 +301,12 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     trustProxy: trustedProxies(text('PORTAGE_TRUST_PROXY')),
     metricsToken: text('PORTAGE_METRICS_TOKEN') ?? null,
     logFormat: logFormat ?? null,
+    webhooks: {
+      allowPrivate: bool('PORTAGE_WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutSeconds: int('PORTAGE_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
+      concurrency: int('PORTAGE_WEBHOOK_CONCURRENCY', 8, 1, 256),
+      perEndpoint: int('PORTAGE_WEBHOOK_ENDPOINT_CONCURRENCY', 2, 1, 64),
+    },
     http,
     demo: sourceUrl === undefined,
     limits: {

@@ -6,6 +6,8 @@ import { ImportStore } from './import-store.js';
 import { JobStats } from './job-stats.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
+import { WebhookEndpoints } from './webhook-endpoints.js';
 
 export * from './export-record.js';
 export type { CreateResult, ExportRequest, QuotaState } from './export-store.js';
@@ -20,6 +22,8 @@ export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
 export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 export type { FinishedExport, FinishedImport } from './job-stats.js';
+export * from './webhook-endpoints.js';
+export type * from './webhook-deliveries.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -34,6 +38,8 @@ export interface Store {
   readonly imports: ImportStore;
   /** Finished exports and imports, as the metrics count them. */
   readonly stats: JobStats;
+  readonly webhookEndpoints: WebhookEndpoints;
+  readonly webhookDeliveries: WebhookDeliveries;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -54,6 +60,8 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
     stats: new JobStats(db),
+    webhookEndpoints: new WebhookEndpoints(db),
+    webhookDeliveries: new WebhookDeliveries(db, dialect),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
+import type { WebhookTables } from './webhook-tables.js';
 
 /** Rows of Portage's own state, as Kysely sees them. Times are RFC 3339 UTC text with ms. */
-export interface StateDatabase {
+export interface StateDatabase extends WebhookTables {
   tenants: TenantTable;
   api_keys: ApiKeyTable;
   exports: ExportTable;

@@ -7,6 +7,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
 import * as importLeases from './migrations/0003-import-leases.js';
 import * as importTrusted from './migrations/0004-import-trusted.js';
+import * as webhooks from './migrations/0005-webhooks.js';
 import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-imports': imports,
   '0003-import-leases': importLeases,
   '0004-import-trusted': importTrusted,
+  '0005-webhooks': webhooks,
   '0007-key-lifecycle': keyLifecycle,
 };
 

@@ -233,6 +233,71 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhook-endpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List webhook endpoints
+     * @description Your tenant's endpoints, newest first. Secrets are never shown again.
+     */
+    get: operations['listWebhookEndpoints'];
+    put?: never;
+    /**
+     * Create a webhook endpoint
+     * @description Events are POSTed to `url`, signed as Standard Webhooks do with the `secret` of this answer, which is shown only once. At most 20 endpoints per tenant.
+     */
+    post: operations['createWebhookEndpoint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-endpoints/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a webhook endpoint */
+    get: operations['getWebhookEndpoint'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a webhook endpoint
+     * @description Stops its deliveries, pending ones included, and forgets them.
+     */
+    delete: operations['deleteWebhookEndpoint'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-endpoints/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List a webhook endpoint's deliveries
+     * @description Newest first: each event sent to this endpoint, its status, and every attempt (time, outcome, duration, response status, error).
+     */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -435,6 +500,114 @@ export interface components {
         /** @example 3 records of "contacts" already exist, first 42. */
         message: string;
       } | null;
+    };
+    /**
+     * @example {
+     *       "id": "we_4k2m9q7x1c8v5b3n6h0j2t7r",
+     *       "object": "webhook_endpoint",
+     *       "url": "https://hooks.example.com/portage",
+     *       "description": "Notify the billing service",
+     *       "events": [
+     *         "export.completed",
+     *         "export.failed"
+     *       ],
+     *       "status": "enabled",
+     *       "created_at": "2026-11-30T18:04:05.123Z",
+     *       "disabled_at": null,
+     *       "disabled_reason": null
+     *     }
+     */
+    WebhookEndpoint: {
+      /** @description Unguessable id, `we_` prefix. */
+      id: string;
+      /** @enum {string} */
+      object: 'webhook_endpoint';
+      url: string;
+      description: string | null;
+      events: (
+        | 'export.completed'
+        | 'export.failed'
+        | 'export.expired'
+        | 'import.completed'
+        | 'import.failed'
+      )[];
+      /**
+       * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`.
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      /**
+       * Format: date-time
+       * @description RFC 3339 UTC with milliseconds.
+       */
+      created_at: string;
+      disabled_at: string | null;
+      disabled_reason: string | null;
+    };
+    /**
+     * @example {
+     *       "id": "whd_8c2n4m6q0x1v3b5k7j9h2g4f",
+     *       "object": "webhook_delivery",
+     *       "event_id": "evt_5f0c3a9e1b7d4c2a8e6f0b1d3c5a7e",
+     *       "event_type": "export.completed",
+     *       "endpoint_id": "we_4k2m9q7x1c8v5b3n6h0j2t7r",
+     *       "status": "pending",
+     *       "created_at": "2026-11-30T18:04:05.123Z",
+     *       "completed_at": null,
+     *       "next_attempt_at": "2026-11-30T18:04:10.456Z",
+     *       "attempts": [
+     *         {
+     *           "number": 1,
+     *           "started_at": "2026-11-30T18:04:05.200Z",
+     *           "outcome": "failed",
+     *           "duration_ms": 84,
+     *           "response_status": 503,
+     *           "error": "Answered 503."
+     *         }
+     *       ]
+     *     }
+     */
+    WebhookDelivery: {
+      /** @description `whd_` prefix. */
+      id: string;
+      /** @enum {string} */
+      object: 'webhook_delivery';
+      /** @description The event id, sent as `webhook-id`: the same at every attempt. */
+      event_id: string;
+      /** @enum {string} */
+      event_type:
+        | 'export.completed'
+        | 'export.failed'
+        | 'export.expired'
+        | 'import.completed'
+        | 'import.failed';
+      endpoint_id: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /**
+       * Format: date-time
+       * @description RFC 3339 UTC with milliseconds.
+       */
+      created_at: string;
+      completed_at: string | null;
+      next_attempt_at: string | null;
+      attempts: {
+        /** @description 1 for the first attempt. */
+        number: number;
+        /**
+         * Format: date-time
+         * @description RFC 3339 UTC with milliseconds.
+         */
+        started_at: string;
+        /**
+         * @description `refused`: the destination resolved to a forbidden address; `interrupted`: the process sending it stopped, the delivery was sent again.
+         * @enum {string}
+         */
+        outcome: 'sending' | 'succeeded' | 'failed' | 'timeout' | 'refused' | 'interrupted';
+        duration_ms: number | null;
+        response_status: number | null;
+        error: string | null;
+      }[];
     };
   };
   responses: never;
@@ -1768,6 +1941,572 @@ export interface operations {
       };
       /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
       500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listWebhookEndpoints: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookEndpoint'][];
+          };
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Where events are POSTed: an `http` or `https` URL without credentials. Private, loopback and link-local destinations are refused when sending.
+           * @example https://hooks.example.com/portage
+           */
+          url: string;
+          /**
+           * @description The events to send (default: every event).
+           * @example [
+           *       "export.completed",
+           *       "export.failed"
+           *     ]
+           */
+          events?: (
+            | 'export.completed'
+            | 'export.failed'
+            | 'export.expired'
+            | 'import.completed'
+            | 'import.failed'
+          )[];
+          /** @example Notify the billing service */
+          description?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The endpoint, with its signing secret. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "we_4k2m9q7x1c8v5b3n6h0j2t7r",
+           *       "object": "webhook_endpoint",
+           *       "url": "https://hooks.example.com/portage",
+           *       "description": "Notify the billing service",
+           *       "events": [
+           *         "export.completed",
+           *         "export.failed"
+           *       ],
+           *       "status": "enabled",
+           *       "created_at": "2026-11-30T18:04:05.123Z",
+           *       "disabled_at": null,
+           *       "disabled_reason": null,
+           *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw9ybrEbmRfIs="
+           *     }
+           */
+          'application/json': {
+            /** @description Unguessable id, `we_` prefix. */
+            id: string;
+            /** @enum {string} */
+            object: 'webhook_endpoint';
+            url: string;
+            description: string | null;
+            events: (
+              | 'export.completed'
+              | 'export.failed'
+              | 'export.expired'
+              | 'import.completed'
+              | 'import.failed'
+            )[];
+            /**
+             * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`.
+             * @enum {string}
+             */
+            status: 'enabled' | 'disabled';
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC with milliseconds.
+             */
+            created_at: string;
+            disabled_at: string | null;
+            disabled_reason: string | null;
+            /** @description The signing secret, `whsec_` and base64: give it to the `standardwebhooks` library to verify deliveries. Shown only here. */
+            secret: string;
+          };
+        };
+      };
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unsupported_media_type`: The body has a `Content-Type` the endpoint does not take. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example we_4k2m9q7x1c8v5b3n6h0j2t7r */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example we_4k2m9q7x1c8v5b3n6h0j2t7r */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description `next_cursor` of the previous page. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @example we_4k2m9q7x1c8v5b3n6h0j2t7r */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['WebhookDelivery'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
         headers: {
           [name: string]: unknown;
         };

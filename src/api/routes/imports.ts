@@ -8,7 +8,8 @@ import { importUploadKey } from '../../jobs/import-upload.js';
 import { logImportState } from '../../jobs/lifecycle-log.js';
 import { requireTenantAccount } from '../../jobs/require-tenant.js';
 import type { ObjectStore } from '../../storage/index.js';
-import type { ImportRecord, QuotaState } from '../../store/index.js';
+import type { QuotaState } from '../../store/index.js';
+import { importView } from '../import-view.js';
 import { rateLimitHeaders } from '../rate-limit-headers.js';
 import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
@@ -68,23 +69,6 @@ export const ImportObject = Type.Object(
   },
   { $id: 'Import' },
 );
-
-function importView(record: ImportRecord) {
-  return {
-    id: record.id,
-    object: 'import' as const,
-    status: record.status,
-    mode: record.mode,
-    dry_run: record.dryRun,
-    trusted: record.trusted,
-    created_at: record.createdAt,
-    started_at: record.startedAt,
-    completed_at: record.completedAt,
-    counts: record.status === 'completed' ? record.counts : null,
-    conflicts: record.conflicts,
-    error: record.error,
-  };
-}
 
 /** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
 export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {

@@ -5,6 +5,7 @@ import { PortageError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
 import { registerJobMetrics } from '../job-metrics.js';
 import { problems } from '../schemas.js';
+import { registerWebhookMetrics } from '../webhook-metrics.js';
 
 /**
  * `GET /metrics`: Prometheus metrics — this process's HTTP requests and
@@ -53,6 +54,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: ApiContext): void {
       }
     },
   });
+  registerWebhookMetrics(registry, ctx.store);
 
   registerJobMetrics(registry, ctx.store);
 

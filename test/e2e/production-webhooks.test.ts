@@ -1,0 +1,170 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TENANTS } from '../../src/demo/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { api } from '../support/http.js';
+import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
+import { demoDatabase, demoFiles } from '../support/portage-server.js';
+import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+/** Polls `check` until it holds, or fails with `what` after 30 s. */
+async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still not: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Two `serve --no-worker` and three `worker` processes on PostgreSQL state and pg-boss.
+describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let store: Store;
+  let apis: (PortageProcess & { baseUrl: string })[] = [];
+  const workers: PortageProcess[] = [];
+  const receivers: WebhookReceiver[] = [];
+  const keys: Record<string, string> = {};
+  const tenants = DEMO_TENANTS.slice(0, 2).map((t) => t.id);
+  const passed = watchFailures();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'portage-prod-webhooks-'));
+    store = await openStore(database.url);
+    for (const tenant of tenants) {
+      await store.tenants.upsert(tenant, tenant);
+      keys[tenant] = await store.tenants.createKey(tenant);
+    }
+    const env = {
+      PORTAGE_DATABASE_URL: database.url,
+      PORTAGE_SOURCE_URL: demoDatabase(),
+      PORTAGE_FILES_DIR: demoFiles(),
+      PORTAGE_DATA_DIR: dataDir,
+      PORTAGE_STORAGE_URL: `file://${join(dataDir, 'archives')}`,
+      PORTAGE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      // A lease of 1 + 5 s, so that a killed worker's delivery is taken over soon.
+      PORTAGE_WEBHOOK_TIMEOUT_SECONDS: '1',
+      PORTAGE_POLL_MS: '100',
+    };
+    apis = await Promise.all([spawnApi(env), spawnApi(env)]);
+    workers.push(...(await Promise.all([spawnWorker(env), spawnWorker(env), spawnWorker(env)])));
+  });
+
+  afterAll(async () => {
+    await Promise.all([...apis, ...workers].map((p) => p.stop('SIGKILL')));
+    await Promise.all(receivers.map((r) => r.close()));
+    await store.close();
+    if (passed()) {
+      await rm(dataDir, { recursive: true, force: true });
+      await database.drop();
+    } else {
+      process.stderr.write(`kept ${dataDir} and test database ${database.url}\n`);
+    }
+  });
+
+  const endpoint = async (tenant: string, url: string, baseUrl: string) => {
+    const created = await api(baseUrl, 'POST', '/v1/webhook-endpoints', {
+      key: keys[tenant],
+      body: { url, events: ['export.failed'] },
+    });
+    expect(created.status).toBe(201);
+    return created.body as { id: string; secret: string };
+  };
+  /** An export created through one API process and canceled through the other. */
+  const canceledExport = async (tenant: string, i: number) => {
+    const created = await api(apis[i % 2]!.baseUrl, 'POST', '/v1/exports', {
+      key: keys[tenant],
+      body: { purpose: 'migration' },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    const canceled = await api(apis[(i + 1) % 2]!.baseUrl, 'DELETE', `/v1/exports/${id}`, {
+      key: keys[tenant],
+    });
+    expect(canceled.status).toBe(200);
+  };
+  const deliveryStatuses = async (endpointId: string, tenant: string) =>
+    (await store.webhookDeliveries.list(tenant, endpointId, 100, null)).map((d) => d.status);
+
+  it('delivers every event exactly once per endpoint', async () => {
+    const perTenant = 4;
+    const setups = [];
+    for (const tenant of tenants) {
+      for (let i = 0; i < 2; i++) {
+        const receiver = await startReceiver();
+        receivers.push(receiver);
+        setups.push({
+          tenant,
+          receiver,
+          ...(await endpoint(tenant, receiver.url, apis[i]!.baseUrl)),
+        });
+      }
+    }
+    await Promise.all(
+      tenants.map(async (tenant) => {
+        for (let i = 0; i < perTenant; i++) await canceledExport(tenant, i);
+      }),
+    );
+    for (const setup of setups) {
+      await until(`${perTenant} deliveries to ${setup.id} succeeded`, async () => {
+        const statuses = await deliveryStatuses(setup.id, setup.tenant);
+        return statuses.length === perTenant && statuses.every((s) => s === 'succeeded');
+      });
+      await setup.receiver.waitFor(perTenant);
+      const ids = setup.receiver.received.map((h) => h.headers['webhook-id']);
+      expect(ids).toHaveLength(perTenant);
+      expect(new Set(ids).size).toBe(perTenant);
+      for (const hook of setup.receiver.received) {
+        const body = new Webhook(setup.secret).verify(
+          hook.body,
+          hook.headers as Record<string, string>,
+        ) as { type: string };
+        expect(body.type).toBe('export.failed');
+      }
+    }
+  });
+
+  it('delivers at least once when the worker sending is killed mid-delivery', async () => {
+    const tenant = tenants[0]!;
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    receiver.answer = () => (receiver.received.length === 1 ? 'hold' : 204);
+    const { id, secret } = await endpoint(tenant, receiver.url, apis[0]!.baseUrl);
+    await canceledExport(tenant, 0);
+    await receiver.waitFor(1);
+    // The worker holding the lease is the one sending: kill it while the answer is held.
+    const [delivery] = await store.webhookDeliveries.list(tenant, id, 1, null);
+    const { rows } = await import('pg').then(async ({ default: pg }) => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return await client.query<{ lease_owner: string }>(
+          'select lease_owner from webhook_deliveries where id = $1',
+          [delivery!.id],
+        );
+      } finally {
+        await client.end();
+      }
+    });
+    const pid = Number(rows[0]?.lease_owner.split(':')[1]);
+    const sending = workers.find((w) => w.pid === pid);
+    expect(sending).toBeDefined();
+    await sending!.stop('SIGKILL');
+
+    await receiver.waitFor(2);
+    await until('the delivery succeeded', async () =>
+      (await deliveryStatuses(id, tenant)).every((s) => s === 'succeeded'),
+    );
+    const ids = receiver.received.map((h) => h.headers['webhook-id']);
+    expect(new Set(ids).size).toBe(1);
+    for (const hook of receiver.received)
+      new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>);
+    const [after] = await store.webhookDeliveries.list(tenant, id, 1, null);
+    expect(after?.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'succeeded']);
+  });
+});

@@ -1,0 +1,404 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openWebhookSender } from '../../src/runtime/webhook-sender.js';
+import { RETRY_DELAYS_SECONDS, WebhookSender } from '../../src/webhooks/index.js';
+import { api, waitForExport } from '../support/http.js';
+import { startServer, type TestServer } from '../support/portage-server.js';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+const METRICS_TOKEN = 'webhook-metrics-token';
+
+/** A clock a test moves by hand. */
+function manualClock(start = new Date()) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance: (seconds: number) => (now += seconds * 1000),
+  };
+}
+
+describe('webhooks over HTTP', () => {
+  let server: TestServer;
+  let acme: string;
+  let globex: string;
+  let receivers: WebhookReceiver[] = [];
+  beforeAll(async () => {
+    server = await startServer({
+      PORTAGE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      PORTAGE_METRICS_TOKEN: METRICS_TOKEN,
+    });
+    [acme, globex] = Object.values(server.keys) as [string, string];
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  afterEach(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    receivers = [];
+    // Each test starts with no endpoint, so that it sees its own deliveries only.
+    for (const key of [acme, globex]) {
+      const listed = await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key });
+      for (const { id } of listed.body.data as { id: string }[])
+        await api(server.baseUrl, 'DELETE', `/v1/webhook-endpoints/${id}`, { key });
+    }
+  });
+
+  const receiver = async () => {
+    const started = await startReceiver();
+    receivers.push(started);
+    return started;
+  };
+  const createEndpoint = async (key: string, body: Record<string, unknown>) => {
+    const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', { key, body });
+    expect(answer.status).toBe(201);
+    return answer.body as { id: string; secret: string };
+  };
+  /** An export its client cancels at once: the quickest `export.failed`. */
+  const canceledExport = async (key: string) => {
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key,
+      body: { purpose: 'migration' },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    await api(server.baseUrl, 'DELETE', `/v1/exports/${id}`, { key });
+    return id;
+  };
+
+  it('creates an endpoint with a secret shown once, lists, gets and deletes it, for its tenant only', async () => {
+    const created = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
+      key: acme,
+      body: { url: 'https://hooks.example.com/portage', description: 'billing' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(
+      `/v1/webhook-endpoints/${String(created.body.id)}`,
+    );
+    expect(created.body).toMatchObject({
+      object: 'webhook_endpoint',
+      url: 'https://hooks.example.com/portage',
+      description: 'billing',
+      status: 'enabled',
+      events: [
+        'export.completed',
+        'export.failed',
+        'export.expired',
+        'import.completed',
+        'import.failed',
+      ],
+    });
+    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const id = created.body.id as string;
+
+    const listed = await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key: acme });
+    expect(listed.body.data).toEqual([expect.objectContaining({ id })]);
+    expect(JSON.stringify(listed.body)).not.toContain('whsec_');
+    const got = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${id}`, { key: acme });
+    expect(got.body).not.toHaveProperty('secret');
+
+    // Another tenant: 404 everywhere, exactly as for a missing endpoint.
+    for (const [method, path] of [
+      ['GET', `/v1/webhook-endpoints/${id}`],
+      ['GET', `/v1/webhook-endpoints/${id}/deliveries`],
+      ['DELETE', `/v1/webhook-endpoints/${id}`],
+    ] as const) {
+      const answer = await api(server.baseUrl, method, path, { key: globex });
+      expect(answer.status).toBe(404);
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body.code).toBe('not_found');
+    }
+    expect(
+      (await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key: globex })).body.data,
+    ).toEqual([]);
+
+    expect(
+      (await api(server.baseUrl, 'DELETE', `/v1/webhook-endpoints/${id}`, { key: acme })).status,
+    ).toBe(204);
+    expect(
+      (await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${id}`, { key: acme })).status,
+    ).toBe(404);
+  });
+
+  it('refuses an obviously unusable URL or event with a 422 naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ url: 'ftp://hooks.example.com/x' }, '/url'],
+      [{ url: 'https://user:pw@hooks.example.com/x' }, '/url'],
+      [{ url: 'not a url' }, '/url'],
+      [{ url: 'javascript:alert(1)' }, '/url'],
+      [{ url: 'https://hooks.example.com', events: ['export.started'] }, '/events/0'],
+      [{ url: 'https://hooks.example.com', events: [] }, '/events'],
+      [{ url: 'https://hooks.example.com', extra: 1 }, '/extra'],
+      [{}, '/url'],
+    ];
+    for (const [body, pointer] of cases) {
+      const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
+        key: acme,
+        body,
+      });
+      expect(answer.status, JSON.stringify(body)).toBe(422);
+      expect(answer.body.code).toBe('validation_failed');
+      expect(answer.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ pointer })]),
+      );
+    }
+    expect(
+      (await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', { body: { url: 'https://a.b' } }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('signs each delivery so that standardwebhooks verifies it, and refuses a tampered body, an old timestamp, a wrong secret', async () => {
+    const hooks = await receiver();
+    const endpoint = await createEndpoint(acme, { url: hooks.url, events: ['export.completed'] });
+    const sender = await openWebhookSender(server.runtime, { log: () => undefined });
+    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+      key: acme,
+      body: { purpose: 'migration' },
+    });
+    const done = await waitForExport(server.baseUrl, acme, created.body.id as string);
+    expect(done.status).toBe('completed');
+    expect(await sender.runDue()).toBe(1);
+    expect(hooks.received).toHaveLength(1);
+    const [hook] = hooks.received;
+    const headers = hook!.headers as Record<string, string>;
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers['webhook-id']).toMatch(/^evt_/);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+
+    const verified = new Webhook(endpoint.secret).verify(hook!.body, headers) as Record<
+      string,
+      unknown
+    >;
+    expect(verified.type).toBe('export.completed');
+    expect(Date.parse(verified.timestamp as string)).not.toBeNaN();
+    const data = verified.data as Record<string, unknown>;
+    // The export object exactly as the API shows it (its link minted at another moment).
+    const shown = {
+      ...done,
+      download_url: data.download_url,
+      download_url_expires_at: data.download_url_expires_at,
+    };
+    expect(data).toEqual(shown);
+    expect(data.download_url).toEqual(expect.any(String));
+
+    const tampered = hook!.body.replace('"completed"', '"failed"');
+    expect(() => new Webhook(endpoint.secret).verify(tampered, headers)).toThrow();
+    const wrong = (await createEndpoint(acme, { url: hooks.url })).secret;
+    expect(() => new Webhook(wrong).verify(hook!.body, headers)).toThrow();
+    // An old timestamp, even correctly signed with the right secret, is refused.
+    const old = new Date(Date.now() - 10 * 60_000);
+    const resigned = new Webhook(endpoint.secret).sign(headers['webhook-id']!, old, hook!.body);
+    expect(() =>
+      new Webhook(endpoint.secret).verify(hook!.body, {
+        ...headers,
+        'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+        'webhook-signature': resigned,
+      }),
+    ).toThrow(/timestamp/i);
+
+    const deliveries = await api(
+      server.baseUrl,
+      'GET',
+      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+      { key: acme },
+    );
+    expect(deliveries.body.data).toEqual([
+      expect.objectContaining({
+        object: 'webhook_delivery',
+        event_id: headers['webhook-id'],
+        event_type: 'export.completed',
+        status: 'succeeded',
+        attempts: [
+          expect.objectContaining({ number: 1, outcome: 'succeeded', response_status: 204 }),
+        ],
+      }),
+    ]);
+
+    const metrics = await fetch(new URL('/metrics', server.baseUrl), {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    const text = await metrics.text();
+    expect(text).toContain(
+      'portage_webhook_deliveries{event="export.completed",outcome="succeeded"} 1',
+    );
+    expect(text).toContain(
+      'portage_webhook_attempts{event="export.completed",outcome="succeeded"} 1',
+    );
+  });
+
+  it('retries on the documented schedule with a stable webhook-id, lists every attempt, and disables an endpoint failing for 5 days', async () => {
+    const hooks = await receiver();
+    hooks.answer = () => 500;
+    const endpoint = await createEndpoint(globex, { url: hooks.url, events: ['export.failed'] });
+    const clock = manualClock();
+    const sender = await openWebhookSender(server.runtime, {
+      clock: clock.now,
+      log: () => undefined,
+    });
+    await canceledExport(globex);
+    const start = clock.now().getTime();
+    expect(await sender.runDue()).toBe(1);
+    for (const delay of RETRY_DELAYS_SECONDS) {
+      // Not a moment early.
+      clock.advance(delay - 1);
+      expect(await sender.runDue()).toBe(0);
+      clock.advance(1);
+      expect(await sender.runDue()).toBe(1);
+    }
+    clock.advance(30 * 86_400);
+    expect(await sender.runDue()).toBe(0);
+
+    expect(hooks.received).toHaveLength(12);
+    const ids = new Set(hooks.received.map((h) => h.headers['webhook-id']));
+    expect(ids.size).toBe(1);
+    const seconds = hooks.received.map((h) => Number(h.headers['webhook-timestamp']));
+    expect(seconds.at(-1)! - seconds[0]!).toBe(444_905);
+    expect(clock.now().getTime() - start).toBeGreaterThan(24 * 3600_000);
+
+    const deliveries = await api(
+      server.baseUrl,
+      'GET',
+      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+      { key: globex },
+    );
+    const [delivery] = deliveries.body.data as Record<string, unknown>[];
+    expect(delivery).toMatchObject({ status: 'failed', next_attempt_at: null });
+    const attempts = delivery!.attempts as Record<string, unknown>[];
+    expect(attempts.map((a) => a.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({
+        outcome: 'failed',
+        response_status: 500,
+        error: 'Answered 500.',
+      });
+      expect(attempt.duration_ms).toEqual(expect.any(Number));
+    }
+    const got = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${endpoint.id}`, {
+      key: globex,
+    });
+    expect(got.body).toMatchObject({ status: 'disabled' });
+    expect(got.body.disabled_reason).toMatch(/5 days/);
+    // A disabled endpoint gets no more events.
+    await canceledExport(globex);
+    expect(await sender.runDue()).toBe(0);
+  });
+
+  it('delivers import events with the import object as the API shows it', async () => {
+    const hooks = await receiver();
+    const endpoint = await createEndpoint(acme, { url: hooks.url, events: ['import.failed'] });
+    const sender = await openWebhookSender(server.runtime, { log: () => undefined });
+    const response = await fetch(new URL('/v1/imports', server.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme}`, 'content-type': 'application/zip' },
+      body: Buffer.from('PK\u0005\u0006 this is no bundle'),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    let shown: Record<string, unknown>;
+    do {
+      shown = (await api(server.baseUrl, 'GET', `/v1/imports/${id}`, { key: acme })).body;
+    } while (shown.status === 'pending' || shown.status === 'running');
+    expect(shown.status).toBe('failed');
+    await sender.runDue();
+    expect(hooks.received).toHaveLength(1);
+    const body = new Webhook(endpoint.secret).verify(
+      hooks.received[0]!.body,
+      hooks.received[0]!.headers as Record<string, string>,
+    );
+    expect(body).toMatchObject({ type: 'import.failed', data: shown });
+  });
+
+  it('refuses loopback at send time without PORTAGE_WEBHOOK_ALLOW_PRIVATE, and records the refusal', async () => {
+    const hooks = await receiver();
+    // Created while allowed; a name can come to resolve to loopback later just the same.
+    const endpoint = await createEndpoint(acme, { url: hooks.url, events: ['export.failed'] });
+    const { runtime } = server;
+    const settings = {
+      ...runtime.settings,
+      webhooks: { ...runtime.settings.webhooks, allowPrivate: false },
+    };
+    const sender = await openWebhookSender({ ...runtime, settings }, { log: () => undefined });
+    await canceledExport(acme);
+    expect(await sender.runDue()).toBe(1);
+    expect(hooks.received).toEqual([]);
+    const deliveries = await api(
+      server.baseUrl,
+      'GET',
+      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+      { key: acme },
+    );
+    const [delivery] = deliveries.body.data as {
+      status: string;
+      attempts: Record<string, unknown>[];
+    }[];
+    expect(delivery?.status).toBe('pending');
+    expect(delivery?.attempts[0]).toMatchObject({ outcome: 'refused', response_status: null });
+    expect(String(delivery?.attempts[0]?.error)).toContain('127.0.0.1');
+  });
+
+  it('lets a slow endpoint hold up neither another tenant nor an export', async () => {
+    const slow = await receiver();
+    slow.answer = () => 'hold';
+    const fast = await receiver();
+    await createEndpoint(acme, { url: slow.url, events: ['export.failed'] });
+    await createEndpoint(globex, { url: fast.url, events: ['export.failed'] });
+    const sender = new WebhookSender(
+      {
+        settings: server.runtime.settings,
+        store: server.runtime.store,
+        render: (event) => Promise.resolve(JSON.stringify({ type: event.type })),
+      },
+      { pollMs: 20, log: () => undefined },
+    );
+    sender.start();
+    try {
+      await canceledExport(acme);
+      await slow.waitFor(1);
+      await canceledExport(globex);
+      await fast.waitFor(1);
+      // The slow one still holds its answer, and exports still run.
+      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key: acme,
+        body: { purpose: 'migration' },
+      });
+      expect((await waitForExport(server.baseUrl, acme, created.body.id as string)).status).toBe(
+        'completed',
+      );
+      expect(slow.received).toHaveLength(1);
+    } finally {
+      slow.release(200);
+      await sender.stop();
+    }
+  });
+});
+
+describe('webhook URLs without PORTAGE_WEBHOOK_ALLOW_PRIVATE', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({}, { worker: false });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses private, loopback, link-local and metadata addresses at creation', async () => {
+    const key = Object.values(server.keys)[0]!;
+    for (const url of [
+      'http://127.0.0.1:8080/x',
+      'http://localhost/x',
+      'http://10.1.2.3/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://[::1]/x',
+      'http://[::ffff:127.0.0.1]/x',
+      'http://[fd00:ec2::254]/x',
+      'http://0.0.0.0/x',
+    ]) {
+      const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
+        key,
+        body: { url },
+      });
+      expect(answer.status, url).toBe(422);
+      expect(answer.body.errors).toEqual([expect.objectContaining({ pointer: '/url' })]);
+    }
+  });
+});
