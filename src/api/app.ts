@@ -9,6 +9,7 @@ import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
+import { emailLinkRoutes } from './routes/email-link.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
@@ -116,6 +117,7 @@ export async function buildApp(
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
+  emailLinkRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
   return app;

@@ -1,7 +1,8 @@
 import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
-import { ImportRunner, openExportQueue } from '../jobs/index.js';
+import { ImportRunner, newWorkerOwner, openExportQueue } from '../jobs/index.js';
+import { MailSender } from '../mail/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { openRuntime } from '../runtime/runtime.js';
 
@@ -35,6 +36,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     { logger: true },
   );
   if (options.worker) await queue.start();
+  const mail = new MailSender(runtime, { owner: newWorkerOwner() });
+  if (options.worker) mail.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
   await importRunner.start();
 
@@ -62,6 +65,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     await app.close();
     await importRunner.drain();
     await queue.stop(settings.shutdownGraceSeconds * 1000);
+    await mail.stop();
     await queue.close();
     await runtime.close();
   });

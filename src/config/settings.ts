@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
+import { readMailSettings, type MailSettings } from './mail-settings.js';
 
 /** A configuration problem, naming the setting at fault. */
 export class ConfigError extends Error {
@@ -114,6 +115,8 @@ export interface Settings {
    * deployment's own keys)
    */
   readonly importTrustedKeys: string | null;
+  /** Mailing an export's end to `notify_email`; null when mail is off. See {@link MailSettings}. */
+  readonly mail: MailSettings | null;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -196,6 +199,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   const catalog = text('PORTAGE_CATALOG');
   const signingKeyFile = text('PORTAGE_SIGNING_KEY_FILE');
   const importTrustedKeys = text('PORTAGE_IMPORT_TRUSTED_KEYS');
+  const mail = readMailSettings(text);
+  if ('error' in mail) throw new ConfigError(mail.error);
   return {
     port: int('PORT', 8080, 0, 65535),
     host: text('PORTAGE_HOST') ?? '0.0.0.0',
@@ -236,6 +241,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
     ),
     importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
+    mail: mail.mail,
   };
 }
 

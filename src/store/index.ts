@@ -1,4 +1,5 @@
 import { ExportLeases } from './export-leases.js';
+import { ExportMails } from './export-mails.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
@@ -13,6 +14,7 @@ export type { ProgressUpdate } from './export-leases.js';
 export type { StalledExports } from './stalled-exports.js';
 export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
+export type { ClaimedMail, MailRecord, MailStatus } from './export-mails.js';
 export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
 
@@ -25,6 +27,8 @@ export interface Store {
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
   readonly imports: ImportStore;
+  /** The outbox of mails telling of exports' ends. */
+  readonly mails: ExportMails;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +47,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
+    mails: new ExportMails(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },
