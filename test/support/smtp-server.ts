@@ -56,7 +56,9 @@ export async function startSmtpServer(
   let listening = false;
   const listen = async () => {
     if (listening) return;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => {
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
     listening = true;
   };
   if (options.listening !== false) await listen();
