@@ -33,7 +33,10 @@ export function completedMail(input: CompletedMailInput): MailContent {
   const record = input.export;
   const file = record.file;
   const expires = formatTime(record.expiresAt);
-  const rows = summary.categories.map((c) => ({ ...c, count: c.rows.toLocaleString('en-US') }));
+  const rows = summary.categories.map((c) => ({
+    ...c,
+    count: `${c.rows.toLocaleString('en-US')} ${c.rows === 1 ? 'row' : 'rows'}`,
+  }));
   const subject = `Your ${summary.platformName} data export is ready`;
   const text = [
     `The ${summary.purpose} export of ${summary.accountName}'s data from ${summary.platformName} is ready.`,
@@ -42,7 +45,7 @@ export function completedMail(input: CompletedMailInput): MailContent {
     link,
     '',
     'What is inside:',
-    ...rows.map((c) => `  ${c.title} (${c.name}): ${c.count} rows`),
+    ...rows.map((c) => `  ${c.title} (${c.name}): ${c.count}`),
     '',
     `File: ${file.name} (${formatBytes(file.bytes)})`,
     `SHA-256 of the file: ${file.sha256}`,
@@ -64,7 +67,7 @@ export function completedMail(input: CompletedMailInput): MailContent {
     '<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%">',
     ...rows.map(
       (c) =>
-        `<tr><td style="padding:6px 8px;border-bottom:1px solid #e5e5e5">${escapeHtml(c.title)} <span style="color:#777777">(${escapeHtml(c.name)})</span></td><td style="padding:6px 8px;border-bottom:1px solid #e5e5e5;text-align:right;white-space:nowrap">${escapeHtml(c.count)} rows</td></tr>`,
+        `<tr><td style="padding:6px 8px;border-bottom:1px solid #e5e5e5">${escapeHtml(c.title)} <span style="color:#777777">(${escapeHtml(c.name)})</span></td><td style="padding:6px 8px;border-bottom:1px solid #e5e5e5;text-align:right;white-space:nowrap">${escapeHtml(c.count)}</td></tr>`,
     ),
     '</table>',
     '<h2 style="font-size:16px;margin:24px 0 8px">Check the download</h2>',
@@ -140,5 +143,5 @@ function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value.toFixed(1)} ${units[unit]} (${bytes.toLocaleString('en-US')} bytes)`;
+  return `${value.toFixed(1)} ${units[unit]}, ${bytes.toLocaleString('en-US')} bytes`;
 }

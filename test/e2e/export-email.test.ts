@@ -157,7 +157,7 @@ for (const platform of DEMO_PLATFORMS) {
         for (const category of requested) {
           const rows = 'rows' in category ? (category.rows ?? 0) : 0;
           expect(text).toContain(
-            `${category.title} (${category.name}): ${rows.toLocaleString('en-US')} rows`,
+            `${category.title} (${category.name}): ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`,
           );
         }
         await rm(join(archive.dir, '..'), { recursive: true, force: true });
