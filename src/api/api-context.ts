@@ -11,6 +11,8 @@ export interface ApiContext extends ExportContext {
   readonly downloadSecret: Buffer;
   /** Runs uploaded imports in the background. */
   readonly importRunner: ImportRunner;
+  /** The clock of the mail link's checks. (Default: the system's) */
+  readonly now?: () => Date;
 }
 
 /** A host name, IPv4 address or bracketed IPv6 address, with an optional port. */

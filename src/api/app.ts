@@ -11,6 +11,7 @@ import { handleError, pathOf, sendProblem } from './problem.js';
 import { REFERENCE_PAGE } from './reference-page.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
+import { emailLinkRoutes } from './routes/email-link.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
@@ -94,6 +95,7 @@ export async function buildApp(
   catalogRoutes(app, ctx);
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
+  emailLinkRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
   webhookEndpointRoutes(app, ctx);

@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/index.js';
 import { PortageError, type FieldError } from '../errors/index.js';
 import { stringifyJson } from '../formats/index.js';
+import { notifyEmailProblem } from '../mail/index.js';
 import type { ExportRequest, Purpose } from '../store/index.js';
 import { PURPOSE_RULES } from './purpose-rules.js';
 import type { CreateExportBody } from './schemas.js';
+
+/** Whether `notify_email` may be used, and the base URL its mail's link is built on. */
+export interface NotifyOptions {
+  readonly mailConfigured: boolean;
+  readonly baseUrl: string;
+}
 
 /**
  * Checks a schema-valid body against the contract — formats the purpose
@@ -18,6 +25,7 @@ export function resolveExportRequest(
   catalog: Catalog,
   tenantId: string,
   idempotencyKey: string | null,
+  notify: NotifyOptions = { mailConfigured: false, baseUrl: '' },
 ): ExportRequest {
   const purpose = body.purpose as Purpose;
   const rules = PURPOSE_RULES[purpose];
@@ -49,6 +57,12 @@ export function resolveExportRequest(
   if (body.csv !== undefined && !formats.includes('csv')) {
     errors.push({ pointer: '/csv', detail: 'CSV options need the "csv" format' });
   }
+  if (body.notify_email !== undefined) {
+    const problem = notify.mailConfigured
+      ? notifyEmailProblem(body.notify_email)
+      : 'cannot be used: this Portage sends no mail (PORTAGE_SMTP_URL and PORTAGE_MAIL_FROM are not set)';
+    if (problem !== null) errors.push({ pointer: '/notify_email', detail: problem });
+  }
   if (errors.length > 0)
     throw new PortageError('validation_failed', 'The export request is invalid.', { errors });
 
@@ -64,5 +78,9 @@ export function resolveExportRequest(
     },
     idempotencyKey,
     requestHash: createHash('sha256').update(stringifyJson(body)).digest('hex'),
+    notify:
+      body.notify_email === undefined
+        ? null
+        : { email: body.notify_email, baseUrl: notify.baseUrl },
   };
 }

@@ -77,5 +77,6 @@ export async function exportView(
     download_url_expires_at: downloadExpiresAt,
     file: record.status === 'completed' || record.status === 'expired' ? record.file : null,
     error: record.error,
+    notify_email: record.notifyEmail,
   };
 }

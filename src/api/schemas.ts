@@ -59,6 +59,15 @@ export const CreateExportBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    notify_email: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 254,
+        description:
+          'Mail this address when the export completes (a link valid until the archive expires, what is inside, its SHA-256) or fails (the reason). One plain address; needs `PORTAGE_SMTP_URL` and `PORTAGE_MAIL_FROM`, else 422.',
+        examples: ['ada@customer.example'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -115,6 +124,13 @@ export const ExportObject = Type.Object(
         message: Type.String({
           examples: ['Reading category "invoices" failed: the database connection was lost.'],
         }),
+      }),
+    ),
+    notify_email: Nullable(
+      Type.String({
+        description:
+          'The address mailed when the export ends, as the request gave it; null for none.',
+        examples: ['ada@customer.example'],
       }),
     ),
   },

@@ -1,7 +1,8 @@
 import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
-import { ImportRunner, openExportQueue } from '../jobs/index.js';
+import { ImportRunner, newWorkerOwner, openExportQueue } from '../jobs/index.js';
+import { MailSender } from '../mail/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
@@ -46,6 +47,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   if (options.worker) await queue.start();
   const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
   webhooks?.start();
+  const mail = new MailSender(runtime, { owner: newWorkerOwner() });
+  if (options.worker) mail.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
   await importRunner.start();
 
@@ -74,7 +77,11 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   exitOnSignal('serve', log, async () => {
     await app.close();
     await importRunner.drain();
-    await Promise.all([queue.stop(settings.shutdownGraceSeconds * 1000), webhooks?.stop()]);
+    await Promise.all([
+      queue.stop(settings.shutdownGraceSeconds * 1000),
+      webhooks?.stop(),
+      mail.stop(),
+    ]);
     await queue.close();
     await runtime.close();
   });

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { isPostgresUrl, sqlitePath, type Settings } from '../config/index.js';
 import { UsageError } from './usage-error.js';
-import { openExportQueue } from '../jobs/index.js';
+import { newWorkerOwner, openExportQueue } from '../jobs/index.js';
+import { MailSender } from '../mail/index.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
@@ -36,12 +37,18 @@ export async function runWorker(settings: Settings): Promise<void> {
   await queue.start();
   const webhooks = await openWebhookSender(runtime, { log });
   webhooks.start();
+  const mail = new MailSender(runtime, { owner: newWorkerOwner() });
+  mail.start();
   log(
     `Portage worker ${process.pid} is taking exports (${queue.kind} queue, ${settings.workerConcurrency} at once).`,
   );
 
   exitOnSignal('worker', log, async () => {
-    await Promise.all([queue.stop(settings.shutdownGraceSeconds * 1000), webhooks.stop()]);
+    await Promise.all([
+      queue.stop(settings.shutdownGraceSeconds * 1000),
+      webhooks.stop(),
+      mail.stop(),
+    ]);
     await queue.close();
     await runtime.close();
     log('Drained.');

@@ -17,3 +17,4 @@ export {
   sqlitePath,
   type PostgresTarget,
 } from './database-url.js';
+export type { MailSettings } from './mail-settings.js';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_STORAGE_RETRY, type StorageRetry } from '../storage/s3-retry.js';
+import { readMailSettings, type MailSettings } from './mail-settings.js';
 
 /** A configuration problem, naming the setting at fault. */
 export class ConfigError extends Error {
@@ -139,6 +140,8 @@ export interface Settings {
    * credential, besides API keys. (Default: none — API keys only)
    */
   readonly platformTokens: PlatformTokenSettings | null;
+  /** Mailing an export's end to `notify_email`; null when mail is off. See {@link MailSettings}. */
+  readonly mail: MailSettings | null;
 }
 
 /**
@@ -287,6 +290,8 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
     throw new ConfigError(`PORTAGE_LOG_FORMAT must be json or pretty (got "${logFormat}")`);
   }
+  const mail = readMailSettings(text);
+  if ('error' in mail) throw new ConfigError(mail.error);
   return {
     port: int('PORT', 8080, 0, 65535),
     host:
@@ -343,6 +348,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     ),
     importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
     platformTokens: platformTokens(text, int, cwd),
+    mail: mail.mail,
   };
 }
 

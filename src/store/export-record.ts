@@ -34,6 +34,8 @@ export interface ExportRecord {
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly attempts: number;
   readonly fence: number;
+  /** The address the export's end is mailed to (`notify_email`), or null. */
+  readonly notifyEmail: string | null;
 }
 
 /** Maps a stored row to its record. */
@@ -65,5 +67,6 @@ export function toExportRecord(row: Selectable<ExportTable>): ExportRecord {
       row.error_code !== null ? { code: row.error_code, message: row.error_message ?? '' } : null,
     attempts: Number(row.attempts),
     fence: Number(row.fence),
+    notifyEmail: row.notify_email ?? null,
   };
 }

@@ -24,6 +24,8 @@ export interface ExportRequest {
   readonly idempotencyKey: string | null;
   /** sha256 of the canonical request body, to tell a replay from a reuse. */
   readonly requestHash: string;
+  /** Whom to mail when the export ends, and the base URL of the mail's link. (Default: no mail) */
+  readonly notify?: { readonly email: string; readonly baseUrl: string } | null;
 }
 
 /** Where a tenant stands in one quota window. */
@@ -101,6 +103,8 @@ export class ExportStore {
         request_hash: request.requestHash,
         charged: 1,
         categories_total: request.categories.length,
+        notify_email: request.notify?.email ?? null,
+        notify_base_url: request.notify?.baseUrl ?? null,
       };
       await trx.insertInto('exports').values(row).execute();
       const created = await trx

@@ -1,5 +1,6 @@
 import { ApiKeyStore } from './api-key-store.js';
 import { ExportLeases } from './export-leases.js';
+import { ExportMails } from './export-mails.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
@@ -20,6 +21,7 @@ export type { Tenant } from './tenant-store.js';
 export type { ApiKeyInfo, KeyCheck, NewKeyOptions } from './api-key-store.js';
 export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
 export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
+export type { ClaimedMail, MailRecord, MailStatus } from './export-mails.js';
 export { isoTime, newId } from './ids.js';
 export type { FinishedExport, FinishedImport } from './job-stats.js';
 export * from './webhook-endpoints.js';
@@ -40,6 +42,8 @@ export interface Store {
   readonly stats: JobStats;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly webhookDeliveries: WebhookDeliveries;
+  /** The outbox of mails telling of exports' ends. */
+  readonly mails: ExportMails;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     stats: new JobStats(db),
     webhookEndpoints: new WebhookEndpoints(db),
     webhookDeliveries: new WebhookDeliveries(db, dialect),
+    mails: new ExportMails(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

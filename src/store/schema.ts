@@ -8,6 +8,7 @@ export interface StateDatabase extends WebhookTables {
   exports: ExportTable;
   secrets: SecretTable;
   imports: ImportTable;
+  export_mails: ExportMailTable;
 }
 
 export interface TenantTable {
@@ -69,6 +70,27 @@ export interface ExportTable {
   lease_expires_at: string | null;
   /** Incremented at every claim and cancel; a worker may write only with the current one. */
   fence: Generated<number>;
+  /** Where the export's end is mailed (`notify_email`), or null. */
+  notify_email?: string | null;
+  /** The base URL the mail's link is built on (`PORTAGE_PUBLIC_URL` or the request's). */
+  notify_base_url?: string | null;
+}
+
+/** The mail outbox: one row per export whose end is mailed. */
+export interface ExportMailTable {
+  export_id: string;
+  /** `completed` or `failed`: which mail. */
+  kind: string;
+  /** `pending`, `sent`, `failed` (given up) or `skipped`. */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  /** Why the last attempt failed; never holds the address. */
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
 
 export interface SecretTable {

@@ -8,6 +8,7 @@ import * as imports from './migrations/0002-imports.js';
 import * as importLeases from './migrations/0003-import-leases.js';
 import * as importTrusted from './migrations/0004-import-trusted.js';
 import * as webhooks from './migrations/0005-webhooks.js';
+import * as exportMail from './migrations/0006-export-mail.js';
 import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-import-leases': importLeases,
   '0004-import-trusted': importTrusted,
   '0005-webhooks': webhooks,
+  '0006-export-mail': exportMail,
   '0007-key-lifecycle': keyLifecycle,
 };
 

@@ -156,6 +156,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/exports/{id}/email-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow an export's email link
+     * @description The link in the mail sent to an export's `notify_email` (`?expires=1796774400&signature=gk3Qb1pX2m0yZc6a9RtWnE4vHsLdJ8uA7fKqT5oYw1I`). No API key: the signature is the credential. Until the archive expires, each request redirects to a fresh `download_url`; afterwards it answers `410`. Answers an HTML page instead of problem+json when `Accept` prefers `text/html`.
+     */
+    get: operations['followExportEmailLink'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/imports': {
     parameters: {
       query?: never;
@@ -374,6 +394,7 @@ export interface components {
         /** @example Reading category "invoices" failed: the database connection was lost. */
         message: string;
       } | null;
+      notify_email: string | null;
     };
     Problem: {
       /**
@@ -1059,6 +1080,11 @@ export interface operations {
             /** @description Prefix `'` to text and JSON cells starting with =, +, -, @, tab or CR so spreadsheets do not run them. Default: true for purpose `closure`, false otherwise. */
             formula_protection?: boolean;
           };
+          /**
+           * @description Mail this address when the export completes (a link valid until the archive expires, what is inside, its SHA-256) or fails (the reason). One plain address; needs `PORTAGE_SMTP_URL` and `PORTAGE_MAIL_FROM`, else 422.
+           * @example ada@customer.example
+           */
+          notify_email?: string;
         };
       };
     };
@@ -1551,6 +1577,96 @@ export interface operations {
       };
       /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  followExportEmailLink: {
+    parameters: {
+      query?: {
+        /**
+         * @description Unix seconds: when the archive expires.
+         * @example 1796774400
+         */
+        expires?: string;
+        /**
+         * @description base64url HMAC-SHA256 of the path and expiry.
+         * @example gk3Qb1pX2m0yZc6a9RtWnE4vHsLdJ8uA7fKqT5oYw1I
+         */
+        signature?: string;
+      };
+      header?: never;
+      path: {
+        /** @example exp_3k9w2m7q4t8v1x5z0b6n2c4d */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To a freshly minted `download_url` (Portage's own signed URL, or a presigned object-storage URL). */
+      302: {
+        headers: {
+          /** @description The fresh download URL. */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `export_expired`: The archive was deleted: its retention ended or it was deleted early. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
         headers: {
           [name: string]: unknown;
         };

@@ -6,7 +6,8 @@ import { buildApp } from '../../src/api/index.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
 import { inject } from 'vitest';
 import { DEFAULT_DEMO_PLATFORM, DEMO_TENANTS, type DemoPlatform } from '../../src/demo/index.js';
-import { ImportRunner, LocalDispatcher, Worker } from '../../src/jobs/index.js';
+import { ImportRunner, LocalDispatcher, newWorkerOwner, Worker } from '../../src/jobs/index.js';
+import { MailSender } from '../../src/mail/index.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 
 /** A Portage server listening on a loopback port, over its own data directory. */
@@ -36,6 +37,8 @@ export async function startServer(
     platform?: { sourceUrl: string; filesDir: string };
     /** Log requests and state changes as `portage serve` does, into this stream. */
     logStream?: Writable;
+    /** The clock of the mail sender and the email link. (Default: the system's) */
+    clock?: () => Date;
   } = {},
 ): Promise<TestServer> {
   const demo = demoDir();
@@ -61,11 +64,16 @@ export async function startServer(
   const downloadSecret = await runtime.store.tenants.secret('download-url');
   const importRunner = new ImportRunner(runtime);
   const app = await buildApp(
-    { ...runtime, dispatcher, downloadSecret, importRunner },
+    { ...runtime, dispatcher, downloadSecret, importRunner, now: options.clock },
     options.logStream === undefined ? {} : { logger: true, logStream: options.logStream },
   );
   const worker = options.worker === false ? null : new Worker(runtime, dispatcher);
   worker?.start();
+  const mail =
+    options.worker === false
+      ? null
+      : new MailSender(runtime, { owner: newWorkerOwner(), now: options.clock });
+  mail?.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const keys: Record<string, string> = {};
   for (const tenant of DEMO_TENANTS)
@@ -80,6 +88,7 @@ export async function startServer(
       await app.close();
       await importRunner.drain();
       await worker?.stop(1000);
+      await mail?.stop();
       await runtime.close();
       if (!keep && options.dataDir === undefined)
         await rm(dataDir, { recursive: true, force: true });

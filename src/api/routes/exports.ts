@@ -95,6 +95,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
         ctx.catalog,
         tenant,
         typeof key === 'string' ? key : null,
+        { mailConfigured: settings.mail !== null, baseUrl: links.baseUrl },
       );
       await requireTenantAccount(ctx, tenant);
       const result = await store.exports.create(body, limits);

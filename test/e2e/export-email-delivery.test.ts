@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIL_MAX_ATTEMPTS } from '../../src/mail/index.js';
+import { api, waitForExport } from '../support/http.js';
+import { startServer } from '../support/portage-server.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+
+const ADDRESS = 'grace@customer.example';
+const FROM = 'exports@portage.example';
+
+describe('mail delivery', () => {
+  let smtp: TestSmtpServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer({ listening: false });
+  });
+  afterAll(async () => smtp?.close());
+
+  it('keeps a mail while the SMTP server is down, through a restart, and sends it once it is back', async () => {
+    let offsetMs = 0;
+    const clock = () => new Date(Date.now() + offsetMs);
+    const env = { PORTAGE_SMTP_URL: smtp.url, PORTAGE_MAIL_FROM: FROM };
+    const first = await startServer(env, { clock });
+    const dataDir = first.dataDir;
+    let id: string;
+    try {
+      const key = first.keys.acme!;
+      const created = await api(first.baseUrl, 'POST', '/v1/exports', {
+        key,
+        body: { purpose: 'duplication', notify_email: ADDRESS },
+      });
+      id = created.body.id as string;
+      expect((await waitForExport(first.baseUrl, key, id)).status).toBe('completed');
+      // The first attempt meets a refused connection and is recorded, without the address.
+      for (;;) {
+        const outbox = await first.runtime.store.mails.get(id);
+        if (outbox !== null && outbox.attempts >= 1 && outbox.lastError !== null) {
+          expect(outbox.status).toBe('pending');
+          expect(outbox.lastError).toMatch(/ECONNREFUSED|connect/i);
+          expect(outbox.lastError).not.toContain(ADDRESS);
+          expect(Date.parse(outbox.nextAttemptAt)).toBeGreaterThan(clock().getTime() + 20_000);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(smtp.received).toHaveLength(0);
+    } finally {
+      await first.close({ keep: true });
+    }
+
+    await smtp.listen();
+    // A minute later (injected clock), another process takes the mail over.
+    offsetMs += 60_000;
+    const second = await startServer(env, { clock, dataDir });
+    try {
+      const { to, mail } = await smtp.nextMail();
+      expect(to).toEqual([ADDRESS]);
+      expect(mail.subject).toMatch(/ready/);
+      expect(mail.text).toContain(id);
+      let outbox = await second.runtime.store.mails.get(id);
+      while (outbox?.status !== 'sent') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        outbox = await second.runtime.store.mails.get(id);
+      }
+      expect(outbox).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+    expect(MAIL_MAX_ATTEMPTS).toBeGreaterThan(2);
+  });
+});
+
+describe('notify_email, refused', () => {
+  it('refuses an address that would inject a header, add a recipient or a name, naming the field', async () => {
+    const smtpUp = await startSmtpServer();
+    const server = await startServer(
+      { PORTAGE_SMTP_URL: smtpUp.url, PORTAGE_MAIL_FROM: FROM },
+      { worker: false },
+    );
+    try {
+      const key = server.keys.acme!;
+      for (const address of [
+        `${ADDRESS}\r\nBcc: eve@attacker.example`,
+        `${ADDRESS}\nSubject: hello`,
+        `${ADDRESS}\r\n`,
+        `Grace <${ADDRESS}>`,
+        `${ADDRESS}, eve@attacker.example`,
+        'grace@localhost',
+        'not an address',
+        `${'a'.repeat(250)}@x.example`,
+        '',
+      ]) {
+        const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
+          key,
+          body: { purpose: 'migration', notify_email: address },
+        });
+        expect(answer.status, JSON.stringify(address)).toBe(422);
+        expect(answer.body.code).toBe('validation_failed');
+        expect(JSON.stringify(answer.body.errors)).toContain('/notify_email');
+      }
+      const list = await api(server.baseUrl, 'GET', '/v1/exports', { key });
+      expect(list.body.data).toEqual([]);
+      expect(smtpUp.received).toHaveLength(0);
+    } finally {
+      await server.close();
+      await smtpUp.close();
+    }
+  });
+
+  it('answers 422 naming notify_email when this Portage sends no mail', async () => {
+    const server = await startServer({}, { worker: false });
+    try {
+      const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key: server.keys.acme!,
+        body: { purpose: 'migration', notify_email: ADDRESS },
+      });
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors).toEqual([
+        { pointer: '/notify_email', detail: expect.stringMatching(/PORTAGE_SMTP_URL/) as string },
+      ]);
+      const plain = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key: server.keys.acme!,
+        body: { purpose: 'migration' },
+      });
+      expect(plain.status).toBe(202);
+      expect(plain.body.notify_email).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+});

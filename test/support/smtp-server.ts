@@ -1,0 +1,78 @@
+import { createServer } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A real SMTP server on loopback that keeps every mail it receives, parsed. */
+export interface TestSmtpServer {
+  readonly port: number;
+  /** `smtp://127.0.0.1:<port>`, for `PORTAGE_SMTP_URL`. */
+  readonly url: string;
+  /** Every mail received so far, in order, with the envelope's recipients. */
+  readonly received: { readonly to: readonly string[]; readonly mail: ParsedMail }[];
+  /** The next mail to arrive (or the oldest not yet taken). */
+  nextMail(): Promise<{ readonly to: readonly string[]; readonly mail: ParsedMail }>;
+  /** Starts listening (again) on its port. */
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A loopback port free right now. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * An SMTP server (the `smtp-server` package, no TLS, any sender accepted).
+ * With `listening: false` it only reserves a port: a client gets "connection
+ * refused" until {@link TestSmtpServer.listen} — an SMTP server that is down.
+ */
+export async function startSmtpServer(
+  options: { listening?: boolean } = {},
+): Promise<TestSmtpServer> {
+  const port = await freePort();
+  const received: { to: string[]; mail: ParsedMail }[] = [];
+  let taken = 0;
+  const waiters: (() => void)[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
+          for (const wake of waiters.splice(0)) wake();
+          callback();
+        },
+        (error: unknown) => callback(error as Error),
+      );
+    },
+  });
+  let listening = false;
+  const listen = async () => {
+    if (listening) return;
+    await new Promise<void>((resolve) => {
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    listening = true;
+  };
+  if (options.listening !== false) await listen();
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    listen,
+    async nextMail() {
+      while (received.length <= taken) await new Promise<void>((resolve) => waiters.push(resolve));
+      return received[taken++]!;
+    },
+    async close() {
+      if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
