@@ -4,6 +4,7 @@ export {
   type HttpLimits,
   type ImportQuota,
   type Limits,
+  type PortalLifetimes,
   type Settings,
 } from './settings.js';
 export {

@@ -114,6 +114,16 @@ export interface Settings {
    * deployment's own keys)
    */
   readonly importTrustedKeys: string | null;
+  /** Lifetimes on the customer's page (`/portal`). */
+  readonly portal: PortalLifetimes;
+}
+
+/** How long a portal link and a portal session last. */
+export interface PortalLifetimes {
+  /** Time to open a link from `POST /v1/portal-sessions`, at most 300. (`PORTAGE_PORTAL_LINK_SECONDS`, default 300) */
+  readonly linkSeconds: number;
+  /** Length of the cookie session a link starts, at most 3600. (`PORTAGE_PORTAL_SESSION_SECONDS`, default 3600) */
+  readonly sessionSeconds: number;
 }
 
 /** Per-tenant quotas; each tenant may override them. */
@@ -236,6 +246,10 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
       text('PORTAGE_SIGNING_KEYS_DIR') ?? resolve(dataDir, 'signing-keys'),
     ),
     importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
+    portal: {
+      linkSeconds: int('PORTAGE_PORTAL_LINK_SECONDS', 300, 1, 300),
+      sessionSeconds: int('PORTAGE_PORTAL_SESSION_SECONDS', 3600, 60, 3600),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { ExportLeases } from './export-leases.js';
 import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
+import { PortalStore } from './portal-store.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 
@@ -15,6 +16,8 @@ export type { StateDbOptions, StateDialect } from './state-db.js';
 export type { Tenant } from './tenant-store.js';
 export type { ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export { isoTime, newId } from './ids.js';
+export type { OpenLinkResult, PortalSession, SessionLookup } from './portal-store.js';
+export { hashPortalToken } from './portal-store.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -25,6 +28,8 @@ export interface Store {
   readonly leases: ExportLeases;
   readonly lifecycle: ExportLifecycle;
   readonly imports: ImportStore;
+  /** One-time links to the customer's page and their cookie sessions. */
+  readonly portal: PortalStore;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +48,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     leases: new ExportLeases(db, dialect),
     lifecycle: new ExportLifecycle(db),
     imports: new ImportStore(db, dialect),
+    portal: new PortalStore(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

@@ -7,6 +7,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
 import * as importLeases from './migrations/0003-import-leases.js';
 import * as importTrusted from './migrations/0004-import-trusted.js';
+import * as portalSessions from './migrations/0008-portal-sessions.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-imports': imports,
   '0003-import-leases': importLeases,
   '0004-import-trusted': importTrusted,
+  '0008-portal-sessions': portalSessions,
 };
 
 /** The database engines Portage keeps its state in. */

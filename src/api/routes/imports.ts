@@ -1,72 +1,14 @@
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { importUploadKey } from '../../jobs/import-upload.js';
-import { requireTenantAccount } from '../../jobs/require-tenant.js';
-import type { ObjectStore } from '../../storage/index.js';
-import type { ImportRecord, QuotaState } from '../../store/index.js';
-import { rateLimitHeaders } from '../rate-limit-headers.js';
+import { acceptImport } from '../accept-import.js';
 import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
+import { ImportObject, importView } from '../import-view.js';
 import { problems } from '../schemas.js';
 
 const security = [{ bearer: [] }];
-
-/** The import object (SPEC §11): every field always present, null where it does not apply. */
-export const ImportObject = Type.Object(
-  {
-    id: Type.String({ description: 'Unguessable id, `imp_` prefix.' }),
-    object: Type.Literal('import'),
-    status: Type.String({ enum: ['pending', 'running', 'completed', 'failed'] }),
-    mode: Type.String({ enum: ['preserve', 'remap'] }),
-    dry_run: Type.Boolean(),
-    trusted: Type.Boolean({
-      description:
-        "Whether the bundle's origin is proven (signed by a trusted key). An untrusted bundle writes no platform-owned category or field.",
-    }),
-    created_at: Type.String({ format: 'date-time' }),
-    started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    counts: Type.Union([Type.Record(Type.String(), Type.Integer()), Type.Null()], {
-      description:
-        'Rows written (or, in a dry run, that would be) per category; null unless the import completed.',
-    }),
-    conflicts: Type.Array(
-      Type.Object({
-        category: Type.String(),
-        key: Type.Unknown({
-          description: 'The primary key (an array for a key of several fields).',
-        }),
-      }),
-      {
-        description:
-          'Keys your tenant already holds (the first of each category). Rows of other tenants are never named.',
-      },
-    ),
-    error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-  },
-  { $id: 'Import' },
-);
-
-function importView(record: ImportRecord) {
-  return {
-    id: record.id,
-    object: 'import' as const,
-    status: record.status,
-    mode: record.mode,
-    dry_run: record.dryRun,
-    trusted: record.trusted,
-    created_at: record.createdAt,
-    started_at: record.startedAt,
-    completed_at: record.completedAt,
-    counts: record.status === 'completed' ? record.counts : null,
-    conflicts: record.conflicts,
-    error: record.error,
-  };
-}
 
 /** `POST /v1/imports` and `GET /v1/imports/{id}`: round-trip imports of bundle archives. */
 export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
@@ -104,42 +46,15 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           'Send the bundle archive as application/zip.',
         );
       }
-      await requireTenantAccount(ctx, tenant);
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
-      const { perDay } = ctx.settings.importLimits;
-      // Checked before the upload is read, so that a spent quota costs no transfer.
-      const before = await ctx.store.imports.quota(tenant, perDay);
-      if (before.remaining <= 0) throw overQuota(before);
-      const id = ctx.store.imports.newId();
-      // The upload goes to the object store, where whichever process claims the import finds it.
-      const uploadKey = importUploadKey(id);
-      const bytes = await receive(
-        request.body as Readable,
-        ctx.storage,
-        uploadKey,
-        ctx.settings.importMaxBytes,
-      );
-      const record = await ctx.store.imports.createWithinQuota(
-        {
-          id,
-          tenantId: tenant,
-          mode: query.mode ?? 'preserve',
-          dryRun: query.dry_run ?? false,
-          uploadKey,
-          uploadBytes: bytes,
-        },
-        perDay,
-      );
-      if (record === null) {
-        await ctx.storage.delete(uploadKey);
-        throw overQuota(await ctx.store.imports.quota(tenant, perDay));
-      }
-      ctx.importRunner.submit(record);
-      const after = await ctx.store.imports.quota(tenant, perDay);
+      const { record, headers } = await acceptImport(ctx, tenant, request.body as Readable, {
+        mode: query.mode ?? 'preserve',
+        dryRun: query.dry_run ?? false,
+      });
       return reply
         .code(202)
-        .headers(rateLimitHeaders([after]))
-        .header('Location', `/v1/imports/${id}`)
+        .headers(headers)
+        .header('Location', `/v1/imports/${record.id}`)
         .send(importView(record));
     },
   );
@@ -165,56 +80,4 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return importView(record);
     },
   );
-}
-
-/** The 429 of a spent daily import quota, with the same headers as exports'. */
-function overQuota(quota: QuotaState): PortageError {
-  return new PortageError(
-    'rate_limited',
-    `This tenant may create ${quota.limit} imports per 24 hours; retry in ${quota.resetSeconds} s.`,
-    {
-      headers: { 'Retry-After': String(quota.resetSeconds), ...rateLimitHeaders([quota]) },
-    },
-  );
-}
-
-/**
- * Streams the upload into the object store under `key`, published once whole
- * and verified; refuses it (leaving nothing stored) past `limit` bytes or empty.
- */
-async function receive(
-  body: Readable,
-  storage: ObjectStore,
-  key: string,
-  limit: number,
-): Promise<number> {
-  let bytes = 0;
-  const hash = createHash('sha256');
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      if (bytes > limit) {
-        done(
-          new PortageError(
-            'payload_too_large',
-            `The archive is larger than the ${limit} bytes an import accepts.`,
-          ),
-        );
-        return;
-      }
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  const pending = await storage.beginWrite(key);
-  try {
-    await pipeline(body, counter, pending.writable);
-    if (bytes === 0)
-      throw new PortageError('validation_failed', 'The body is empty; send a bundle archive.');
-    await pending.publish({ bytes, sha256: hash.digest('hex') });
-  } catch (error) {
-    await pending.abort();
-    throw error;
-  }
-  return bytes;
 }
