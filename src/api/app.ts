@@ -7,6 +7,7 @@ import type { ApiContext } from './api-context.js';
 import { answerClientError, answerFrameworkError } from './client-errors.js';
 import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
+import { portalRoutes } from './portal/index.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { exportRoutes } from './routes/exports.js';
@@ -89,6 +90,13 @@ export async function buildApp(
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key.' },
+          portalSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'portage_portal',
+            description:
+              "The customer's page session, started by opening a link from `POST /v1/portal-sessions`.",
+          },
           metrics: {
             type: 'http',
             scheme: 'bearer',
@@ -100,6 +108,11 @@ export async function buildApp(
         { name: 'exports', description: 'Create, follow and download exports.' },
         { name: 'imports', description: 'Import a bundle archive back, exactly.' },
         { name: 'catalog', description: 'What exports contain, and what they never contain.' },
+        {
+          name: 'portal',
+          description:
+            "The customer's page: a one-time link from the platform's backend, then a cookie session on `/portal`.",
+        },
         { name: 'operations', description: 'Health and readiness.' },
       ],
     },
@@ -118,5 +131,6 @@ export async function buildApp(
   downloadRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
+  await portalRoutes(app, ctx);
   return app;
 }
