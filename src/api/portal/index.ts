@@ -12,11 +12,8 @@ import { portalSessionRoutes } from './session-routes.js';
 export async function portalRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const doc = buildCatalogDocument(ctx.catalog, ctx.settings);
   const csrfSecret = await ctx.store.tenants.secret('portal-csrf');
-  await app.register((scope, _options, done) => {
-    portalScope(scope, doc);
-    portalSessionRoutes(scope, ctx);
-    portalPageRoutes(scope, ctx, doc);
-    portalApiRoutes(scope, ctx, doc, csrfSecret);
-    done();
-  });
+  portalScope(app, doc);
+  portalSessionRoutes(app, ctx);
+  portalPageRoutes(app, ctx, doc);
+  portalApiRoutes(app, ctx, doc, csrfSecret);
 }

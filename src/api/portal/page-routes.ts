@@ -22,26 +22,41 @@ const cookieSecurity = [{ portalSession: [] }];
 /**
  * Every answer under `/portal` carries the page's strict policy; an error
  * answers a readable page when the browser prefers HTML, else the usual
- * problem, with the same status and `code`.
+ * problem, with the same status and `code`. Applies to the routes declared
+ * after it.
  */
 export function portalScope(app: FastifyInstance, doc: CatalogDocument): void {
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(PORTAL_HEADERS);
-  });
-  app.setErrorHandler((error: Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (!(error instanceof PortageError) || !prefersHtml(request.headers.accept))
-      return handleError(error, request, reply);
+  const errorHandler = (error: Error, request: FastifyRequest, reply: FastifyReply): void => {
+    if (!(error instanceof PortageError) || !prefersHtml(request.headers.accept)) {
+      handleError(error, request, reply);
+      return;
+    }
     const key = `error_${error.code}`;
     const text =
       key in PORTAL_MESSAGES
         ? message(key as PortalMessageKey)
         : message('error_generic', { detail: error.message });
     const status = error.status;
-    return reply
+    void reply
       .code(status)
       .headers(error.options.headers ?? {})
       .type('text/html; charset=utf-8')
       .send(renderErrorPage(doc.platform.name, `${text} (${error.code})`, status));
+  };
+  const onSend = (
+    _request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (error: null, payload: unknown) => void,
+  ) => {
+    reply.headers(PORTAL_HEADERS);
+    done(null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/portal' && !route.url.startsWith('/portal/')) return;
+    route.errorHandler = errorHandler;
+    const own = route.onSend === undefined ? [] : [route.onSend].flat();
+    route.onSend = [onSend, ...own];
   });
 }
 
@@ -65,7 +80,10 @@ export function portalPageRoutes(
         tags: ['portal'],
         security: cookieSecurity,
         response: {
-          200: { description: 'The page (text/html).', content: { 'text/html': {} } },
+          200: {
+            description: 'The page (text/html).',
+            content: { 'text/html': { schema: { type: 'string' } } },
+          },
           ...problems(401, 403),
         },
       },
@@ -104,7 +122,10 @@ export function portalPageRoutes(
         response: {
           200: {
             description: '`portal.js` or `portal.css`.',
-            content: { 'text/javascript': {}, 'text/css': {} },
+            content: {
+              'text/javascript': { schema: { type: 'string' } },
+              'text/css': { schema: { type: 'string' } },
+            },
           },
           ...problems(404),
         },
