@@ -2,6 +2,7 @@ export { csrfProblem, csrfToken, CSRF_HEADER, type CsrfHeaders } from './csrf.js
 export { message, PORTAL_MESSAGES, type PortalMessageKey } from './messages.js';
 export {
   ASSET_PATHS,
+  renderContinuePage,
   renderErrorPage,
   renderPortalPage,
   type PortalPageInput,

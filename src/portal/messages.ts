@@ -110,6 +110,7 @@ export const PORTAL_MESSAGES = {
   error_portal_session_expired: 'Your session has ended. Open the page from your account again.',
   error_tenant_not_found: 'There is no account to show.',
   error_generic: 'Something went wrong: {detail}',
+  continue_link: 'Continue to your data',
   signed_out: 'You have closed this page. You can close the window.',
 } as const;
 

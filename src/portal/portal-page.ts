@@ -158,3 +158,21 @@ export function renderErrorPage(platform: string, text: string, status: number):
 </html>
 `;
 }
+
+/** The page a browser sees right after opening a link: on to `/portal` from Portage's own origin. */
+export function renderContinuePage(): string {
+  return `<!doctype html>
+<html lang="${e(m('lang'))}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=/portal">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(m('page_title'))}</title>
+<link rel="stylesheet" href="${ASSET_PATHS.css}">
+</head>
+<body>
+<main class="notice"><p><a href="/portal">${e(m('continue_link'))}</a></p></main>
+</body>
+</html>
+`;
+}

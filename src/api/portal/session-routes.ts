@@ -2,11 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { requireTenantAccount } from '../../jobs/index.js';
-import { checkReturnUrl, sessionCookie } from '../../portal/index.js';
+import { checkReturnUrl, renderContinuePage, sessionCookie } from '../../portal/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
 import { problems } from '../schemas.js';
+import { prefersHtml } from './portal-session.js';
 
 /** A link token as Portage mints them (32 random bytes, base64url). */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -110,6 +111,11 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
         tags: ['portal'],
         params: Type.Object({ token: Type.String() }),
         response: {
+          200: {
+            description:
+              'Session started, for a browser (`Accept` prefers HTML): a page that moves on to `/portal` at once (`<meta http-equiv=refresh>`, with a link), so that the SameSite=Strict cookie is sent.',
+            content: { 'text/html': { schema: { type: 'string' } } },
+          },
           303: {
             description: 'Session started; on to `/portal`.',
             headers: {
@@ -151,14 +157,15 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
           );
       }
       await requireTenantAccount(ctx, opened.session.tenantId);
-      return reply
-        .code(303)
-        .header(
-          'Set-Cookie',
-          sessionCookie(opened.token, ctx.settings.portal.sessionSeconds, links.baseUrl),
-        )
-        .header('Location', '/portal')
-        .send();
+      reply.header(
+        'Set-Cookie',
+        sessionCookie(opened.token, ctx.settings.portal.sessionSeconds, links.baseUrl),
+      );
+      // A browser that came from the platform's site would not send a SameSite=Strict
+      // cookie along a redirect that site started: the page moves on from Portage itself.
+      if (prefersHtml(request.headers.accept))
+        return reply.code(200).type('text/html; charset=utf-8').send(renderContinuePage());
+      return reply.code(303).header('Location', '/portal').send();
     },
   );
 }
