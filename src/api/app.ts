@@ -9,6 +9,7 @@ import { documentCommonProblems, documentStreamedBodies } from './openapi-conven
 import { openApiDocument } from './openapi-document.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
 import { REFERENCE_PAGE } from './reference-page.js';
+import { portalRoutes } from './portal/index.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
 import { emailLinkRoutes } from './routes/email-link.js';
@@ -99,5 +100,6 @@ export async function buildApp(
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
   webhookEndpointRoutes(app, ctx);
+  await portalRoutes(app, ctx);
   return app;
 }

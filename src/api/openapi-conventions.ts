@@ -27,6 +27,13 @@ export const SECURITY_SCHEMES = {
     description:
       "A tenant's API key (`ptg_…`), from `portage keys create --tenant <id>`: `Authorization: Bearer ptg_…`; or, where `PORTAGE_AUTH_JWKS` is set, a JWT of the platform's identity provider (RS256, ES256 or EdDSA) naming the tenant in its tenant claim.",
   },
+  portalSession: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'portage_portal',
+    description:
+      "The customer's page session, started by opening a link from `POST /v1/portal-sessions`.",
+  },
   metricsToken: {
     type: 'http',
     scheme: 'bearer',

@@ -33,6 +33,11 @@ export function openApiDocument(settings: Settings) {
       { name: 'catalog', description: 'What exports contain, and what they never contain.' },
       { name: 'signing', description: 'The public keys that sign audit exports and bundles.' },
       {
+        name: 'portal',
+        description:
+          "The customer's page: a one-time link from the platform's backend, then a cookie session on `/portal`.",
+      },
+      {
         name: 'webhooks',
         description:
           'Signed notifications when an export or import ends (Standard Webhooks): endpoints and their deliveries.',

@@ -6,6 +6,7 @@ export {
   type Limits,
   type LogFormat,
   type PlatformTokenSettings,
+  type PortalLifetimes,
   type Settings,
 } from './settings.js';
 export {

@@ -142,6 +142,16 @@ export interface Settings {
   readonly platformTokens: PlatformTokenSettings | null;
   /** Mailing an export's end to `notify_email`; null when mail is off. See {@link MailSettings}. */
   readonly mail: MailSettings | null;
+  /** Lifetimes on the customer's page (`/portal`). */
+  readonly portal: PortalLifetimes;
+}
+
+/** How long a portal link and a portal session last. */
+export interface PortalLifetimes {
+  /** Time to open a link from `POST /v1/portal-sessions`, at most 300. (`PORTAGE_PORTAL_LINK_SECONDS`, default 300) */
+  readonly linkSeconds: number;
+  /** Length of the cookie session a link starts, at most 3600. (`PORTAGE_PORTAL_SESSION_SECONDS`, default 3600) */
+  readonly sessionSeconds: number;
 }
 
 /**
@@ -349,6 +359,10 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     importTrustedKeys: importTrustedKeys === undefined ? null : resolve(cwd, importTrustedKeys),
     platformTokens: platformTokens(text, int, cwd),
     mail: mail.mail,
+    portal: {
+      linkSeconds: int('PORTAGE_PORTAL_LINK_SECONDS', 300, 1, 300),
+      sessionSeconds: int('PORTAGE_PORTAL_SESSION_SECONDS', 3600, 60, 3600),
+    },
   };
 }
 

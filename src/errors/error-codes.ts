@@ -12,6 +12,14 @@ export const ERROR_CODES = {
     title: "The platform's identity provider did not answer",
     retryable: true,
   },
+  portal_link_invalid: { status: 401, title: 'Unknown portal link', retryable: false },
+  portal_session_required: {
+    status: 401,
+    title: 'No portal session, or one this server did not start',
+    retryable: false,
+  },
+  portal_session_expired: { status: 401, title: 'Portal session ended', retryable: false },
+  csrf_rejected: { status: 403, title: 'Cross-site request refused', retryable: false },
   download_link_invalid: { status: 403, title: 'Invalid download link', retryable: false },
   download_link_expired: { status: 403, title: 'Expired download link', retryable: false },
   tenant_not_found: {
@@ -26,6 +34,8 @@ export const ERROR_CODES = {
   request_timeout: { status: 408, title: 'Request not received in time', retryable: true },
   export_not_ready: { status: 409, title: 'Export not completed', retryable: true },
   export_expired: { status: 410, title: 'Export expired', retryable: false },
+  portal_link_used: { status: 410, title: 'Portal link already used', retryable: false },
+  portal_link_expired: { status: 410, title: 'Portal link expired', retryable: false },
   payload_too_large: { status: 413, title: 'Payload too large', retryable: false },
   unsupported_media_type: { status: 415, title: 'Unsupported media type', retryable: false },
   range_not_satisfiable: { status: 416, title: 'Range not satisfiable', retryable: false },

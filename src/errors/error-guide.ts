@@ -37,6 +37,38 @@ export const ERROR_GUIDE: Readonly<Record<ErrorCode, ErrorGuide>> = {
     action: 'Retry after `Retry-After` seconds; if it persists, the operator checks the JWKS URL.',
     example: "The platform's identity provider did not answer in time; retry shortly.",
   },
+  portal_link_invalid: {
+    meaning: 'The portal link is not one Portage made (mistyped, cut short or forged).',
+    action: "Go back to the platform and open the customer's page again; it makes a fresh link.",
+    example: 'This link to the export page is not valid.',
+  },
+  portal_session_required: {
+    meaning: "The customer's page was called without a session cookie this server started.",
+    action:
+      "Open the customer's page from the platform again (a link from `POST /v1/portal-sessions`).",
+    example: 'Open this page from your account on the platform.',
+  },
+  portal_session_expired: {
+    meaning: "The customer's page session ended (it lasts at most an hour) or was signed out.",
+    action: "Open the customer's page from the platform again.",
+    example: 'Your session on the export page has ended.',
+  },
+  csrf_rejected: {
+    meaning: "A change on the customer's page came without its CSRF token or from another origin.",
+    action:
+      'Reload the page from Portage itself and try again; a request from another site is refused by design.',
+    example: 'This request did not come from the export page.',
+  },
+  portal_link_used: {
+    meaning: 'The portal link was already opened once; each link starts one session.',
+    action: "Go back to the platform and open the customer's page again.",
+    example: 'This link to the export page was already used.',
+  },
+  portal_link_expired: {
+    meaning: 'The portal link was not opened within its 5 minutes.',
+    action: "Go back to the platform and open the customer's page again.",
+    example: 'This link to the export page has expired.',
+  },
   download_link_invalid: {
     meaning: 'The `expires` or `signature` of a download link was altered.',
     action: 'Get a fresh `download_url` from `GET /v1/exports/{id}`.',

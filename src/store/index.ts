@@ -5,6 +5,7 @@ import { ExportLifecycle } from './export-lifecycle.js';
 import { ExportStore } from './export-store.js';
 import { ImportStore } from './import-store.js';
 import { JobStats } from './job-stats.js';
+import { PortalStore } from './portal-store.js';
 import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.js';
 import { TenantStore } from './tenant-store.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
@@ -26,6 +27,8 @@ export { isoTime, newId } from './ids.js';
 export type { FinishedExport, FinishedImport } from './job-stats.js';
 export * from './webhook-endpoints.js';
 export type * from './webhook-deliveries.js';
+export type { OpenLinkResult, PortalSession, SessionLookup } from './portal-store.js';
+export { hashPortalToken } from './portal-store.js';
 
 /** Portage's own state, by role. */
 export interface Store {
@@ -44,6 +47,8 @@ export interface Store {
   readonly webhookDeliveries: WebhookDeliveries;
   /** The outbox of mails telling of exports' ends. */
   readonly mails: ExportMails;
+  /** One-time links to the customer's page and their cookie sessions. */
+  readonly portal: PortalStore;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +72,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     webhookEndpoints: new WebhookEndpoints(db),
     webhookDeliveries: new WebhookDeliveries(db, dialect),
     mails: new ExportMails(db),
+    portal: new PortalStore(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

@@ -9,6 +9,8 @@ export interface StateDatabase extends WebhookTables {
   secrets: SecretTable;
   imports: ImportTable;
   export_mails: ExportMailTable;
+  portal_links: PortalLinkTable;
+  portal_sessions: PortalSessionTable;
 }
 
 export interface TenantTable {
@@ -128,4 +130,26 @@ export interface ImportTable {
   trusted: Generated<number>;
   error_code: string | null;
   error_message: string | null;
+}
+
+/** A one-time link to the customer's page, until it is opened or expires. */
+export interface PortalLinkTable {
+  /** sha256 of the link's token; the token itself is never stored. */
+  token_hash: string;
+  tenant_id: string;
+  return_url: string | null;
+  created_at: string;
+  expires_at: string;
+  /** When the link was opened; a link opens once. */
+  consumed_at: string | null;
+}
+
+/** A cookie session on the customer's page, started by opening a link. */
+export interface PortalSessionTable {
+  /** sha256 of the cookie's token. */
+  token_hash: string;
+  tenant_id: string;
+  return_url: string | null;
+  created_at: string;
+  expires_at: string;
 }

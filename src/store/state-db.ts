@@ -10,6 +10,7 @@ import * as importTrusted from './migrations/0004-import-trusted.js';
 import * as webhooks from './migrations/0005-webhooks.js';
 import * as exportMail from './migrations/0006-export-mail.js';
 import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
+import * as portalSessions from './migrations/0008-portal-sessions.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-webhooks': webhooks,
   '0006-export-mail': exportMail,
   '0007-key-lifecycle': keyLifecycle,
+  '0008-portal-sessions': portalSessions,
 };
 
 /** The database engines Portage keeps its state in. */

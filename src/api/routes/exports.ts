@@ -1,14 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { expireIfDue, logExportState, requireTenantAccount } from '../../jobs/index.js';
+import { expireIfDue, logExportState } from '../../jobs/index.js';
 import type { ExportRecord } from '../../store/index.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
-import { resolveExportRequest } from '../export-request.js';
+import { createExport } from '../create-export.js';
 import { exportView } from '../export-view.js';
-import { rateLimitHeaders } from '../rate-limit-headers.js';
 import { BEARER_AUTH } from '../openapi-conventions.js';
 import {
   IDEMPOTENT_REPLAYED,
@@ -25,7 +24,7 @@ const security = BEARER_AUTH;
 
 /** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
 export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  const { store, settings } = ctx;
+  const { store } = ctx;
   const auth = requireTenant(ctx);
 
   const find = async (tenant: string, id: string): Promise<ExportRecord> => {
@@ -86,47 +85,18 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const tenant = tenantOf(request);
       const links = linksFor(ctx, request);
       const key = request.headers['idempotency-key'];
-      const limits = await store.tenants.limitsOf(tenant, settings.limits);
-      const body = resolveExportRequest(
+      const result = await createExport(
+        ctx,
+        tenantOf(request),
         request.body as CreateExportBody,
-        ctx.catalog,
-        tenant,
         typeof key === 'string' ? key : null,
-        { mailConfigured: settings.mail !== null, baseUrl: links.baseUrl },
+        links.baseUrl,
       );
-      await requireTenantAccount(ctx, tenant);
-      const result = await store.exports.create(body, limits);
-      switch (result.kind) {
-        case 'key_reused':
-          throw new PortageError(
-            'idempotency_key_reused',
-            'This Idempotency-Key was used in the last 24 hours with a different body; use a new key for a new export.',
-          );
-        case 'rate_limited':
-          throw new PortageError(
-            'rate_limited',
-            `This tenant may create ${limits.perDay} exports per 24 hours and ${limits.perMonth} per 30 days; retry in ${result.retryAfter} s.`,
-            {
-              headers: {
-                'Retry-After': String(result.retryAfter),
-                ...rateLimitHeaders(result.quotas),
-              },
-            },
-          );
-        case 'replayed':
-          reply.header('Idempotent-Replayed', 'true');
-          break;
-        case 'created':
-          reply.headers(rateLimitHeaders(result.quotas));
-          await logExportState(ctx, result.export.id);
-          await ctx.dispatcher.announce(result.export.id);
-          break;
-      }
       return reply
         .code(202)
+        .headers(result.headers)
         .header('Location', `/v1/exports/${result.export.id}`)
         .send(await exportView(result.export, links));
     },

@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
-import { importUploadKey } from '../../jobs/import-upload.js';
-import { logImportState } from '../../jobs/lifecycle-log.js';
-import { requireTenantAccount } from '../../jobs/require-tenant.js';
-import type { ObjectStore } from '../../storage/index.js';
-import type { QuotaState } from '../../store/index.js';
 import { importView } from '../import-view.js';
-import { rateLimitHeaders } from '../rate-limit-headers.js';
+import { acceptImport } from '../accept-import.js';
 import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
 import { BEARER_AUTH } from '../openapi-conventions.js';
@@ -145,43 +138,15 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
           'Send the bundle archive as application/zip.',
         );
       }
-      await requireTenantAccount(ctx, tenant);
       const query = request.query as { mode?: 'preserve' | 'remap'; dry_run?: boolean };
-      const { perDay } = ctx.settings.importLimits;
-      // Checked before the upload is read, so that a spent quota costs no transfer.
-      const before = await ctx.store.imports.quota(tenant, perDay);
-      if (before.remaining <= 0) throw overQuota(before);
-      const id = ctx.store.imports.newId();
-      // The upload goes to the object store, where whichever process claims the import finds it.
-      const uploadKey = importUploadKey(id);
-      const bytes = await receive(
-        request.body as Readable,
-        ctx.storage,
-        uploadKey,
-        ctx.settings.importMaxBytes,
-      );
-      const record = await ctx.store.imports.createWithinQuota(
-        {
-          id,
-          tenantId: tenant,
-          mode: query.mode ?? 'preserve',
-          dryRun: query.dry_run ?? false,
-          uploadKey,
-          uploadBytes: bytes,
-        },
-        perDay,
-      );
-      if (record === null) {
-        await ctx.storage.delete(uploadKey);
-        throw overQuota(await ctx.store.imports.quota(tenant, perDay));
-      }
-      await logImportState(ctx, record.id);
-      ctx.importRunner.submit(record);
-      const after = await ctx.store.imports.quota(tenant, perDay);
+      const { record, headers } = await acceptImport(ctx, tenant, request.body as Readable, {
+        mode: query.mode ?? 'preserve',
+        dryRun: query.dry_run ?? false,
+      });
       return reply
         .code(202)
-        .headers(rateLimitHeaders([after]))
-        .header('Location', `/v1/imports/${id}`)
+        .headers(headers)
+        .header('Location', `/v1/imports/${record.id}`)
         .send(importView(record));
     },
   );
@@ -218,56 +183,4 @@ export function importRoutes(app: FastifyInstance, ctx: ApiContext): void {
       return importView(record);
     },
   );
-}
-
-/** The 429 of a spent daily import quota, with the same headers as exports'. */
-function overQuota(quota: QuotaState): PortageError {
-  return new PortageError(
-    'rate_limited',
-    `This tenant may create ${quota.limit} imports per 24 hours; retry in ${quota.resetSeconds} s.`,
-    {
-      headers: { 'Retry-After': String(quota.resetSeconds), ...rateLimitHeaders([quota]) },
-    },
-  );
-}
-
-/**
- * Streams the upload into the object store under `key`, published once whole
- * and verified; refuses it (leaving nothing stored) past `limit` bytes or empty.
- */
-async function receive(
-  body: Readable,
-  storage: ObjectStore,
-  key: string,
-  limit: number,
-): Promise<number> {
-  let bytes = 0;
-  const hash = createHash('sha256');
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      if (bytes > limit) {
-        done(
-          new PortageError(
-            'payload_too_large',
-            `The archive is larger than the ${limit} bytes an import accepts.`,
-          ),
-        );
-        return;
-      }
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  const pending = await storage.beginWrite(key);
-  try {
-    await pipeline(body, counter, pending.writable);
-    if (bytes === 0)
-      throw new PortageError('validation_failed', 'The body is empty; send a bundle archive.');
-    await pending.publish({ bytes, sha256: hash.digest('hex') });
-  } catch (error) {
-    await pending.abort();
-    throw error;
-  }
-  return bytes;
 }
