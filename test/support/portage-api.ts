@@ -318,6 +318,192 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/portal-sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a session on the customer's page
+     * @description Call it from the platform's backend when a signed-in customer asks for their data, then redirect the customer's browser to `url`. The link opens once, within 5 minutes (`PORTAGE_PORTAL_LINK_SECONDS`), and starts a cookie session of at most 1 hour on `/portal`. See docs/portal.md.
+     */
+    post: operations['createPortalSession'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/start/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Open a one-time portal link
+     * @description Consumes the link (two concurrent opens start one session), sets the `portage_portal` cookie (HttpOnly, SameSite=Strict, Path=/portal, Secure unless Portage is on localhost) and redirects to `/portal`. A used, expired or unknown link answers a page (or, unless `Accept` prefers HTML, a problem) and sets nothing.
+     */
+    get: operations['openPortalLink'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The customer's page
+     * @description HTML, for the tenant of the session cookie. Without a valid session: 401 (a page when `Accept` prefers HTML).
+     */
+    get: operations['getPortalPage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/assets/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The page's script and stylesheet */
+    get: operations['getPortalAsset'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the page needs: the session, its CSRF token, the texts, the purposes */
+    get: operations['getPortalSession'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The session tenant's 20 newest exports */
+    get: operations['listPortalExports'];
+    put?: never;
+    /**
+     * Ask for an export from the page
+     * @description As `POST /v1/exports`, for the session tenant.
+     */
+    post: operations['createPortalExport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/exports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One export of the session tenant (polled for progress) */
+    get: operations['getPortalExport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload a bundle from the page
+     * @description As `POST /v1/imports`, for the session tenant.
+     */
+    post: operations['createPortalImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One import of the session tenant (polled for its result) */
+    get: operations['getPortalImport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/api/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End the session at once */
+    post: operations['endPortalSession'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -418,6 +604,10 @@ export interface components {
         | 'bad_request'
         | 'unauthorized'
         | 'identity_provider_unavailable'
+        | 'portal_link_invalid'
+        | 'portal_session_required'
+        | 'portal_session_expired'
+        | 'csrf_rejected'
         | 'download_link_invalid'
         | 'download_link_expired'
         | 'tenant_not_found'
@@ -428,6 +618,8 @@ export interface components {
         | 'request_timeout'
         | 'export_not_ready'
         | 'export_expired'
+        | 'portal_link_used'
+        | 'portal_link_expired'
         | 'payload_too_large'
         | 'unsupported_media_type'
         | 'range_not_satisfiable'
@@ -629,6 +821,19 @@ export interface components {
         response_status: number | null;
         error: string | null;
       }[];
+    };
+    PortalSession: {
+      /**
+       * @description The one-time link to redirect the customer to; it opens the page once, within `expires_at`.
+       * @example https://portage.example.com/portal/start/q3Lk9v0b6cH2xkQm7ZrT1yF8wJpN4sAeD5uGhVtR0Xo
+       */
+      url: string;
+      /**
+       * Format: date-time
+       * @description When the link stops working (5 minutes by default).
+       * @example 2026-05-04T12:05:00.000Z
+       */
+      expires_at: string;
     };
   };
   responses: never;
@@ -1629,7 +1834,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1647,7 +1852,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `export_expired`: The archive was deleted: its retention ended or it was deleted early. */
+      /** @description `export_expired`: The archive was deleted: its retention ended or it was deleted early. `portal_link_used`: The portal link was already opened once; each link starts one session. `portal_link_expired`: The portal link was not opened within its 5 minutes. */
       410: {
         headers: {
           [name: string]: unknown;
@@ -2623,6 +2828,975 @@ export interface operations {
       };
       /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createPortalSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Where the page's "back" link leads: an absolute `https:` URL (or `http:` on localhost).
+           * @example https://app.example.com/settings/data
+           */
+          return_url?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The one-time link. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalSession'];
+        };
+      };
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unsupported_media_type`: The body has a `Content-Type` the endpoint does not take. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. `idempotency_key_reused`: This `Idempotency-Key` was used in the last 24 hours with another body. `checksum_mismatch`: A file of the bundle does not match its checksum in the manifest. `catalog_version_unknown`: The bundle was written with a catalog version this deployment does not know. `not_a_bundle`: The archive is not a `bundle` export. `unsafe_path`: A path inside the archive escapes it. `schema_violation`: A record of the bundle breaks its category schema. `untrusted_bundle`: An unsigned or foreign bundle holds platform-owned categories. `reference_unresolved`: A record points at a record that neither the bundle nor the tenant holds. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  openPortalLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Session started, for a browser (`Accept` prefers HTML): a page that moves on to `/portal` at once (`<meta http-equiv=refresh>`, with a link), so that the SameSite=Strict cookie is sent. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description Session started; on to `/portal`. */
+      303: {
+        headers: {
+          /** @description The session cookie. */
+          'Set-Cookie'?: string;
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `export_expired`: The archive was deleted: its retention ended or it was deleted early. `portal_link_used`: The portal link was already opened once; each link starts one session. `portal_link_expired`: The portal link was not opened within its 5 minutes. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPortalPage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page (text/html). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPortalAsset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example portal.js */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `portal.js` or `portal.css`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/javascript': string;
+          'text/css': string;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). `route_not_found`: No endpoint has this method and path. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPortalSession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listPortalExports: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createPortalExport: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The `csrf_token` of `GET /portal/api/session`.
+         * @example b3JjaGFyZC1ibHVlLWZpc2gtY2FrZQ
+         */
+        'x-portage-csrf': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Why the customer exports; decides the default shape.
+           * @enum {string}
+           */
+          purpose: 'migration' | 'duplication' | 'closure' | 'audit';
+          /** @description Overrides the purpose's default formats, within what the purpose allows. */
+          formats?: ('json' | 'jsonl' | 'csv' | 'pdf' | 'bundle')[];
+          /** @description Only these catalog categories (default: every included category). */
+          categories?: string[];
+          csv?: {
+            /** @description Start CSV files with a UTF-8 byte-order mark. Default false. */
+            bom?: boolean;
+            /** @description Prefix `'` to text and JSON cells starting with =, +, -, @, tab or CR so spreadsheets do not run them. Default: true for purpose `closure`, false otherwise. */
+            formula_protection?: boolean;
+          };
+          /**
+           * @description Mail this address when the export completes (a link valid until the archive expires, what is inside, its SHA-256) or fails (the reason). One plain address; needs `PORTAGE_SMTP_URL` and `PORTAGE_MAIL_FROM`, else 422.
+           * @example ada@customer.example
+           */
+          notify_email?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Export'];
+        };
+      };
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unsupported_media_type`: The body has a `Content-Type` the endpoint does not take. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. `idempotency_key_reused`: This `Idempotency-Key` was used in the last 24 hours with another body. `checksum_mismatch`: A file of the bundle does not match its checksum in the manifest. `catalog_version_unknown`: The bundle was written with a catalog version this deployment does not know. `not_a_bundle`: The archive is not a `bundle` export. `unsafe_path`: A path inside the archive escapes it. `schema_violation`: A record of the bundle breaks its category schema. `untrusted_bundle`: An unsigned or foreign bundle holds platform-owned categories. `reference_unresolved`: A record points at a record that neither the bundle nor the tenant holds. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `rate_limited`: The tenant's quota of exports or imports is spent for now. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: string;
+          /** @description Every quota of the tenant: its name, `q` requests per `w` seconds (rolling). */
+          'RateLimit-Policy'?: string;
+          /** @description The quota closest to running out: `r` requests remain, `t` seconds until one more is available. */
+          RateLimit?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPortalExport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Export'];
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). `route_not_found`: No endpoint has this method and path. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createPortalImport: {
+    parameters: {
+      query?: {
+        mode?: 'preserve' | 'remap';
+        dry_run?: boolean;
+      };
+      header: {
+        /**
+         * @description The `csrf_token` of `GET /portal/api/session`.
+         * @example b3JjaGFyZC1ibHVlLWZpc2gtY2FrZQ
+         */
+        'x-portage-csrf': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Import'];
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `payload_too_large`: The body is larger than the endpoint accepts. `archive_too_large`: The archive expands beyond the limits of an import. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unsupported_media_type`: The body has a `Content-Type` the endpoint does not take. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. `idempotency_key_reused`: This `Idempotency-Key` was used in the last 24 hours with another body. `checksum_mismatch`: A file of the bundle does not match its checksum in the manifest. `catalog_version_unknown`: The bundle was written with a catalog version this deployment does not know. `not_a_bundle`: The archive is not a `bundle` export. `unsafe_path`: A path inside the archive escapes it. `schema_violation`: A record of the bundle breaks its category schema. `untrusted_bundle`: An unsigned or foreign bundle holds platform-owned categories. `reference_unresolved`: A record points at a record that neither the bundle nor the tenant holds. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `rate_limited`: The tenant's quota of exports or imports is spent for now. */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: string;
+          /** @description Every quota of the tenant: its name, `q` requests per `w` seconds (rolling). */
+          'RateLimit-Policy'?: string;
+          /** @description The quota closest to running out: `r` requests remain, `t` seconds until one more is available. */
+          RateLimit?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPortalImport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Import'];
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). `route_not_found`: No endpoint has this method and path. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  endPortalSession: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The `csrf_token` of `GET /portal/api/session`.
+         * @example b3JjaGFyZC1ibHVlLWZpc2gtY2FrZQ
+         */
+        'x-portage-csrf': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ended; the cookie is removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': unknown;
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). `portal_link_invalid`: The portal link is not one Portage made (mistyped, cut short or forged). `portal_session_required`: The customer's page was called without a session cookie this server started. `portal_session_expired`: The customer's page session ended (it lasts at most an hour) or was signed out. */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `csrf_rejected`: A change on the customer's page came without its CSRF token or from another origin. `download_link_invalid`: The `expires` or `signature` of a download link was altered. `download_link_expired`: The download link is past its `download_url_expires_at`. `tenant_not_found`: The platform holds no account for the key's tenant. `forbidden`: The request reaches something it may not. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { requireTenantAccount } from '../../jobs/index.js';
 import { checkReturnUrl, renderContinuePage, sessionCookie } from '../../portal/index.js';
+import { BEARER_AUTH } from '../openapi-conventions.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
@@ -65,7 +66,7 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
         description:
           "Call it from the platform's backend when a signed-in customer asks for their data, then redirect the customer's browser to `url`. The link opens once, within 5 minutes (`PORTAGE_PORTAL_LINK_SECONDS`), and starts a cookie session of at most 1 hour on `/portal`. See docs/portal.md.",
         tags: ['portal'],
-        security: [{ bearer: [] }],
+        security: BEARER_AUTH,
         body: CreatePortalSessionBody,
         response: {
           201: { description: 'The one-time link.', ...Type.Ref('PortalSession') },
