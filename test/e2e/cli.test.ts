@@ -135,8 +135,11 @@ describe('the portage command', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
+      // The banner (keys, a first curl) goes to the terminal's stderr; stdout holds only log lines.
       let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      let logs = '';
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => (logs += chunk.toString()));
       const deadline = Date.now() + 60_000;
       while (!out.includes('API reference') && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
@@ -150,6 +153,7 @@ describe('the portage command', () => {
       });
       expect(created.status).toBe(202);
       expect(existsSync(join(home, 'demo-platform.sqlite'))).toBe(true);
+      expect(logs).not.toContain('ptg_');
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
