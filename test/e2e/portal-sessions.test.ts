@@ -287,14 +287,18 @@ describe('portal sessions over HTTP', () => {
     const paths = body.paths as Record<string, Record<string, Record<string, unknown>>>;
     const op = paths['/v1/portal-sessions']!.post!;
     expect(op.operationId).toBe('createPortalSession');
-    expect(op.security).toEqual([{ bearer: [] }]);
+    expect(op.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(op.responses as object).sort()).toEqual([
       '201',
       '400',
       '401',
       '403',
+      '408',
       '415',
       '422',
+      '431',
+      '500',
+      '503',
     ]);
     const codes = (
       body.components as { schemas: Record<string, { properties: { code: { enum: string[] } } }> }

@@ -68,7 +68,21 @@ export function portalApiRoutes(
         summary: 'What the page needs: the session, its CSRF token, the texts, the purposes',
         tags: ['portal'],
         security,
-        response: { ...problems(401) },
+        response: {
+          200: Type.Object(
+            {
+              tenant: Type.String({ examples: ['acme'] }),
+              platform: Type.String({ examples: ['Acme Tasks'] }),
+              return_url: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+              expires_at: Type.String({ format: 'date-time' }),
+              csrf_token: Type.String({ description: 'Send as `X-Portage-CSRF` on every change.' }),
+              purposes: Type.Array(Type.Unknown()),
+              messages: Type.Record(Type.String(), Type.Unknown()),
+            },
+            { description: 'The session and what the page shows.' },
+          ),
+          ...problems(401),
+        },
       },
     },
     (request) => {
@@ -94,7 +108,13 @@ export function portalApiRoutes(
         summary: "The session tenant's 20 newest exports",
         tags: ['portal'],
         security,
-        response: { ...problems(401) },
+        response: {
+          200: Type.Object(
+            { data: Type.Array(Type.Ref('Export')) },
+            { description: "The session tenant's 20 newest exports." },
+          ),
+          ...problems(401),
+        },
       },
     },
     async (request) => {

@@ -70,7 +70,7 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
         body: CreatePortalSessionBody,
         response: {
           201: { description: 'The one-time link.', ...Type.Ref('PortalSession') },
-          ...problems(400, 401, 403, 415, 422),
+          ...problems(400, 401, 403, 415, 422, 'identity_provider_unavailable'),
         },
       },
     },
