@@ -9,9 +9,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * The one rule the description breaks on purpose: the mailed export link is a
+ * signed redirect (302 to a freshly minted download) and has no 2XX answer to give.
+ */
+const ACCEPTED = [
+  {
+    ruleId: 'operation-2xx-response',
+    pointer: '#/paths/~1v1~1exports~1{id}~1email-link/get/responses',
+  },
+];
+
 test('the served description passes Redocly recommended rules with no error and no warning', async () => {
   const response = await fetch(new URL('/openapi.json', server.baseUrl));
-  const problems = await redoclyLint(await response.json());
+  const problems = (await redoclyLint(await response.json())).filter(
+    (p) => !ACCEPTED.some((a) => a.ruleId === p.ruleId && a.pointer === p.location[0]?.pointer),
+  );
   const lines = problems.map(
     (p) => `${p.severity} ${p.ruleId} ${p.location[0]?.pointer ?? ''}: ${p.message}`,
   );

@@ -2939,6 +2939,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   openPortalLink: {
@@ -3194,6 +3203,29 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The session and what the page shows. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @example acme */
+            tenant: string;
+            /** @example Acme Tasks */
+            platform: string;
+            return_url: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Send as `X-Portage-CSRF` on every change. */
+            csrf_token: string;
+            purposes: unknown[];
+            messages: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
       /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
       400: {
         headers: {
@@ -3252,6 +3284,17 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The session tenant's 20 newest exports. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['Export'][];
+          };
+        };
+      };
       /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
       400: {
         headers: {

@@ -12,6 +12,7 @@ import {
   type PortalMessageKey,
 } from '../../portal/index.js';
 import { readTenantAccount } from '../../sources/index.js';
+import { PUBLIC } from '../openapi-conventions.js';
 import type { ApiContext } from '../api-context.js';
 import { handleError } from '../problem.js';
 import { problems } from '../schemas.js';
@@ -116,6 +117,7 @@ export function portalPageRoutes(
     {
       schema: {
         operationId: 'getPortalAsset',
+        security: PUBLIC,
         summary: "The page's script and stylesheet",
         tags: ['portal'],
         params: Type.Object({ name: Type.String({ examples: ['portal.js'] }) }),

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { requireTenantAccount } from '../../jobs/index.js';
 import { checkReturnUrl, renderContinuePage, sessionCookie } from '../../portal/index.js';
-import { BEARER_AUTH } from '../openapi-conventions.js';
+import { BEARER_AUTH, PUBLIC } from '../openapi-conventions.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
@@ -106,6 +106,7 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
     {
       schema: {
         operationId: 'openPortalLink',
+        security: PUBLIC,
         summary: 'Open a one-time portal link',
         description:
           'Consumes the link (two concurrent opens start one session), sets the `portage_portal` cookie (HttpOnly, SameSite=Strict, Path=/portal, Secure unless Portage is on localhost) and redirects to `/portal`. A used, expired or unknown link answers a page (or, unless `Accept` prefers HTML, a problem) and sets nothing.',
