@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
-import { escapeHtml } from '../mail/index.js';
+import { escapeHtml } from '../documents/index.js';
 
 /**
  * Whether the request's `Accept` prefers HTML to JSON: `text/html` (or

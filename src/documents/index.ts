@@ -5,6 +5,7 @@ export {
   type RecordSamples,
   type SummaryPdfInput,
 } from './document-input.js';
+export { escapeHtml } from './html-text.js';
 export { renderIndexHtml } from './index-html.js';
 export { RecordSampler, type RecordSamplerOptions } from './record-sampler.js';
 export { renderSummaryPdf, writeSummaryPdf } from './summary-pdf.js';

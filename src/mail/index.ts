@@ -1,5 +1,4 @@
 export { readArchiveSummary, type ArchiveSummary } from './archive-summary.js';
-export { escapeHtml } from './html-escape.js';
 export { MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './mail-backoff.js';
 export { completedMail, failedMail, type MailContent } from './mail-content.js';
 export { EMAIL_LINK_SECRET, emailLinkPath, signEmailLink, verifyEmailLink } from './mail-link.js';

@@ -1,6 +1,6 @@
 import type { ExportRecord } from '../store/index.js';
 import type { ArchiveSummary } from './archive-summary.js';
-import { escapeHtml } from './html-escape.js';
+import { escapeHtml } from '../documents/index.js';
 
 /** A mail ready to send: its subject and both bodies. */
 export interface MailContent {

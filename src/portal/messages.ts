@@ -8,7 +8,7 @@ export const PORTAL_MESSAGES = {
   lang: 'en',
   page_title: 'Your data',
   heading: 'Your data at {platform}',
-  signed_in_as: 'Account: {account}',
+  signed_in_as: 'Account: {account}.',
   session_ends: 'This page stays open until {time}.',
   back_link: 'Back to {platform}',
   sign_out: 'Close this page',
