@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, checkFieldTypes, loadCatalogFile, type Catalog } from '../catalog/index.js';
-import { produceArchive } from '../jobs/produce-archive.js';
+import { checkDrift, checkFieldTypes, loadCatalogFile } from '../catalog/index.js';
 import { loadKeyring, type Keyring } from '../signing/index.js';
 import { MysqlSource, SqliteSource, type SourceDatabase } from '../sources/index.js';
 import { createMysqlTestDatabase } from '../../test/support/mysql.js';
 import { dropIfPassed, watchFailures, type TestDatabase } from '../../test/support/postgres.js';
 import { generateDemoPlatformInMysql } from './mysql-demo.js';
 import { DEMO_PLATFORMS } from './registry.js';
+import { digestExport } from '../../test/support/digest-export.js';
 
 /** Per platform: its own MySQL database, and the same data in SQLite (PostgreSQL ≡ SQLite is proved beside). */
 const platforms = new Map<
@@ -50,30 +49,6 @@ afterAll(async () => {
   rmSync(filesDir, { recursive: true, force: true });
 });
 
-function exportOf(
-  catalog: Catalog,
-  { source, filesDir: files }: { source: SourceDatabase; filesDir: string },
-  tenant: string,
-  purpose: string,
-  formats: string[],
-) {
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return produceArchive(
-    {
-      exportId: 'exp_same_bytes',
-      tenant,
-      purpose,
-      formats,
-      categories: catalog.categories.filter((c) => c.included).map((c) => c.name),
-      csv: { bom: false, formulaProtection: false },
-      generatedAt: new Date('2025-07-01T00:00:00.000Z'),
-    },
-    { catalog, source, settings: { filesDir: files }, keyring },
-    discard,
-    { onProgress: () => undefined, signal: new AbortController().signal },
-  );
-}
-
 const PURPOSES = [
   ['migration', ['json', 'jsonl', 'csv']],
   ['audit', ['json', 'jsonl']],
@@ -105,7 +80,7 @@ for (const platform of DEMO_PLATFORMS) {
           const [fromSqlite, fromMysql] = await Promise.all(
             platforms
               .get(platform.name)!
-              .sources.map((s) => exportOf(catalog, s, tenant, purpose, [...formats])),
+              .sources.map((s) => digestExport(catalog, keyring, s, tenant, purpose, [...formats])),
           );
           expect(fromMysql!.manifest.content_sha256).toBe(fromSqlite!.manifest.content_sha256);
           expect(fromMysql!.manifest).toEqual(fromSqlite!.manifest);

@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkDrift,
   checkFieldTypes,
   loadCatalogFile,
-  type Catalog,
   type CatalogField,
 } from '../../catalog/index.js';
 import {
@@ -17,7 +15,6 @@ import {
   type DemoPlatform,
 } from '../../demo/index.js';
 import { compileRowConverter } from '../../formats/index.js';
-import { produceArchive } from '../../jobs/produce-archive.js';
 import { loadKeyring, type Keyring } from '../../signing/index.js';
 import {
   createTestDatabase,
@@ -35,6 +32,7 @@ import {
   expectedUndeclared,
   UNDECLARED_TABLE,
 } from '../../../test/support/drift-cases.js';
+import { digestExport } from '../../../test/support/digest-export.js';
 
 let database: TestDatabase | undefined;
 let filesDir: string;
@@ -82,30 +80,6 @@ afterAll(async () => {
   await dropIfPassed(database, ready && passed());
 });
 
-function exportOf(
-  platformCatalog: Catalog,
-  { source, filesDir: files }: { source: SourceDatabase; filesDir: string },
-  tenant: string,
-  purpose: string,
-  formats: string[],
-) {
-  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  return produceArchive(
-    {
-      exportId: 'exp_same_bytes',
-      tenant,
-      purpose,
-      formats,
-      categories: platformCatalog.categories.filter((c) => c.included).map((c) => c.name),
-      csv: { bom: false, formulaProtection: purpose === 'closure' },
-      generatedAt: new Date('2025-07-01T00:00:00.000Z'),
-    },
-    { catalog: platformCatalog, source, settings: { filesDir: files }, keyring },
-    discard,
-    { onProgress: () => undefined, signal: new AbortController().signal },
-  );
-}
-
 /** Each purpose with the formats it writes by default (SPEC §2); closure's PDF is left out, it embeds no data file. */
 const PURPOSES = [
   ['migration', ['json', 'jsonl', 'csv']],
@@ -124,7 +98,7 @@ for (const platform of DEMO_PLATFORMS) {
           const [fromSqlite, fromPostgres] = await Promise.all(
             sources
               .get(platform.name)!
-              .map((s) => exportOf(platformCatalog, s, tenant, purpose, [...formats])),
+              .map((s) => digestExport(platformCatalog, keyring, s, tenant, purpose, [...formats])),
           );
           const a = fromSqlite!.manifest;
           const b = fromPostgres!.manifest;
