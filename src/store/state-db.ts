@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
@@ -11,12 +11,14 @@ import * as webhooks from './migrations/0005-webhooks.js';
 import * as exportMail from './migrations/0006-export-mail.js';
 import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
 import * as portalSessions from './migrations/0008-portal-sessions.js';
+import { migrateToLatest } from './migrate.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 
-const MIGRATIONS: Record<string, Migration> = {
+/** Portage's state migrations, by name; applied in name order. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-imports': imports,
   '0003-import-leases': importLeases,
@@ -45,19 +47,14 @@ export interface StateDbOptions {
 /**
  * Opens Portage's state database — a SQLite file path (embedded mode) or a
  * `postgres://` URL (production) — and applies every pending migration, in
- * order. Concurrent starts against one PostgreSQL database are safe: the
- * migrator holds an advisory lock while it migrates.
+ * order ({@link migrateToLatest}). Concurrent starts against one database are
+ * safe, and so are deployments in different schemas of one PostgreSQL database.
  */
 export async function openStateDb(url: string, options: StateDbOptions = {}): Promise<StateDb> {
   const opened = isPostgresUrl(url) ? openPostgres(url, options) : openSqlite(url);
-  const migrator = new Migrator({
-    db: opened.db,
-    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
-    migrationTableName: 'portage_migrations',
-    migrationLockTableName: 'portage_migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  try {
+    await migrateToLatest(opened.db, opened.dialect, MIGRATIONS);
+  } catch (error) {
     await opened.db.destroy();
     throw new Error(`Migrating Portage's database failed: ${toError(error).message}`, {
       cause: error,

@@ -158,24 +158,42 @@ export class WebhookDeliveries {
   async claim(options: DeliveryClaimOptions): Promise<ClaimedDelivery | null> {
     const now = isoTime(options.now ?? new Date());
     return this.db.transaction().execute(async (trx) => {
-      const candidates = await trx
-        .selectFrom('webhook_deliveries')
+      const candidates = await this.due(trx, now)
         .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) =>
-          eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]),
-        )
         .orderBy('next_attempt_at')
         .limit(20)
-        .$if(this.dialect === 'postgres', (q) => q.forUpdate().skipLocked())
         .execute();
-      for (const delivery of candidates) {
+      for (const candidate of candidates) {
+        // On PostgreSQL, lock the one candidate about to be tried, skipping it
+        // when another process holds it: locking all twenty at once would
+        // leave concurrent claimers nothing to take. SQLite's transactions
+        // already run one at a time.
+        const delivery =
+          this.dialect === 'postgres'
+            ? await this.due(trx, now)
+                .selectAll()
+                .where('id', '=', candidate.id)
+                .forUpdate()
+                .skipLocked()
+                .executeTakeFirst()
+            : candidate;
+        if (delivery === undefined) continue;
         const claimed = await this.claimOne(trx, delivery, options, now);
         if (claimed !== null) return claimed;
       }
       return null;
     });
+  }
+
+  /** The deliveries due at `now` that no live lease holds. */
+  private due(trx: Transaction<StateDatabase>, now: string) {
+    return trx
+      .selectFrom('webhook_deliveries')
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) =>
+        eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]),
+      );
   }
 
   private async claimOne(
