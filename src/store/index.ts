@@ -24,7 +24,7 @@ export { LAST_USED_RESOLUTION_MS } from './api-key-store.js';
 export type { ImportClaim, ImportOutcome, ImportRecord, ImportStatus } from './import-store.js';
 export type { ClaimedMail, MailRecord, MailStatus } from './export-mails.js';
 export { isoTime, newId } from './ids.js';
-export type { FinishedExport, FinishedImport } from './job-stats.js';
+export type { JobTotals } from './job-stats.js';
 export * from './webhook-endpoints.js';
 export type * from './webhook-deliveries.js';
 export type { OpenLinkResult, PortalSession, SessionLookup } from './portal-store.js';

@@ -72,6 +72,24 @@ describe('export lifecycle in the metrics and the log', () => {
       1,
     );
     expect(sample(text, 'portage_export_duration_seconds_count', `${m},status="failed"`)).toBe(1);
+    // Buckets are cumulative, end at +Inf with the count, and the sum is the duration.
+    const buckets = text
+      .split('\n')
+      .filter((l) =>
+        l.startsWith(`portage_export_duration_seconds_bucket{${m},status="completed",`),
+      )
+      .map((l) => Number(l.split(' ').at(-1)));
+    expect(buckets).toHaveLength(12);
+    expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
+    expect(buckets.at(-1)).toBe(1);
+    expect(
+      sample(text, 'portage_export_duration_seconds_bucket', `${m},status="completed",le="+Inf"`),
+    ).toBe(1);
+    const started = Date.parse(String(record!.startedAt));
+    const ended = Date.parse(String(record!.completedAt));
+    expect(
+      sample(text, 'portage_export_duration_seconds_sum', `${m},status="completed"`),
+    ).toBeCloseTo((ended - started) / 1000, 3);
     expect(sample(text, 'portage_export_rows_total', m)).toBe(record!.progress.rowsWritten);
     expect(record!.progress.rowsWritten).toBeGreaterThan(0);
     expect(sample(text, 'portage_export_bytes_total', m)).toBe(record!.file!.bytes);
