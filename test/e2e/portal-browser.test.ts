@@ -135,6 +135,56 @@ async function signIn(
   return page;
 }
 
+/**
+ * Every control a finger aims at that is smaller than 44 × 44 CSS px (WCAG 2.5.5):
+ * buttons, the file picker, links that stand alone, and each radio or checkbox
+ * row, whose label must be that tall and cover its box.
+ */
+async function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const small = [];
+    const visible = (el) => el.getClientRects().length > 0;
+    const name = (el) => el.tagName.toLowerCase() + '#' + (el.id || '?') + ' "' +
+      (el.textContent ?? '').trim().slice(0, 30) + '"';
+    for (const el of document.querySelectorAll('button, input[type="file"], #back-link, a.download')) {
+      const box = el.getBoundingClientRect();
+      if (visible(el) && (box.height < 44 || box.width < 44))
+        small.push(name(el) + ' ' + Math.round(box.width) + 'x' + Math.round(box.height));
+    }
+    for (const input of document.querySelectorAll('input[type="radio"], input[type="checkbox"]')) {
+      if (!visible(input)) continue;
+      const box = input.getBoundingClientRect();
+      const area = document.querySelector('label[for="' + input.id + '"]')?.getBoundingClientRect();
+      const covers = area !== undefined && area.height >= 44 && area.left <= box.left &&
+        area.right >= box.right && area.top <= box.top && area.bottom >= box.bottom;
+      if (!covers) small.push('label of ' + name(input));
+    }
+    return small;
+  })()`);
+}
+
+/** Every element of the page that sticks out past the right edge of its parent's box. */
+async function sticksOut(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const parent = el.parentElement;
+      if (parent === null || el.getClientRects().length === 0) continue;
+      if (getComputedStyle(parent).overflowX !== 'visible') continue;
+      // Past its parent's box, or its own text past its own box.
+      const inline = getComputedStyle(el).display === 'inline';
+      const over = Math.max(
+        el.getBoundingClientRect().right - parent.getBoundingClientRect().right,
+        inline || getComputedStyle(el).overflowX !== 'visible' ? 0 : el.scrollWidth - el.clientWidth,
+      );
+      if (over > 0.5)
+        out.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') + ' ' +
+          Math.round(over) + 'px: "' + (el.textContent ?? '').trim().slice(0, 40) + '"');
+    }
+    return out;
+  })()`);
+}
+
 async function waitForDone(page: Page): Promise<string> {
   await page.waitForSelector(
     '#progress-box[data-status="completed"], #progress-box[data-status="failed"]',
@@ -169,6 +219,14 @@ async function closureFlow(portal: PortalServer, dir: string): Promise<void> {
   expect(status).toBe('completed');
   expect(await page.textContent('#progress-text')).toMatch(/^Ready: [\d,]+ records, /);
 
+  await page.setViewportSize({ width: 375, height: 900 });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `portal-${portal.platform.name}-done-375.png`),
+    fullPage: true,
+  });
+  expect(await smallTapTargets(page)).toEqual([]);
+  expect(await sticksOut(page)).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
   const id = (await page.getAttribute('#progress-box', 'data-export'))!;
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -346,6 +404,8 @@ for (const platform of DEMO_PLATFORMS) {
           'document.documentElement.scrollWidth - window.innerWidth',
         );
         expect(overflow, `${width}px`).toBeLessThanOrEqual(0);
+        expect(await smallTapTargets(page), `${width}px`).toEqual([]);
+        expect(await sticksOut(page), `${width}px`).toEqual([]);
       }
       await page.close();
     });
