@@ -9,7 +9,7 @@ import type { TestServer } from './portage-server.js';
 
 /** A fresh one-time portal link for a demo tenant, from POST /v1/portal-sessions. */
 export async function portalLink(
-  server: TestServer,
+  server: Pick<TestServer, 'baseUrl' | 'keys'>,
   tenant: string,
   body: Record<string, unknown> = {},
 ): Promise<string> {
@@ -43,9 +43,14 @@ export function portalCall(
   });
 }
 
-/** A headless Chromium that may reach `origins` only, and records what its pages ask for and complain about. */
+/**
+ * A headless Chromium that may reach `origins` (and those `allow` adds) only,
+ * and records what its pages ask for and complain about.
+ */
 export async function launchPortalBrowser(origins: readonly string[]): Promise<{
   context: BrowserContext;
+  /** Lets its pages reach one more origin (a server started after the browser). */
+  allow(origin: string): void;
   /** Every URL asked for outside `origins` (aborted). */
   blocked: string[];
   /** Console errors, such as Content-Security-Policy violations. */
@@ -67,10 +72,11 @@ export async function launchPortalBrowser(origins: readonly string[]): Promise<{
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
   });
+  const allowed = new Set(origins);
   const blocked: string[] = [];
   const consoleErrors: string[] = [];
   await context.route(
-    (url) => !origins.includes(url.origin),
+    (url) => !allowed.has(url.origin),
     (route) => {
       blocked.push(route.request().url());
       return route.abort('blockedbyclient');
@@ -81,6 +87,7 @@ export async function launchPortalBrowser(origins: readonly string[]): Promise<{
   });
   return {
     context,
+    allow: (origin) => allowed.add(origin),
     blocked,
     consoleErrors,
     async close() {
