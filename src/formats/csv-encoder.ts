@@ -1,5 +1,4 @@
 import type { CatalogField } from '../catalog/index.js';
-import type { ByteWriter } from './byte-writer.js';
 import { stringifyJson } from './canonical-json.js';
 import { hasFixedForm } from './value-model.js';
 import type { EncoderContext, FormatEncoder, JsonValue, Row } from './types.js';
@@ -94,31 +93,6 @@ export class CsvEncoder implements FormatEncoder {
       line += quoteCell(cell);
     }
     return line + '\r\n';
-  }
-
-  writeRow(row: Row, _index: number, out: ByteWriter): void {
-    const count = this.fields.length;
-    if (row.length !== count) {
-      throw new RangeError(`${this.category}: a row has ${row.length} values for ${count} fields`);
-    }
-    for (let i = 0; i < count; i++) {
-      if (i > 0) out.byte(0x2c);
-      const value = row[i] as JsonValue;
-      if (value === null) continue;
-      if (this.jsonText[i]) {
-        out.text(this.jsonCell(i, value));
-        continue;
-      }
-      let cell = typeof value === 'string' ? value : stringifyJson(value);
-      if (this.fixedForm[i] && cell !== '') {
-        out.text(cell);
-        continue;
-      }
-      if (this.protect[i] && startsLikeFormula(cell)) cell = "'" + cell;
-      out.text(quoteCell(cell));
-    }
-    out.byte(0x0d);
-    out.byte(0x0a);
   }
 
   end(): string {

@@ -1,4 +1,3 @@
-import type { ByteWriter } from './byte-writer.js';
 import { stringifyJson } from './canonical-json.js';
 import { schemaPath } from './json-schema.js';
 import { RecordWriter } from './record-writer.js';
@@ -60,12 +59,6 @@ export class JsonEncoder implements FormatEncoder {
 
   row(row: Row, index: number): string {
     return (index === 0 ? '\n' : ',\n') + this.records.write(row);
-  }
-
-  writeRow(row: Row, index: number, out: ByteWriter): void {
-    if (index !== 0) out.byte(0x2c);
-    out.byte(0x0a);
-    this.records.writeInto(row, out);
   }
 
   end(rowCount: number): string {

@@ -1,4 +1,3 @@
-import type { ByteWriter } from './byte-writer.js';
 import { RecordWriter } from './record-writer.js';
 import type { EncoderContext, FormatEncoder, Row } from './types.js';
 
@@ -29,11 +28,6 @@ export class JsonlEncoder implements FormatEncoder {
 
   row(row: Row): string {
     return this.records.write(row) + '\n';
-  }
-
-  writeRow(row: Row, _index: number, out: ByteWriter): void {
-    this.records.writeInto(row, out);
-    out.byte(0x0a);
   }
 
   end(): string {

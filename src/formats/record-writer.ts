@@ -1,5 +1,4 @@
 import type { CatalogField, FieldType } from '../catalog/index.js';
-import type { ByteWriter } from './byte-writer.js';
 import { stringifyJson } from './canonical-json.js';
 import type { JsonValue, Row } from './types.js';
 import { hasFixedForm } from './value-model.js';
@@ -13,32 +12,11 @@ const quotedFixedForm: ValueWriter = (value) =>
 const jsonText: ValueWriter = (value) =>
   typeof value === 'string' ? JSON.stringify(value) : stringifyJson(value);
 
-/** Writes one value of a field as the UTF-8 bytes of its {@link ValueWriter}'s text. */
-type ValueBytesWriter = (value: JsonValue, out: ByteWriter) => void;
-
-const quotedFixedFormBytes: ValueBytesWriter = (value, out) => {
-  if (typeof value !== 'string') return out.text(stringifyJson(value));
-  out.byte(0x22);
-  out.text(value);
-  out.byte(0x22);
-};
-const jsonTextBytes: ValueBytesWriter = (value, out) =>
-  typeof value === 'string' ? out.jsonString(value) : out.text(stringifyJson(value));
-const canonicalBytes: ValueBytesWriter = (value, out) => out.text(stringifyJson(value));
-
 /** The writer of a field's values; anything the value model would not give it is written generally. */
 function writerOf(type: FieldType): ValueWriter {
   if (type === 'string') return jsonText;
   return hasFixedForm(type) ? quotedFixedForm : stringifyJson;
 }
-
-/** The byte writer of a field's values, writing what {@link writerOf}'s writer does. */
-function bytesWriterOf(type: FieldType): ValueBytesWriter {
-  if (type === 'string') return jsonTextBytes;
-  return hasFixedForm(type) ? quotedFixedFormBytes : canonicalBytes;
-}
-
-const NULL_BYTES = Buffer.from('null');
 
 /**
  * Writes rows as JSON objects keyed by field name, with the key prefixes
@@ -49,9 +27,6 @@ export class RecordWriter {
   private readonly prefixes: readonly string[];
   /** Per key, in written order: the writer of its field's values. */
   private readonly writers: readonly ValueWriter[];
-  /** The prefixes and writers again, for {@link writeInto}. */
-  private readonly prefixBytes: readonly Buffer[];
-  private readonly bytesWriters: readonly ValueBytesWriter[];
   private readonly category: string;
 
   /**
@@ -71,10 +46,6 @@ export class RecordWriter {
     this.prefixes = order.map(
       (fieldIndex, k) => (k === 0 ? '{' : ',') + JSON.stringify(fields[fieldIndex]?.name) + ':',
     );
-    this.bytesWriters = order.map((fieldIndex) =>
-      bytesWriterOf(fields[fieldIndex]?.type ?? 'json'),
-    );
-    this.prefixBytes = this.prefixes.map((prefix) => Buffer.from(prefix));
   }
 
   /** The record of one row as a JSON object, without a line end. */
@@ -90,26 +61,6 @@ export class RecordWriter {
       text += (this.prefixes[k] as string) + (value === null ? 'null' : this.writers[k]!(value));
     }
     return text + '}';
-  }
-
-  /** Appends the UTF-8 bytes of {@link write}'s record to `out`. */
-  writeInto(row: Row, out: ByteWriter): void {
-    const count = this.order.length;
-    if (row.length !== count) {
-      throw new RangeError(`${this.category}: a row has ${row.length} values for ${count} fields`);
-    }
-    if (count === 0) {
-      out.byte(0x7b);
-      out.byte(0x7d);
-      return;
-    }
-    for (let k = 0; k < count; k++) {
-      const value = row[this.order[k] as number] as JsonValue;
-      out.bytes(this.prefixBytes[k] as Buffer);
-      if (value === null) out.bytes(NULL_BYTES);
-      else this.bytesWriters[k]!(value, out);
-    }
-    out.byte(0x7d);
   }
 }
 

@@ -1,5 +1,4 @@
 import type { CatalogField, IncludedCategory } from '../catalog/index.js';
-import type { ByteWriter } from './byte-writer.js';
 import type { JsonNumber } from './json-number.js';
 
 /**
@@ -53,11 +52,6 @@ export interface FormatEncoder {
   begin(): string;
   /** Text of one row; `index` is 0 for the first row. */
   row(row: Row, index: number): string;
-  /**
-   * Appends the UTF-8 bytes of {@link row}'s text to `out`: the path exports
-   * take, with no string built per row or per chunk.
-   */
-  writeRow(row: Row, index: number, out: ByteWriter): void;
   /** Text after the last row. */
   end(rowCount: number): string;
 }
