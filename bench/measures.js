@@ -10,10 +10,11 @@ const PORTAGE_BIN = fileURLToPath(new URL('../bin/portage.js', import.meta.url))
 const PEAK_RSS = fileURLToPath(new URL('./peak-rss.js', import.meta.url));
 
 /**
- * One timed run: wall time, the uncompressed size of the data it wrote, and,
+ * One timed run: wall time, CPU time (user + system, of every process of the
+ * run), the uncompressed size of the data it wrote, and,
  * for a Portage run, the process's peak resident set size.
  *
- * @typedef {{ ms: number, bytes: number, peakRss: number | null }} Run
+ * @typedef {{ ms: number, cpuMs: number, bytes: number, peakRss: number | null }} Run
  */
 
 /**
@@ -65,7 +66,7 @@ export function tasksMeasures(ctx, tenant) {
   const zipped = (copy) => async (/** @type {string} */ dir) => {
     const out = join(dir, 'baseline.zip');
     await rm(out, { force: true });
-    const ms = await timed(
+    const { ms, cpuMs } = await timed(
       'bash',
       ['-o', 'pipefail', '-c', 'psql -X -q "$URL" -c "$COPY" | zip -1 -q "$OUT" -'],
       {
@@ -74,7 +75,7 @@ export function tasksMeasures(ctx, tenant) {
         OUT: out,
       },
     );
-    return { ms, bytes: await uncompressedBytes(out, () => true), peakRss: null };
+    return { ms, cpuMs, bytes: await uncompressedBytes(out, () => true), peakRss: null };
   };
   return [
     {
@@ -85,14 +86,14 @@ export function tasksMeasures(ctx, tenant) {
       format: null,
       run: async (dir) => {
         const out = join(dir, 'baseline.csv');
-        const ms = await timed(
+        const { ms, cpuMs } = await timed(
           'psql',
           ['-X', '-q', ctx.url, '-c', `\\copy (${select}) TO '${out}' csv header`],
           {},
         );
         const bytes = (await stat(out)).size;
         await rm(out, { force: true });
-        return { ms, bytes, peakRss: null };
+        return { ms, cpuMs, bytes, peakRss: null };
       },
     },
     {
@@ -150,30 +151,33 @@ export function portageMeasure(ctx, tenant, format) {
         '--out',
         out,
       );
-      const ms = await timed(process.execPath, args, {
+      const { ms, cpuMs } = await timed(process.execPath, args, {
         PORTAGE_SOURCE_URL: ctx.url,
         PORTAGE_DATA_DIR: ctx.dataDir,
         PORTAGE_BENCH_RSS_FILE: rssFile,
       });
       const bytes = await uncompressedBytes(out, (name) => name.startsWith('data/'));
       const peakRss = Number(await readFile(rssFile, 'utf8'));
-      return { ms, bytes, peakRss };
+      return { ms, cpuMs, bytes, peakRss };
     },
   };
 }
 
 /**
- * Runs a command to its end and returns its wall time in milliseconds.
+ * Runs a command to its end and returns its wall time and the CPU time (user +
+ * system) of it and all its processes, in milliseconds. The CPU time is what
+ * bash's `times` reports for its children, so a pipeline counts whole.
  *
  * @param {string} command
  * @param {string[]} args
  * @param {Record<string, string>} env - Added to this process's environment.
- * @returns {Promise<number>}
+ * @returns {Promise<{ ms: number, cpuMs: number }>}
  */
 export function timed(command, args, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, {
+    const script = '"$@"; status=$?; times >&2; exit $status';
+    const child = spawn('bash', ['-c', script, 'bash', command, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -184,7 +188,12 @@ export function timed(command, args, env) {
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
-      if (code === 0) resolve(ms);
+      // The last line of `times`: the children's user and system time, as `0m1.234s 0m0.056s`.
+      const last = stderr.trimEnd().split('\n').at(-1) ?? '';
+      const cpu = [...last.matchAll(/(\d+)m([\d.]+)s/g)].map(
+        ([, m, s]) => Number(m) * 60_000 + Number(s) * 1000,
+      );
+      if (code === 0) resolve({ ms, cpuMs: Math.round((cpu[0] ?? NaN) + (cpu[1] ?? NaN)) });
       else reject(new Error(`${command} exited with ${code}: ${stderr.trim()}`));
     });
   });

@@ -104,7 +104,7 @@ export function mysqlMeasures(ctx, tenant) {
       run: async (dir) => {
         const out = join(dir, 'mysql-baseline.zip');
         await rm(out, { force: true });
-        const ms = await timed(
+        const { ms, cpuMs } = await timed(
           'bash',
           [
             '-o',
@@ -122,7 +122,7 @@ export function mysqlMeasures(ctx, tenant) {
             OUT: out,
           },
         );
-        return { ms, bytes: await uncompressedBytes(out, () => true), peakRss: null };
+        return { ms, cpuMs, bytes: await uncompressedBytes(out, () => true), peakRss: null };
       },
     },
     {

@@ -15,6 +15,9 @@
  * @property {number} max_ms
  * @property {number} rows_per_s - At the median time.
  * @property {number} mb_per_s - Uncompressed MB (10^6 bytes) per second at the median time.
+ * @property {number[]} runs_cpu_ms - CPU time (user + system) of each run, in order.
+ * @property {number} median_cpu_ms
+ * @property {number[]} runs_load1 - The 1-minute load average before each run.
  * @property {number[] | null} peak_rss_bytes - Each run's peak RSS, for Portage runs.
  */
 
@@ -35,7 +38,7 @@ export function median(values) {
  *
  * @param {{ id: string, label: string, kind: 'baseline' | 'portage', tenant: string, format: string | null }} measure
  * @param {number} rows
- * @param {readonly { ms: number, bytes: number, peakRss: number | null }[]} runs
+ * @param {readonly { ms: number, cpuMs: number, load1: number, bytes: number, peakRss: number | null }[]} runs
  * @returns {MeasureResult}
  */
 export function summarize(measure, rows, runs) {
@@ -56,6 +59,9 @@ export function summarize(measure, rows, runs) {
     max_ms: Math.round(Math.max(...times)),
     rows_per_s: Math.round(rows / (mid / 1000)),
     mb_per_s: round1((runs[0]?.bytes ?? 0) / 1e6 / (mid / 1000)),
+    runs_cpu_ms: runs.map((r) => r.cpuMs),
+    median_cpu_ms: Math.round(median(runs.map((r) => r.cpuMs))),
+    runs_load1: runs.map((r) => r.load1),
     peak_rss_bytes: rss.every((v) => v !== null) ? /** @type {number[]} */ (rss) : null,
   };
 }
@@ -91,6 +97,8 @@ export function formatTable(results, ratios) {
     'MB',
     'median s',
     'min–max s',
+    'CPU s',
+    'load',
     'rows/s',
     'MB/s',
     'ratio',
@@ -103,6 +111,8 @@ export function formatTable(results, ratios) {
     (r.bytes / 1e6).toFixed(1),
     (r.median_ms / 1000).toFixed(2),
     `${(r.min_ms / 1000).toFixed(2)}–${(r.max_ms / 1000).toFixed(2)}`,
+    (r.median_cpu_ms / 1000).toFixed(2),
+    Math.max(...r.runs_load1).toFixed(2),
     r.rows_per_s.toLocaleString('en-US'),
     r.mb_per_s.toFixed(1),
     ratios[`${r.tenant}:${r.id}`]?.toFixed(2) ?? '',

@@ -23,6 +23,7 @@ export {
   jsonNumberOf,
   type JsonNumberValue,
 } from './json-number.js';
+export { ByteWriter } from './byte-writer.js';
 export { RecordWriter } from './record-writer.js';
 export { JsonEncoder, JSON_MEDIA_TYPE } from './json-encoder.js';
 export { BundleEncoder, JsonlEncoder, JSONL_MEDIA_TYPE } from './jsonl-encoder.js';
