@@ -12,6 +12,7 @@ import { REFERENCE_PAGE } from './reference-page.js';
 import { portalRoutes } from './portal/index.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { downloadRoutes } from './routes/download.js';
+import { exportMailRoutes } from './routes/export-mail.js';
 import { emailLinkRoutes } from './routes/email-link.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
@@ -97,6 +98,7 @@ export async function buildApp(
   exportRoutes(app, ctx);
   downloadRoutes(app, ctx);
   emailLinkRoutes(app, ctx);
+  exportMailRoutes(app, ctx);
   importRoutes(app, ctx);
   signingKeyRoutes(app, ctx.keyring);
   webhookEndpointRoutes(app, ctx);

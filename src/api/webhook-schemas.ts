@@ -31,6 +31,34 @@ export const CreateWebhookEndpointBody = Type.Object(
 );
 export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>;
 
+/** `PATCH /v1/webhook-endpoints/{id}` body: each field left out keeps its value. */
+export const UpdateWebhookEndpointBody = Type.Object(
+  {
+    url: Type.Optional(CreateWebhookEndpointBody.properties.url),
+    events: Type.Optional(
+      Type.Array(Type.String({ enum: [...WEBHOOK_EVENT_TYPES] }), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'The events to send from now on.',
+        examples: [['export.completed', 'export.failed']],
+      }),
+    ),
+    description: Type.Optional(
+      Nullable(Type.String({ maxLength: 500, examples: ['Notify the billing service'] })),
+    ),
+    status: Type.Optional(
+      Type.String({
+        enum: ['enabled', 'disabled'],
+        description:
+          '`enabled` re-enables a disabled endpoint: its run of failures starts again from zero, and it receives the events that happen from now on (deliveries given up while it was disabled are not resent). `disabled` stops sending to it and gives up its pending deliveries.',
+        examples: ['enabled'],
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type UpdateWebhookEndpointBody = Static<typeof UpdateWebhookEndpointBody>;
+
 const endpointExample = {
   id: 'we_4k2m9q7x1c8v5b3n6h0j2t7r',
   object: 'webhook_endpoint',
@@ -51,7 +79,8 @@ const endpointFields = {
   events: Type.Array(Type.String({ enum: [...WEBHOOK_EVENT_TYPES] })),
   status: Type.String({
     enum: ['enabled', 'disabled'],
-    description: 'An endpoint whose every attempt failed for 5 days in a row is `disabled`.',
+    description:
+      'An endpoint whose every attempt failed for 5 days in a row is `disabled`, as is one its tenant disabled; `PATCH` it with `{"status": "enabled"}` to enable it again.',
   }),
   created_at: Time,
   disabled_at: Nullable(Time),

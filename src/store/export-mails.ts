@@ -154,6 +154,16 @@ export class ExportMails {
     return row === undefined ? null : toMailRecord(row);
   }
 
+  /** Mails by status, across every tenant (for `/metrics`). */
+  async countByStatus(): Promise<{ status: string; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('export_mails')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status')
+      .execute();
+    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+  }
+
   private async finish(
     mail: ClaimedMail,
     change: Partial<Pick<ExportMailTable, 'status' | 'sent_at' | 'last_error' | 'next_attempt_at'>>,

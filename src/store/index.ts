@@ -10,6 +10,7 @@ import { openStateDb, type StateDbOptions, type StateDialect } from './state-db.
 import { TenantStore } from './tenant-store.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { WebhookEndpoints } from './webhook-endpoints.js';
+import { NotificationRetention } from './notification-retention.js';
 
 export * from './export-record.js';
 export type { CreateResult, ExportRequest, QuotaState } from './export-store.js';
@@ -26,6 +27,7 @@ export type { ClaimedMail, MailRecord, MailStatus } from './export-mails.js';
 export { isoTime, newId } from './ids.js';
 export type { JobTotals } from './job-stats.js';
 export * from './webhook-endpoints.js';
+export * from './notification-retention.js';
 export type * from './webhook-deliveries.js';
 export type { OpenLinkResult, PortalSession, SessionLookup } from './portal-store.js';
 export { hashPortalToken } from './portal-store.js';
@@ -49,6 +51,8 @@ export interface Store {
   readonly mails: ExportMails;
   /** One-time links to the customer's page and their cookie sessions. */
   readonly portal: PortalStore;
+  /** Deletes webhook deliveries and mails that ended long ago. */
+  readonly notificationRetention: NotificationRetention;
   /** Resolves when the database answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +77,7 @@ export async function openStore(url: string, options: StateDbOptions = {}): Prom
     webhookDeliveries: new WebhookDeliveries(db, dialect),
     mails: new ExportMails(db),
     portal: new PortalStore(db),
+    notificationRetention: new NotificationRetention(db),
     ping: async () => {
       await db.selectFrom('tenants').select('id').limit(1).execute();
     },

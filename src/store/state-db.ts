@@ -11,6 +11,7 @@ import * as webhooks from './migrations/0005-webhooks.js';
 import * as exportMail from './migrations/0006-export-mail.js';
 import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
 import * as portalSessions from './migrations/0008-portal-sessions.js';
+import * as notificationRetention from './migrations/0009-notification-retention.js';
 import { migrateToLatest } from './migrate.js';
 import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
 import { toError } from '../errors/index.js';
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-export-mail': exportMail,
   '0007-key-lifecycle': keyLifecycle,
   '0008-portal-sessions': portalSessions,
+  '0009-notification-retention': notificationRetention,
 };
 
 /** The database engines Portage keeps its state in. */

@@ -54,6 +54,21 @@ function toRecord(row: Selectable<WebhookEndpointTable>): WebhookEndpointRecord 
   };
 }
 
+/**
+ * What {@link WebhookEndpoints.update} changes; a field left out keeps its
+ * value. `status: 'enabled'` re-enables a disabled endpoint and forgets its
+ * run of failures; `'disabled'` stops its deliveries, as the 5-day rule does.
+ */
+export interface WebhookEndpointChanges {
+  readonly url?: string;
+  readonly events?: readonly WebhookEventType[];
+  readonly description?: string | null;
+  readonly status?: 'enabled' | 'disabled';
+}
+
+/** Why an endpoint its tenant disabled is disabled. */
+export const DISABLED_BY_TENANT = 'Disabled by its tenant.';
+
 /** A fresh signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks expect. */
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
@@ -116,6 +131,63 @@ export class WebhookEndpoints {
       .where('tenant_id', '=', tenantId)
       .executeTakeFirst();
     return row === undefined ? null : toRecord(row);
+  }
+
+  /**
+   * Changes one of the tenant's endpoints; returns it as it now stands, or
+   * null for another tenant's or a missing one. Enabling a disabled endpoint
+   * clears its failure streak, `disabled_at` and `disabled_reason`; deliveries
+   * given up while it was disabled stay given up. Enabling an enabled endpoint
+   * or disabling a disabled one changes nothing about its status.
+   */
+  async update(
+    tenantId: string,
+    id: string,
+    changes: WebhookEndpointChanges,
+    now = new Date(),
+  ): Promise<WebhookEndpointRecord | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      const next = { ...row };
+      if (changes.url !== undefined) next.url = changes.url;
+      if (changes.events !== undefined) next.events = JSON.stringify(changes.events);
+      if (changes.description !== undefined) next.description = changes.description;
+      if (changes.status === 'enabled' && row.status !== 'enabled') {
+        Object.assign(next, {
+          status: 'enabled',
+          failing_since: null,
+          disabled_at: null,
+          disabled_reason: null,
+        });
+      } else if (changes.status === 'disabled' && row.status !== 'disabled') {
+        Object.assign(next, {
+          status: 'disabled',
+          disabled_at: isoTime(now),
+          disabled_reason: DISABLED_BY_TENANT,
+        });
+      }
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({
+          url: next.url,
+          events: next.events,
+          description: next.description,
+          status: next.status,
+          failing_since: next.failing_since,
+          disabled_at: next.disabled_at,
+          disabled_reason: next.disabled_reason,
+        })
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .execute();
+      return toRecord(next);
+    });
   }
 
   /** Deletes one of the tenant's endpoints with its deliveries and their attempts; false if it had none such. */

@@ -20,6 +20,7 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js'
 const HOUR = 3_600_000;
 const ADDRESS = 'ada.lovelace+exports@customer.example';
 const FROM = 'Portage exports <exports@portage.example>';
+const METRICS_TOKEN = 'mail-metrics-token';
 
 /** A clock the test moves forward: the server's "now" is the real one plus `offsetMs`. */
 function testClock(): { now: () => Date; advance: (ms: number) => void } {
@@ -64,6 +65,7 @@ async function startPlatform(
       PORTAGE_SMTP_URL: smtp.url,
       PORTAGE_MAIL_FROM: FROM,
       PORTAGE_CATALOG: platform.catalogFile,
+      PORTAGE_METRICS_TOKEN: METRICS_TOKEN,
     },
     {
       platform: { sourceUrl: demoDatabase(platform), filesDir: demoFiles() },
@@ -186,6 +188,33 @@ for (const platform of DEMO_PLATFORMS) {
 
         const outbox = await server.runtime.store.mails.get(done.id as string);
         expect(outbox).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+
+        // The tenant sees the mail was sent, without the address; another tenant sees nothing.
+        const mailPath = `/v1/exports/${done.id as string}/mail`;
+        const shown = await api(server.baseUrl, 'GET', mailPath, { key });
+        expect(shown.status).toBe(200);
+        expect(shown.body).toMatchObject({
+          object: 'export_mail',
+          export_id: done.id,
+          status: 'sent',
+          attempts: 1,
+          next_attempt_at: null,
+          last_error: null,
+        });
+        expect(Date.parse(shown.body.sent_at as string)).not.toBeNaN();
+        expect(JSON.stringify(shown.body)).not.toContain('customer.example');
+        const other = platform.emptyTenant;
+        await server.runtime.store.tenants.upsert(other, other);
+        const otherKey = await server.runtime.store.tenants.createKey(other);
+        const foreign = await api(server.baseUrl, 'GET', mailPath, { key: otherKey });
+        expect(foreign.status).toBe(404);
+        expect(foreign.body.code).toBe('not_found');
+        const metrics = await fetch(new URL('/metrics', server.baseUrl), {
+          headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+        });
+        const counted = await metrics.text();
+        expect(counted).toContain('portage_export_mails{outcome="sent"} 1');
+        expect(counted).not.toContain('customer.example');
       } finally {
         await server.close();
       }
@@ -294,6 +323,21 @@ describe('the export mail', () => {
         key,
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
+      const mailPath = `/v1/exports/${created.body.id as string}/mail`;
+      // Not ended yet: the mail is pending, no attempt made.
+      expect((await api(server.baseUrl, 'GET', mailPath, { key })).body).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        sent_at: null,
+      });
+      const silent = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key,
+        body: { purpose: 'migration' },
+      });
+      expect(
+        (await api(server.baseUrl, 'GET', `/v1/exports/${silent.body.id as string}/mail`, { key }))
+          .body,
+      ).toMatchObject({ status: 'none', attempts: 0 });
       const canceled = await api(
         server.baseUrl,
         'DELETE',
@@ -306,6 +350,10 @@ describe('the export mail', () => {
       await server.runtime.store.mails.enqueueEnded(new Date());
       expect(await server.runtime.store.mails.get(created.body.id as string)).toMatchObject({
         status: 'skipped',
+      });
+      expect((await api(server.baseUrl, 'GET', mailPath, { key })).body).toMatchObject({
+        status: 'skipped',
+        sent_at: null,
       });
     } finally {
       await server.close();

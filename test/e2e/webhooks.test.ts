@@ -281,6 +281,134 @@ describe('webhooks over HTTP', () => {
     // A disabled endpoint gets no more events.
     await canceledExport(globex);
     expect(await sender.runDue()).toBe(0);
+
+    // Its tenant enables it again: the run of failures starts from zero, so
+    // one more failure five days after the first does not disable it at once.
+    const enabled = await api(server.baseUrl, 'PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
+      key: globex,
+      body: { status: 'enabled' },
+    });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({
+      status: 'enabled',
+      disabled_at: null,
+      disabled_reason: null,
+    });
+    await canceledExport(globex);
+    expect(await sender.runDue()).toBe(1);
+    expect(hooks.received).toHaveLength(13);
+    const after = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${endpoint.id}`, {
+      key: globex,
+    });
+    expect(after.body).toMatchObject({ status: 'enabled' });
+    // Once it answers, the retry goes through with the same webhook-id.
+    hooks.answer = () => 204;
+    clock.advance(RETRY_DELAYS_SECONDS[0]!);
+    expect(await sender.runDue()).toBe(1);
+    expect(hooks.received).toHaveLength(14);
+    expect(hooks.received[13]!.headers['webhook-id']).toBe(
+      hooks.received[12]!.headers['webhook-id'],
+    );
+    expect(hooks.received[13]!.headers['webhook-id']).not.toBe(
+      hooks.received[0]!.headers['webhook-id'],
+    );
+  });
+
+  it('updates url, events and description, validates them, disables and enables, for its tenant only', async () => {
+    const first = await receiver();
+    const second = await receiver();
+    const endpoint = await createEndpoint(acme, {
+      url: first.url,
+      events: ['export.completed'],
+      description: 'billing',
+    });
+    const path = `/v1/webhook-endpoints/${endpoint.id}`;
+    const patch = (key: string, body: unknown) => api(server.baseUrl, 'PATCH', path, { key, body });
+
+    // Another tenant: 404, exactly as for a missing endpoint, and nothing changes.
+    const foreign = await patch(globex, { url: second.url, status: 'disabled' });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('not_found');
+    expect(
+      (
+        await api(server.baseUrl, 'PATCH', '/v1/webhook-endpoints/we_missing', {
+          key: acme,
+          body: { status: 'enabled' },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await api(server.baseUrl, 'GET', path, { key: acme })).body).toMatchObject({
+      url: first.url,
+      status: 'enabled',
+    });
+
+    for (const [body, pointer] of [
+      [{ url: 'ftp://hooks.example.com/x' }, '/url'],
+      [{ url: 'https://user:pw@hooks.example.com/x' }, '/url'],
+      [{ events: ['export.started'] }, '/events/0'],
+      [{ events: [] }, '/events'],
+      [{ status: 'paused' }, '/status'],
+      [{ description: 'x'.repeat(501) }, '/description'],
+      [{ secret: 'whsec_x' }, '/secret'],
+    ] as const) {
+      const answer = await patch(acme, body);
+      expect(answer.status, JSON.stringify(body)).toBe(422);
+      expect(answer.body.code).toBe('validation_failed');
+      expect(answer.body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ pointer })]),
+      );
+    }
+
+    const updated = await patch(acme, {
+      url: second.url,
+      events: ['export.failed'],
+      description: null,
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({
+      id: endpoint.id,
+      url: second.url,
+      events: ['export.failed'],
+      description: null,
+      status: 'enabled',
+    });
+    expect(updated.body).not.toHaveProperty('secret');
+    // A field left out keeps its value.
+    expect((await patch(acme, { description: 'audit' })).body).toMatchObject({
+      url: second.url,
+      events: ['export.failed'],
+      description: 'audit',
+    });
+
+    // The next event goes to the new URL, for the new events, signed with the same secret.
+    const sender = await openWebhookSender(server.runtime, { log: () => undefined });
+    await canceledExport(acme);
+    expect(await sender.runDue()).toBe(1);
+    expect(first.received).toEqual([]);
+    expect(second.received).toHaveLength(1);
+    expect(
+      new Webhook(endpoint.secret).verify(
+        second.received[0]!.body,
+        second.received[0]!.headers as Record<string, string>,
+      ),
+    ).toMatchObject({ type: 'export.failed' });
+
+    // Disabled by its tenant: no event is sent until it is enabled again.
+    const disabled = await patch(acme, { status: 'disabled' });
+    expect(disabled.body).toMatchObject({
+      status: 'disabled',
+      disabled_reason: 'Disabled by its tenant.',
+    });
+    expect(disabled.body.disabled_at).toEqual(expect.any(String));
+    await canceledExport(acme);
+    expect(await sender.runDue()).toBe(0);
+    expect((await patch(acme, { status: 'enabled' })).body).toMatchObject({
+      status: 'enabled',
+      disabled_at: null,
+    });
+    await canceledExport(acme);
+    expect(await sender.runDue()).toBe(1);
+    expect(second.received).toHaveLength(2);
   });
 
   it('delivers import events with the import object as the API shows it', async () => {

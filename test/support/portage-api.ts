@@ -176,6 +176,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/exports/{id}/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get an export's notification mail
+     * @description How the mail to `notify_email` fared: its status, attempts and last error. The address itself is shown only by the export object.
+     */
+    get: operations['getExportMail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/imports': {
     parameters: {
       query?: never;
@@ -295,7 +315,11 @@ export interface paths {
     delete: operations['deleteWebhookEndpoint'];
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Update a webhook endpoint
+     * @description Changes its `url`, `events` or `description`, or enables it again after it was disabled (`{"status": "enabled"}`), which starts its run of failures from zero. Fields left out keep their value; the secret stays the same.
+     */
+    patch: operations['updateWebhookEndpoint'];
     trace?: never;
   };
   '/v1/webhook-endpoints/{id}/deliveries': {
@@ -745,7 +769,7 @@ export interface components {
         | 'import.failed'
       )[];
       /**
-       * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`.
+       * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`, as is one its tenant disabled; `PATCH` it with `{"status": "enabled"}` to enable it again.
        * @enum {string}
        */
       status: 'enabled' | 'disabled';
@@ -1881,6 +1905,136 @@ export interface operations {
       };
     };
   };
+  getExportMail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The export id.
+         * @example exp_3m9q2wz7k4hx8v1c6t5rn0bd
+         */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The export's mail. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "object": "export_mail",
+           *       "export_id": "exp_3m9q2wz7k4hx8v1c6t5rn0bd",
+           *       "status": "sent",
+           *       "attempts": 1,
+           *       "next_attempt_at": null,
+           *       "sent_at": "2026-11-30T19:00:04.512Z",
+           *       "last_error": null
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            object: 'export_mail';
+            /** @example exp_3m9q2wz7k4hx8v1c6t5rn0bd */
+            export_id: string;
+            /**
+             * @description `none`: the request gave no `notify_email` (or the mail ended more than 30 days ago and was forgotten); `pending`: the export has not ended yet, or the mail is being tried; `sent`: the SMTP server accepted it; `failed`: given up; `skipped`: the export was canceled, so no mail was due.
+             * @example sent
+             * @enum {string}
+             */
+            status: 'none' | 'pending' | 'sent' | 'failed' | 'skipped';
+            /**
+             * @description Attempts made so far.
+             * @example 1
+             */
+            attempts: number;
+            next_attempt_at: string | null;
+            sent_at: string | null;
+            last_error: string | null;
+          };
+        };
+      };
+      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   createImport: {
     parameters: {
       query?: {
@@ -2431,7 +2585,7 @@ export interface operations {
               | 'import.failed'
             )[];
             /**
-             * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`.
+             * @description An endpoint whose every attempt failed for 5 days in a row is `disabled`, as is one its tenant disabled; `PATCH` it with `{"status": "enabled"}` to enable it again.
              * @enum {string}
              */
             status: 'enabled' | 'disabled';
@@ -2688,6 +2842,152 @@ export interface operations {
       };
       /** @description `request_timeout`: The request was not received whole in time. */
       408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `headers_too_large`: The request headers are larger than the server accepts. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: Something failed on Portage’s side; it was logged. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `identity_provider_unavailable`: A JWT was sent, and the platform's identity provider's key set (`PORTAGE_AUTH_JWKS`) could not be fetched in time to verify it. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateWebhookEndpoint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example we_4k2m9q7x1c8v5b3n6h0j2t7r */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Where events are POSTed: an `http` or `https` URL without credentials. Private, loopback and link-local destinations are refused when sending.
+           * @example https://hooks.example.com/portage
+           */
+          url?: string;
+          /**
+           * @description The events to send from now on.
+           * @example [
+           *       "export.completed",
+           *       "export.failed"
+           *     ]
+           */
+          events?: (
+            | 'export.completed'
+            | 'export.failed'
+            | 'export.expired'
+            | 'import.completed'
+            | 'import.failed'
+          )[];
+          description?: string | null;
+          /**
+           * @description `enabled` re-enables a disabled endpoint: its run of failures starts again from zero, and it receives the events that happen from now on (deliveries given up while it was disabled are not resent). `disabled` stops sending to it and gives up its pending deliveries.
+           * @example enabled
+           * @enum {string}
+           */
+          status?: 'enabled' | 'disabled';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookEndpoint'];
+        };
+      };
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unauthorized`: No API key was sent, or the key is not known (revoked, expired or mistyped). */
+      401: {
+        headers: {
+          /** @description The credential expected (RFC 9110 §11.6.1). */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `tenant_not_found`: The platform holds no account for the key's tenant. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `not_found`: No such export or import for this key's tenant (another tenant's looks the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `request_timeout`: The request was not received whole in time. */
+      408: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `unsupported_media_type`: The body has a `Content-Type` the endpoint does not take. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation_failed`: A field of the request is invalid; `errors` names each with a JSON pointer. */
+      422: {
         headers: {
           [name: string]: unknown;
         };

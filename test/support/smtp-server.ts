@@ -11,6 +11,13 @@ export interface TestSmtpServer {
   readonly received: { readonly to: readonly string[]; readonly mail: ParsedMail }[];
   /** The next mail to arrive (or the oldest not yet taken). */
   nextMail(): Promise<{ readonly to: readonly string[]; readonly mail: ParsedMail }>;
+  /**
+   * While true, a mail's data is read but never answered: the sender waits
+   * for the server's `250` until its connection is cut, and nothing is kept.
+   */
+  holding: boolean;
+  /** Resolves once a mail's data has begun to arrive while {@link holding}. */
+  held(): Promise<void>;
   /** Starts listening (again) on its port. */
   listen(): Promise<void>;
   close(): Promise<void>;
@@ -38,11 +45,19 @@ export async function startSmtpServer(
   const received: { to: string[]; mail: ParsedMail }[] = [];
   let taken = 0;
   const waiters: (() => void)[] = [];
+  let heldCount = 0;
+  const heldWaiters: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, session, callback) {
+      if (smtp.holding) {
+        heldCount++;
+        for (const wake of heldWaiters.splice(0)) wake();
+        stream.resume();
+        return;
+      }
       simpleParser(stream).then(
         (mail) => {
           received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
@@ -53,6 +68,10 @@ export async function startSmtpServer(
       );
     },
   });
+  // A client killed mid-mail resets its connection: that is the case under test, not a fault.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET') throw error;
+  });
   let listening = false;
   const listen = async () => {
     if (listening) return;
@@ -62,7 +81,11 @@ export async function startSmtpServer(
     listening = true;
   };
   if (options.listening !== false) await listen();
-  return {
+  const smtp: TestSmtpServer = {
+    holding: false,
+    async held() {
+      while (heldCount === 0) await new Promise<void>((resolve) => heldWaiters.push(resolve));
+    },
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
@@ -75,4 +98,5 @@ export async function startSmtpServer(
       if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return smtp;
 }

@@ -14,6 +14,7 @@ import { requireTenant, tenantOf } from '../auth.js';
 import {
   CreatedWebhookEndpoint,
   CreateWebhookEndpointBody,
+  UpdateWebhookEndpointBody,
   WebhookDeliveryList,
   WebhookDeliveryObject,
   WebhookEndpointList,
@@ -145,6 +146,57 @@ export function webhookEndpointRoutes(app: FastifyInstance, ctx: ApiContext): vo
     async (request) => {
       const { id } = request.params as { id: string };
       return endpointView(await find(tenantOf(request), id));
+    },
+  );
+
+  app.patch(
+    '/v1/webhook-endpoints/:id',
+    {
+      onRequest: auth,
+      schema: {
+        summary: 'Update a webhook endpoint',
+        operationId: 'updateWebhookEndpoint',
+        description:
+          'Changes its `url`, `events` or `description`, or enables it again after it was disabled (`{"status": "enabled"}`), which starts its run of failures from zero. Fields left out keep their value; the secret stays the same.',
+        tags: ['webhooks'],
+        security,
+        params: IdParams,
+        body: UpdateWebhookEndpointBody,
+        response: {
+          200: Type.Ref('WebhookEndpoint'),
+          ...problems(
+            'malformed_json',
+            'unauthorized',
+            'tenant_not_found',
+            'identity_provider_unavailable',
+            'not_found',
+            'unsupported_media_type',
+            'validation_failed',
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { id } = request.params as { id: string };
+      const body = request.body as UpdateWebhookEndpointBody;
+      const url =
+        body.url === undefined
+          ? undefined
+          : checkedUrl(body.url, ctx.settings.webhooks.allowPrivate);
+      const updated = await store.webhookEndpoints.update(tenant, id, {
+        url,
+        events: body.events as WebhookEventType[] | undefined,
+        description: body.description,
+        status: body.status as 'enabled' | 'disabled' | undefined,
+      });
+      if (updated === null) {
+        throw new PortageError(
+          'not_found',
+          `No webhook endpoint "${id}" exists for this API key's tenant.`,
+        );
+      }
+      return endpointView(updated);
     },
   );
 
