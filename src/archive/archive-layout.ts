@@ -30,6 +30,11 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
     description: 'RFC 4180 CSV with a header row, for tabular categories (see the CSV dialect).',
   },
   {
+    path: 'data/<category>.part-00001.<ext>',
+    description:
+      'A data file that would pass the part size (`PORTAGE_PART_BYTES`, default 1 GiB) is split into parts numbered from 00001, in primary-key order: each part is a complete file of its format (a CSV part starts with the header row, a JSON part is a whole document), listed in the manifest and `SHA256SUMS` like any file.',
+  },
+  {
     path: 'schemas/<category>.schema.json',
     description: 'JSON Schema (2020-12) of one record of the category.',
   },
@@ -39,3 +44,19 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
       "The files a category's records reference (such as uploaded attachments), at the path its records' path field gives.",
   },
 ];
+
+/**
+ * Archive path of a category's data file: `data/<category>.<ext>`, or for
+ * part `part` (1 for the first) of a split file `data/<category>.part-00001.<ext>`.
+ */
+export function dataFilePath(category: string, extension: string, part: number | null): string {
+  return part === null
+    ? `data/${category}.${extension}`
+    : `data/${category}.part-${String(part).padStart(5, '0')}.${extension}`;
+}
+
+/** The part number of a data file's path (1 for `….part-00001.<ext>`), or null for an unsplit file. */
+export function dataFilePart(path: string): number | null {
+  const match = /\.part-(\d{5,})\.[^./]+$/.exec(path);
+  return match === null ? null : Number(match[1]);
+}
