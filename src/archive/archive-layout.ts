@@ -17,7 +17,7 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
   {
     path: 'bundle.json',
     description:
-      'In `bundle` exports (purpose `duplication`): the header an import reads — bundle version, catalog version, and per category its data file, rows, primary key, fields and references.',
+      'In `bundle` exports (purpose `duplication`): the header an import reads — bundle version, catalog version, and per category its data file (or its parts, each with its rows), rows, primary key, fields and references.',
   },
   {
     path: 'data/<category>.json',
@@ -59,4 +59,17 @@ export function dataFilePath(category: string, extension: string, part: number |
 export function dataFilePart(path: string): number | null {
   const match = /\.part-(\d{5,})\.[^./]+$/.exec(path);
   return match === null ? null : Number(match[1]);
+}
+
+/**
+ * How documents name a data file among its category's `files`: `, part 2 of 3`
+ * for a part of a split file, the empty string for an unsplit one.
+ */
+export function partWording(
+  file: { readonly path: string; readonly format: string },
+  files: readonly { readonly format: string }[],
+): string {
+  const part = dataFilePart(file.path);
+  if (part === null) return '';
+  return `, part ${part} of ${files.filter((f) => f.format === file.format).length})`;
 }
