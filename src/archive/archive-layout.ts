@@ -71,5 +71,5 @@ export function partWording(
 ): string {
   const part = dataFilePart(file.path);
   if (part === null) return '';
-  return `, part ${part} of ${files.filter((f) => f.format === file.format).length})`;
+  return `, part ${part} of ${files.filter((f) => f.format === file.format).length}`;
 }

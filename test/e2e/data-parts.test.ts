@@ -117,8 +117,8 @@ describe.each(DEMO_PLATFORMS.map((platform) => ({ name: platform.name, platform 
     it(
       `writes each file past ${PART_BYTES} bytes as numbered parts, each a complete file holding the unsplit file's records in order`,
       async () => {
-        const whole = await exportOf('migration', FORMATS);
-        const parted = await exportOf('migration', FORMATS, PART_BYTES);
+        const whole = await exportOf('closure', [...FORMATS, 'pdf']);
+        const parted = await exportOf('closure', [...FORMATS, 'pdf'], PART_BYTES);
         const wholeFiles = await extractArchive(await readFile(whole.file));
         const partFiles: ExtractedArchive = await extractArchive(await readFile(parted.file));
         const sums = await sha256sumCheck(partFiles.dir);
@@ -159,6 +159,18 @@ describe.each(DEMO_PLATFORMS.map((platform) => ({ name: platform.name, platform 
           }
         }
         expect(split).toBeGreaterThan(2);
+
+        // The documents name each part, and which of how many it is.
+        const second = included(parted.manifest)
+          .flatMap((c) => c.files.map((f) => ({ title: c.title, file: f, of: c.files })))
+          .find(({ file }) => file.path.endsWith('.part-00002.csv'))!;
+        const of = second.of.filter((f) => f.format === 'csv').length;
+        expect(await partFiles.read('README.md')).toContain(
+          `| \`${second.file.path}\` | ${second.title}, part 2 of ${of}: `,
+        );
+        const html = await partFiles.read('index.html');
+        expect(html).toContain(`<code>${second.file.path}</code>`);
+        expect(html).toContain(`${second.title}, part 2 of ${of}: `);
       },
       SLOW,
     );
