@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataFilePath, type Manifest } from '../../src/archive/index.js';
@@ -13,6 +15,9 @@ import { extractArchive, sha256sumCheck, type ExtractedArchive } from '../suppor
 import { loadDemoPlatform, type LoadedPlatform } from '../support/demo-databases.js';
 import { exportWithParts, type PartedExport } from '../support/part-export.js';
 import { emptyPlatform } from './import-fixtures.js';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../bin/portage.js');
 
 /** A part size small enough to split every demo category of more than a few dozen records. */
 const PART_BYTES = 16 * 1024;
@@ -232,3 +237,51 @@ describe.each(DEMO_PLATFORMS.map((platform) => ({ name: platform.name, platform 
     );
   },
 );
+
+describe('portage export and PORTAGE_PART_BYTES', () => {
+  const [platform] = DEMO_PLATFORMS;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portage-parts-cli-'));
+    const loaded = await loadDemoPlatform(platform!, 'sqlite', dir);
+    env = {
+      ...process.env,
+      PORTAGE_DATA_DIR: dir,
+      PORTAGE_SOURCE_URL: loaded.url,
+      PORTAGE_CATALOG: platform!.catalogFile,
+      PORTAGE_FILES_DIR: loaded.filesDir,
+    };
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const exportWith = (partBytes: string, out: string) =>
+    run(
+      'node',
+      [BIN, 'export', '--tenant', platform!.tenants[0]!.id, '--purpose', 'migration', '--out', out],
+      { env: { ...env, PORTAGE_PART_BYTES: partBytes } },
+    );
+
+  it(
+    'splits the files of the archive it writes at the size the variable gives',
+    async () => {
+      const out = join(dir, 'parted.zip');
+      await exportWith(String(PART_BYTES), out);
+      const extracted = await extractArchive(await readFile(out));
+      expect(await sha256sumCheck(extracted.dir)).toMatch(/\.part-00002\.csv: OK/);
+    },
+    SLOW,
+  );
+
+  it.each(['0', '-1', 'abc'])('refuses PORTAGE_PART_BYTES=%s, naming the variable', async (bad) => {
+    const failed = await exportWith(bad, join(dir, `bad-${bad}.zip`)).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(failed?.code).not.toBe(0);
+    expect(failed?.stderr).toMatch(/PORTAGE_PART_BYTES must be a whole number from 1/);
+  });
+});
