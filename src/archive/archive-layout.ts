@@ -17,7 +17,7 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
   {
     path: 'bundle.json',
     description:
-      'In `bundle` exports (purpose `duplication`): the header an import reads — bundle version, catalog version, and per category its data file, rows, primary key, fields and references.',
+      'In `bundle` exports (purpose `duplication`): the header an import reads — bundle version, catalog version, and per category its data file (or its parts, each with its rows), rows, primary key, fields and references.',
   },
   {
     path: 'data/<category>.json',
@@ -30,6 +30,11 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
     description: 'RFC 4180 CSV with a header row, for tabular categories (see the CSV dialect).',
   },
   {
+    path: 'data/<category>.part-00001.<ext>',
+    description:
+      'A data file that would pass the part size (`PORTAGE_PART_BYTES`, default 1 GiB) is split into parts numbered from 00001, in primary-key order: each part is a complete file of its format (a CSV part starts with the header row, a JSON part is a whole document), listed in the manifest and `SHA256SUMS` like any file.',
+  },
+  {
     path: 'schemas/<category>.schema.json',
     description: 'JSON Schema (2020-12) of one record of the category.',
   },
@@ -39,3 +44,32 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
       "The files a category's records reference (such as uploaded attachments), at the path its records' path field gives.",
   },
 ];
+
+/**
+ * Archive path of a category's data file: `data/<category>.<ext>`, or for
+ * part `part` (1 for the first) of a split file `data/<category>.part-00001.<ext>`.
+ */
+export function dataFilePath(category: string, extension: string, part: number | null): string {
+  return part === null
+    ? `data/${category}.${extension}`
+    : `data/${category}.part-${String(part).padStart(5, '0')}.${extension}`;
+}
+
+/** The part number of a data file's path (1 for `….part-00001.<ext>`), or null for an unsplit file. */
+export function dataFilePart(path: string): number | null {
+  const match = /\.part-(\d{5,})\.[^./]+$/.exec(path);
+  return match === null ? null : Number(match[1]);
+}
+
+/**
+ * How documents name a data file among its category's `files`: `, part 2 of 3`
+ * for a part of a split file, the empty string for an unsplit one.
+ */
+export function partWording(
+  file: { readonly path: string; readonly format: string },
+  files: readonly { readonly format: string }[],
+): string {
+  const part = dataFilePart(file.path);
+  if (part === null) return '';
+  return `, part ${part} of ${files.filter((f) => f.format === file.format).length}`;
+}

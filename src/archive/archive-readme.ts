@@ -1,3 +1,4 @@
+import { partWording } from './archive-layout.js';
 import { opensslVerifyMarkdown } from '../signing/index.js';
 import type { Manifest } from './manifest.js';
 
@@ -58,7 +59,7 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     if (!category.included) continue;
     for (const file of category.files) {
       out.push(
-        `| \`${file.path}\` | ${category.title}: ${file.rows} ${file.rows === 1 ? 'record' : 'records'} as ${file.format.toUpperCase()}. |`,
+        `| \`${file.path}\` | ${category.title}${partWording(file, category.files)}: ${file.rows} ${file.rows === 1 ? 'record' : 'records'} as ${file.format.toUpperCase()}. |`,
       );
     }
     if (category.requested) {

@@ -16,6 +16,8 @@ import {
 import type { SourceSnapshot } from '../sources/index.js';
 import type { ManifestFile } from './manifest.js';
 import type { ZipWriter } from './zip-writer.js';
+import { dataFilePath } from './archive-layout.js';
+import { HeldBytes } from './held-bytes.js';
 
 /**
  * Deflate level of the data files: level 1, as `zip -1` and `gzip --fast`,
@@ -52,6 +54,17 @@ export interface CategoryWrite {
   readonly csv: CsvOptions;
   /** Canonical records (RFC 8785 key order), as audit exports require. */
   readonly canonical: boolean;
+  /**
+   * Largest data file, in bytes: a file that would pass it is written as
+   * parts of at most this size, each holding at least one record.
+   * (Default: {@link DEFAULT_PART_BYTES})
+   */
+  readonly partBytes?: number;
+  /**
+   * Bytes of a first part held in memory while it is not yet known whether
+   * more parts follow; the rest waits in a temporary file. (Default: 8 MiB)
+   */
+  readonly heldMemoryBytes?: number;
   readonly signal: AbortSignal;
   readonly totals: Totals;
   readonly onProgress: () => void;
@@ -59,10 +72,21 @@ export interface CategoryWrite {
   readonly sample?: (row: Row) => void;
 }
 
+/** Largest data file before a category is split into parts: 1 GiB. */
+export const DEFAULT_PART_BYTES = 1024 ** 3;
+
+const DEFAULT_HELD_MEMORY_BYTES = 8 * 1024 ** 2;
+
+/** Where an encoded data file ends one part, before the next part's bytes. */
+const CUT = Symbol('cut');
+
 /**
  * Writes `data/<category>.<ext>` for each format, each streamed from the
- * snapshot in primary-key order. A read that fails part way fails the export,
- * naming the category: a silently truncated archive is worse than none.
+ * snapshot in primary-key order. A file that would pass `partBytes` is
+ * written as `data/<category>.part-00001.<ext>`, `…part-00002…` instead, each
+ * a complete file of its format (the CSV header, the JSON document around its
+ * records). A read that fails part way fails the export, naming the category:
+ * a silently truncated archive is worse than none.
  */
 export async function writeCategoryData(
   zip: ZipWriter,
@@ -80,34 +104,92 @@ export async function writeCategoryData(
       csv: job.csv,
       canonical: job.canonical,
     });
-    const path = `data/${job.category.name}.${encoder.extension}`;
-    const counter = { rows: 0 };
     const first = files.length === 0;
     const sample = first ? job.sample : undefined;
     // Each record counts once in the progress, whatever the number of formats.
-    const entry = await zip.addStream(path, encodeRows(job, encoder, counter, sample, first), {
-      level: DATA_DEFLATE_LEVEL,
-    });
-    files.push({
-      path,
-      format,
-      media_type: encoder.mediaType,
-      rows: counter.rows,
-      bytes: entry.bytes,
-      sha256: entry.sha256,
-    });
-    rows = counter.rows;
+    const parts = encodeParts(job, encoder, sample, first);
+    for (const part of await writeParts(zip, job, encoder.extension, parts)) {
+      files.push({ ...part, format, media_type: encoder.mediaType });
+    }
+    rows = parts.rows;
   }
   return { rows, files };
+}
+
+/** An encoded data file: its bytes with {@link CUT} between parts, and the rows of each part once read. */
+interface EncodedParts extends AsyncIterable<Buffer | typeof CUT> {
+  /** Records of each part so far. */
+  readonly partRows: number[];
+  /** Records so far. */
+  readonly rows: number;
+}
+
+/** Writes the parts as zip entries; the first is held until it is known whether it is the only one. */
+async function writeParts(
+  zip: ZipWriter,
+  job: CategoryWrite,
+  extension: string,
+  parts: EncodedParts,
+): Promise<Omit<ManifestFile, 'format' | 'media_type'>[]> {
+  const events = parts[Symbol.asyncIterator]();
+  const held = new HeldBytes(job.heldMemoryBytes ?? DEFAULT_HELD_MEMORY_BYTES);
+  const written: Omit<ManifestFile, 'format' | 'media_type'>[] = [];
+  let ended = false;
+  async function* live(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const next = await events.next();
+      if (next.done === true) ended = true;
+      if (next.done === true || next.value === CUT) return;
+      yield next.value;
+    }
+  }
+  const add = async (path: string, source: AsyncIterable<Buffer>) => {
+    const entry = await zip.addStream(path, source, { level: DATA_DEFLATE_LEVEL });
+    const rows = parts.partRows[written.length] ?? 0;
+    written.push({ path, rows, bytes: entry.bytes, sha256: entry.sha256 });
+  };
+  const name = job.category.name;
+  try {
+    for await (const chunk of live()) await held.add(chunk);
+    await add(dataFilePath(name, extension, ended ? null : 1), held.drain());
+    await held.dispose();
+    while (!ended) await add(dataFilePath(name, extension, written.length + 1), live());
+  } finally {
+    await held.dispose();
+    // A read left open would outlive the failure and mask it when its snapshot closes.
+    await events.return?.();
+  }
+  return written;
+}
+
+function encodeParts(
+  job: CategoryWrite,
+  encoder: FormatEncoder,
+  sample: ((row: Row) => void) | undefined,
+  countsRows: boolean,
+): EncodedParts {
+  const partRows: number[] = [];
+  const counter = { rows: 0 };
+  const limit = job.partBytes ?? DEFAULT_PART_BYTES;
+  return {
+    partRows,
+    get rows() {
+      return counter.rows;
+    },
+    [Symbol.asyncIterator]: () =>
+      encodeRows(job, encoder, limit, counter, partRows, sample, countsRows),
+  };
 }
 
 async function* encodeRows(
   job: CategoryWrite,
   encoder: FormatEncoder,
+  limit: number,
   counter: { rows: number },
+  partRows: number[],
   sample: ((row: Row) => void) | undefined,
   countsRows: boolean,
-): AsyncGenerator<Buffer> {
+): AsyncGenerator<Buffer | typeof CUT> {
   const { category, totals } = job;
   const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
   const width = converters.length;
@@ -118,6 +200,11 @@ async function* encodeRows(
     return chunk;
   };
   const head = Buffer.from(encoder.begin());
+  const tailBytes = (rows: number) => Buffer.byteLength(encoder.end(rows));
+  /** Bytes and rows of the part being written. */
+  let bytes = head.length;
+  let rows = 0;
+  partRows.push(0);
   totals.bytesWritten += head.length;
   yield head;
   const read = {
@@ -142,6 +229,7 @@ async function* encodeRows(
       let r = 0;
       while (r < batch.length) {
         let row: Row | null = null;
+        let full = false;
         try {
           for (; r < batch.length && out.length < CHUNK_BYTES; r++) {
             const raw = batch[r]!;
@@ -149,24 +237,48 @@ async function* encodeRows(
             const values = new Array<JsonValue>(width);
             for (let i = 0; i < width; i++) values[i] = converters[i]!(raw[i] ?? null);
             row = values;
+            const mark = out.length;
+            out.text(encoder.row(row, rows));
+            const size = out.length - mark;
+            // A part ends before the row that would pass the part size; a part holds at least one row.
+            if (rows > 0 && bytes + size + tailBytes(rows + 1) > limit) {
+              out.truncate(mark);
+              full = true;
+              break;
+            }
             sample?.(row);
-            out.text(encoder.row(row, counter.rows++));
+            bytes += size;
+            rows++;
+            counter.rows++;
+            partRows[partRows.length - 1] = rows;
           }
         } catch (error) {
           throw rowFailure(category, encoder.format, batch[r]!, row, error);
         }
-        if (out.length >= CHUNK_BYTES) yield take();
+        if (full) {
+          // Close this part and open the next; the row is written again as its first.
+          if (out.length > 0) yield take();
+          const tail = Buffer.from(encoder.end(rows));
+          totals.bytesWritten += tail.length + head.length;
+          yield tail;
+          yield CUT;
+          yield head;
+          bytes = head.length;
+          rows = 0;
+          partRows.push(0);
+        } else if (out.length >= CHUNK_BYTES) {
+          yield take();
+        }
       }
       if (batch.length > 0) last = batch[batch.length - 1]!;
       if (countsRows) totals.rowsWritten += batch.length;
       job.onProgress();
     }
   } finally {
-    // A read left open would outlive the failure and mask it when its snapshot closes.
     await batches.return?.();
   }
   if (out.length > 0) yield take();
-  const tail = Buffer.from(encoder.end(counter.rows));
+  const tail = Buffer.from(encoder.end(rows));
   totals.bytesWritten += tail.length;
   yield tail;
 }

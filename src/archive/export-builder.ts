@@ -47,6 +47,8 @@ export interface BuildInput {
   readonly signer: { readonly kid: string; sign(bytes: Uint8Array): Buffer } | null;
   /** The platform's files directory, where attachment paths are resolved. */
   readonly filesDir: string;
+  /** Largest data file before a category is split into parts. (Default: 1 GiB) */
+  readonly partBytes?: number;
   /** Called after every batch of rows; must be cheap (throttle inside). */
   readonly onProgress: (progress: BuildProgress) => void;
   /** Aborts the build between batches (lost lease, cancel, shutdown). */
@@ -112,6 +114,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       formats: dataFormats,
       csv: input.csv,
       canonical: input.purpose === 'audit',
+      ...(input.partBytes !== undefined && { partBytes: input.partBytes }),
       signal: input.signal,
       totals,
       onProgress,

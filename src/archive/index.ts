@@ -8,4 +8,5 @@ export {
 } from './export-builder.js';
 export * from './manifest.js';
 export { ZipWriter, type ZipEntryInfo, type ZipWriterOptions } from './zip-writer.js';
-export { ARCHIVE_LAYOUT } from './archive-layout.js';
+export { ARCHIVE_LAYOUT, dataFilePart, dataFilePath, partWording } from './archive-layout.js';
+export { DEFAULT_PART_BYTES } from './category-writer.js';

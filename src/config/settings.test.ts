@@ -49,4 +49,16 @@ describe('settings of SPEC §12.4', () => {
     expect(() => load({ PORTAGE_IMPORT_MAX_RUNNING: '0' })).toThrow(/PORTAGE_IMPORT_MAX_RUNNING/);
     expect(() => load({ PORTAGE_IMPORT_CONCURRENCY: '65' })).toThrow(/PORTAGE_IMPORT_CONCURRENCY/);
   });
+
+  it('splits data files at 1 GiB unless PORTAGE_PART_BYTES says otherwise, and refuses a size that is no size', () => {
+    expect(load({}).partBytes).toBe(1024 ** 3);
+    expect(load({ PORTAGE_PART_BYTES: '4096' }).partBytes).toBe(4096);
+    expect(load({ PORTAGE_PART_BYTES: '1' }).partBytes).toBe(1);
+    for (const bad of ['0', '-1', 'abc', '1.5', '1e9', '4 KiB']) {
+      expect(() => load({ PORTAGE_PART_BYTES: bad }), bad).toThrow(ConfigError);
+      expect(() => load({ PORTAGE_PART_BYTES: bad }), bad).toThrow(
+        /^PORTAGE_PART_BYTES must be a whole number/,
+      );
+    }
+  });
 });

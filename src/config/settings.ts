@@ -70,6 +70,13 @@ export interface Settings {
    * (`PORTAGE_IMPORT_MAX_EXPANDED_BYTES`, default 4294967296: 4 GiB)
    */
   readonly importMaxExpandedBytes: number;
+  /**
+   * Largest data file of an archive, in bytes: a category's file that would
+   * pass it is written as numbered parts, `data/<category>.part-00001.<ext>`,
+   * each a complete file of at least one record. (`PORTAGE_PART_BYTES`,
+   * default 1073741824: 1 GiB)
+   */
+  readonly partBytes: number;
   readonly importLimits: ImportQuota;
   /**
    * How each S3 request of an archive write (each part of its upload) is
@@ -331,6 +338,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     },
     importMaxBytes: int('PORTAGE_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
     importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
+    partBytes: int('PORTAGE_PART_BYTES', 1024 ** 3, 1),
     importLimits: {
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
       maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),

@@ -1,3 +1,4 @@
+import { partWording } from '../archive/archive-layout.js';
 import type { ManifestOverview } from './document-input.js';
 import { countRecords } from './document-wording.js';
 
@@ -57,7 +58,7 @@ export function archiveFiles(manifest: ManifestOverview): ArchiveFileEntry[] {
     for (const f of c.files) {
       files.push({
         path: f.path,
-        description: `${c.title}: ${countRecords(f.rows)} as ${f.format.toUpperCase()}.`,
+        description: `${c.title}${partWording(f, c.files)}: ${countRecords(f.rows)} as ${f.format.toUpperCase()}.`,
         linkable: true,
         bytes: f.bytes,
         sha256: f.sha256,

@@ -1,3 +1,4 @@
+import { partWording } from '../archive/archive-layout.js';
 import type { CatalogField } from '../catalog/index.js';
 import type { Row } from '../formats/index.js';
 import type { ManifestOverview } from './document-input.js';
@@ -67,7 +68,7 @@ function fileList(entry: IncludedEntry): string {
   const items = entry.files.map(
     (f) =>
       `<li><a href="${escapeHtml(fileHref(f.path))}"><code>${escapeHtml(f.path)}</code></a> ` +
-      `(${f.format.toUpperCase()}, ${countRecords(f.rows)}, ${formatBytes(f.bytes)})</li>`,
+      `(${f.format.toUpperCase()}${partWording(f, entry.files)}, ${countRecords(f.rows)}, ${formatBytes(f.bytes)})</li>`,
   );
   items.push(
     `<li><a href="${escapeHtml(fileHref(entry.schema))}"><code>${escapeHtml(entry.schema)}</code></a> ` +

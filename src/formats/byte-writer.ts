@@ -35,6 +35,14 @@ export class ByteWriter {
     this.end += this.buffer.write(text, this.end, 'utf8');
   }
 
+  /** Forgets what was written after the first `length` bytes (since the last {@link take}). */
+  truncate(length: number): void {
+    if (!Number.isInteger(length) || length < 0 || length > this.end) {
+      throw new RangeError(`cannot truncate ${this.end} bytes to ${length}`);
+    }
+    this.end = length;
+  }
+
   /** What was written since the last call, as a new Buffer; the writer is then empty. */
   take(): Buffer {
     const taken = Buffer.allocUnsafe(this.end);

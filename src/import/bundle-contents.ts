@@ -1,15 +1,26 @@
+import { dataFilePath } from '../archive/archive-layout.js';
 import { BUNDLE_HEADER, BUNDLE_VERSION } from '../archive/bundle-header.js';
 import type { Catalog, IncludedCategory } from '../catalog/index.js';
 import type { BundleArchive } from './bundle-archive.js';
 import { ImportRefusal } from './import-error.js';
 import type { ImportLimits } from './import-limits.js';
 
+/** One data file of a bundle category: the whole category, or one of its parts. */
+export interface BundleFile {
+  /** Archive path: `data/<category>.jsonl`, or `data/<category>.part-00001.jsonl` … */
+  readonly path: string;
+  /** Rows the header announces for this file; it must hold exactly as many lines. */
+  readonly rows: number;
+}
+
 /** One category of a bundle, as `bundle.json` lists it, matched to the catalog. */
 export interface BundleCategory {
   readonly category: IncludedCategory;
-  /** Archive path of its JSON Lines file, `data/<category>.jsonl`. */
+  /** Archive path of its JSON Lines file, `data/<category>.jsonl`, or of its first part. */
   readonly path: string;
-  /** Rows the header announces; the data file must hold exactly as many lines. */
+  /** Its data files in order: the one file, or its parts. */
+  readonly files: readonly BundleFile[];
+  /** Rows the header announces; the data files must hold exactly as many lines. */
   readonly rows: number;
 }
 
@@ -28,6 +39,7 @@ interface HeaderCategory {
   name?: unknown;
   path?: unknown;
   rows?: unknown;
+  parts?: unknown;
   fields?: unknown;
 }
 
@@ -130,9 +142,43 @@ function matchCategory(listed: HeaderCategory, catalog: Catalog): BundleCategory
       `bundle.json describes the fields of "${name}" differently from catalog version ${catalog.version}.`,
     );
   }
-  const path = `data/${name}.jsonl`;
-  if (listed.path !== path || !Number.isSafeInteger(listed.rows) || Number(listed.rows) < 0) {
+  const rows = Number(listed.rows);
+  if (!isCount(listed.rows)) {
+    throw new ImportRefusal('not_a_bundle', `bundle.json: category "${name}" has no row count.`);
+  }
+  const files = listed.parts === undefined ? unsplitFile(name, listed, rows) : parts(name, listed);
+  if (files.reduce((sum, f) => sum + f.rows, 0) !== rows) {
+    throw new ImportRefusal(
+      'not_a_bundle',
+      `bundle.json: the parts of category "${name}" do not add up to its ${rows} rows.`,
+    );
+  }
+  return { category, path: files[0]!.path, files, rows };
+}
+
+function unsplitFile(name: string, listed: HeaderCategory, rows: number): BundleFile[] {
+  const path = dataFilePath(name, 'jsonl', null);
+  if (listed.path !== path) {
     throw new ImportRefusal('not_a_bundle', `bundle.json: category "${name}" must be at ${path}.`);
   }
-  return { category, path, rows: Number(listed.rows) };
+  return [{ path, rows }];
+}
+
+/** The parts of a split category, each at `data/<category>.part-<n>.jsonl`, numbered from 1 in order. */
+function parts(name: string, listed: HeaderCategory): BundleFile[] {
+  const refuse = (detail: string) =>
+    new ImportRefusal('not_a_bundle', `bundle.json: category "${name}" ${detail}.`);
+  if (listed.path !== undefined) throw refuse('lists both a path and parts');
+  if (!Array.isArray(listed.parts) || listed.parts.length === 0) throw refuse('lists no parts');
+  return (listed.parts as unknown[]).map((part, i) => {
+    const path = dataFilePath(name, 'jsonl', i + 1);
+    const { path: at, rows } = (part ?? {}) as { path?: unknown; rows?: unknown };
+    if (at !== path) throw refuse(`must have part ${i + 1} at ${path}`);
+    if (!isCount(rows)) throw refuse(`has no row count for ${path}`);
+    return { path, rows: Number(rows) };
+  });
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && Number(value) >= 0;
 }

@@ -41,27 +41,66 @@ export interface LineRecord {
 }
 
 /**
- * Streams the records of one category, line by line. With `validate`, each
- * is checked against the category's JSON Schema; the pass that writes reads
- * records the scan already validated.
+ * Streams the records of one category, line by line, through its parts in
+ * order when it is split; `line` counts from 1 across the parts
+ * ({@link lineAt} names the part). With `validate`, each record is checked
+ * against the category's JSON Schema; the pass that writes reads records the
+ * scan already validated.
+ *
+ * @throws {@link ImportRefusal} `schema_violation` for a part that holds
+ * another number of records than `bundle.json` announces for it.
  */
 export async function* readRecords(
   run: ImportRun,
   plan: CategoryPlan,
   validate: boolean,
 ): AsyncGenerator<LineRecord> {
-  const input = await run.archive.read(plan.path);
-  try {
-    for await (const { number, text } of jsonlLines(input, plan.path, run.limits.maxLineBytes)) {
-      run.signal?.throwIfAborted();
-      const record = validate
-        ? run.validator.parse(plan.category, plan.path, number, text)
-        : parseRecord(plan.path, number, text, plan.category);
-      yield { line: number, record };
+  let before = 0;
+  for (const file of plan.files) {
+    const input = await run.archive.read(file.path);
+    let lines = 0;
+    try {
+      for await (const { number, text } of jsonlLines(input, file.path, run.limits.maxLineBytes)) {
+        run.signal?.throwIfAborted();
+        const record = validate
+          ? run.validator.parse(plan.category, file.path, number, text)
+          : parseRecord(file.path, number, text, plan.category);
+        lines = number;
+        yield { line: before + number, record };
+      }
+    } finally {
+      input.destroy();
     }
-  } finally {
-    input.destroy();
+    if (plan.files.length > 1 && lines !== file.rows) {
+      throw new ImportRefusal(
+        'schema_violation',
+        `${file.path} ("${plan.category.name}"): the file holds ${lines} records; bundle.json announces ${file.rows}`,
+      );
+    }
+    before += lines;
   }
+}
+
+/** Where line `line` of a category (counted across its parts) is: `data/<category>.jsonl line 7`. */
+export function lineAt(plan: CategoryPlan, line: number): string {
+  let first = 1;
+  for (const file of plan.files) {
+    if (line < first + file.rows) return `${file.path} line ${line - first + 1}`;
+    first += file.rows;
+  }
+  return `${plan.path} line ${line}`;
+}
+
+/** Where lines `first` to `last` of a category are, as {@link lineAt} names them. */
+export function linesAt(plan: CategoryPlan, first: number, last: number): string {
+  if (first === last) return lineAt(plan, first);
+  const from = lineAt(plan, first);
+  const to = lineAt(plan, last);
+  const [fromPath] = from.split(' line ');
+  const [toPath, toLine] = to.split(' line ');
+  return fromPath === toPath
+    ? `${from.replace(' line ', ' lines ')}–${toLine}`
+    : `${from} to ${to}`;
 }
 
 /** A refusal naming the line and field of a record. */
@@ -71,5 +110,5 @@ export function recordRefusal(
   line: number,
   detail: string,
 ): ImportRefusal {
-  return new ImportRefusal(code, `${plan.path} line ${line} ("${plan.category.name}"): ${detail}`);
+  return new ImportRefusal(code, `${lineAt(plan, line)} ("${plan.category.name}"): ${detail}`);
 }

@@ -3,7 +3,7 @@ import { ConflictCollector } from './conflict-collector.js';
 import { IdIndex } from './id-index.js';
 import type { ImportConflict } from './import-error.js';
 import type { CategoryPlan } from './import-plan.js';
-import { readRecords, recordRefusal, type ImportRun } from './import-run.js';
+import { lineAt, readRecords, recordRefusal, type ImportRun } from './import-run.js';
 import { NewKeys } from './new-keys.js';
 
 /** What the scan found: the conflicts named (the first of each category), and how many per category. */
@@ -83,7 +83,7 @@ async function scanCategory(
     await collector?.add(written);
     const path = files === null ? null : record[files.pathField];
     if (files !== null && typeof path === 'string') {
-      await run.files.check(files, path, `${plan.path} line ${line}`);
+      await run.files.check(files, path, lineAt(plan, line));
     }
     onRow();
   }

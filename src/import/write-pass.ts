@@ -2,7 +2,7 @@ import { toError } from '../errors/index.js';
 import type { JsonValue } from '../formats/index.js';
 import { ImportRefusal } from './import-error.js';
 import { keyText, type CategoryPlan } from './import-plan.js';
-import { readRecords, recordRefusal, type ImportRun } from './import-run.js';
+import { lineAt, linesAt, readRecords, recordRefusal, type ImportRun } from './import-run.js';
 import { ConstraintError, type ImportColumn, type ImportRow } from './platform-writer.js';
 import { ReferenceResolver } from './reference-resolver.js';
 import { RowFixups } from './row-fixups.js';
@@ -141,7 +141,7 @@ async function writeRows(
     const path = pathAt < 0 ? null : row[pathAt];
     if (files !== null && typeof path === 'string') {
       // The file goes into the target tenant's folder, and the record says where.
-      row[pathAt] = await run.files.stage(files, path, `${plan.path} line ${line}`);
+      row[pathAt] = await run.files.stage(files, path, lineAt(plan, line));
     }
     count++;
     onRow();
@@ -232,10 +232,9 @@ async function guarded<T>(
     return await work();
   } catch (error) {
     if (!(error instanceof ConstraintError)) throw error;
-    const lines = firstLine === lastLine ? `line ${firstLine}` : `lines ${firstLine}–${lastLine}`;
     throw new ImportRefusal(
       'constraint_violation',
-      `${plan.path} ${lines} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
+      `${linesAt(plan, firstLine, lastLine)} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
     );
   }
 }

@@ -36,7 +36,7 @@ export async function produceArchive(
   deps: {
     catalog: Catalog;
     source: SourceDatabase;
-    settings: { filesDir: string };
+    settings: { filesDir: string; partBytes?: number };
     keyring?: Keyring;
   },
   output: Writable,
@@ -67,6 +67,7 @@ export async function produceArchive(
         generatedAt: spec.generatedAt,
         undeclared,
         filesDir: deps.settings.filesDir,
+        ...(deps.settings.partBytes !== undefined && { partBytes: deps.settings.partBytes }),
         signer,
         onProgress: options.onProgress,
         signal: options.signal,
