@@ -34,7 +34,10 @@ table.records td.long { min-width: 24rem; }
 .status.skipped { border-color: #9a6700; }
 .yes { color: #1a7f37; font-weight: 600; }
 .no { color: #cf222e; font-weight: 600; }
-td.sum { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .75em; overflow-wrap: anywhere; max-width: 18rem; }
+td.sum { font-size: .85em; min-width: 12rem; }
+td.size { white-space: nowrap; }
+code.hash { font-size: .95em; overflow-wrap: normal; word-break: keep-all; }
+.ref { font-size: .9em; color: var(--muted); }
 details > summary { cursor: pointer; font-weight: 600; margin: .6rem 0 .2rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; }
 @media print { .scroll { overflow: visible; } a { color: inherit; } }

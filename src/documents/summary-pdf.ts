@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { VERIFY_STEPS } from '../archive/index.js';
+import { catalogMarkdownSpans } from './catalog-markdown.js';
 import type { SummaryPdfInput } from './document-input.js';
 import { countRecords, describePurpose } from './document-wording.js';
 import { UNICODE_FONT, loadUnicodeFont } from './pdf-fonts.js';
@@ -77,6 +78,7 @@ function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
     ['Export id', [{ text: e.id, style: 'mono' }]],
     ['Formats', [{ text: e.formats.join(', ') }]],
     ['Catalog version', [{ text: e.catalog_version }]],
+    ['Content digest', [{ text: manifest.content_sha256, style: 'mono' }]],
   ];
   for (const [label, value] of facts) keyValue(doc, label, value);
   doc.moveDown(0.6);
@@ -110,8 +112,8 @@ function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
         ? 'not requested'
         : countRecords(c.rows ?? 0);
     categoryLine(doc, c.title, c.name, status);
-    if (!c.included) note(doc, `Not exported: ${c.reason}`);
-    else if (!c.requested) note(doc, 'Exportable, but not requested for this export.');
+    if (!c.included) note(doc, [{ text: 'Not exported: ' }, ...catalogMarkdownSpans(c.reason)]);
+    else if (!c.requested) note(doc, [{ text: 'Exportable, but not requested for this export.' }]);
   }
   const leftOut = manifest.categories.flatMap((c) =>
     c.included ? c.excluded_fields.map((f) => ({ category: c, field: f })) : [],
@@ -122,15 +124,16 @@ function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
       paragraph(doc, [{ text: `${category.title}: ` }, { text: field.name, style: 'mono' }], {
         gap: 1,
       });
-      note(doc, field.reason);
+      note(doc, catalogMarkdownSpans(field.reason));
     }
   }
   if (manifest.undeclared.length > 0) {
     heading(doc, 'Not declared in the catalog');
-    note(
-      doc,
-      "The platform's database holds these tables or columns, which its catalog does not declare; they are not in this export:",
-    );
+    note(doc, [
+      {
+        text: "The platform's database holds these tables or columns, which its catalog does not declare; they are not in this export:",
+      },
+    ]);
     for (const u of manifest.undeclared) {
       paragraph(
         doc,
@@ -143,7 +146,7 @@ function writeBody(doc: PdfDocument, input: SummaryPdfInput): void {
   VERIFY_STEPS.forEach((step, i) => {
     paragraph(doc, [{ text: `${i + 1}. ` }, ...codeSpans(step)], { gap: 4 });
   });
-  note(doc, 'README.md gives the same commands as plain text, to copy exactly.');
+  note(doc, [{ text: 'README.md gives the same commands as plain text, to copy exactly.' }]);
 }
 
 function heading(doc: PdfDocument, text: string): void {
@@ -190,8 +193,8 @@ function categoryLine(doc: PdfDocument, title: string, name: string, status: str
   doc.y += 2;
 }
 
-function note(doc: PdfDocument, text: string): void {
-  paragraph(doc, codeSpans(text), {
+function note(doc: PdfDocument, spans: readonly Span[]): void {
+  paragraph(doc, spans, {
     size: 9,
     color: MUTED,
     x: doc.page.margins.left + 12,
@@ -201,7 +204,7 @@ function note(doc: PdfDocument, text: string): void {
   doc.x = doc.page.margins.left;
 }
 
-/** The shared and catalog texts mark names and commands with backquotes: those spans are set in a monospaced font. */
+/** The shared texts mark names and commands with backquotes: those spans are set in a monospaced font. */
 function codeSpans(text: string): Span[] {
   return text
     .split('`')
