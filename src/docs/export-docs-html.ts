@@ -7,7 +7,7 @@ import type { CatalogDocument } from './catalog-document.js';
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{background:#f4f4f4;padding:0 .2rem}.no{color:#a40000;font-weight:600}.muted{color:#666}
-.scroll{overflow-x:auto}.ref{font-size:.9em;color:#444}td code{overflow-wrap:anywhere}
+.scroll{overflow-x:auto}.ref{font-size:.9em;color:#444}td:first-child code{white-space:nowrap}
 @media (max-width:40rem){body{font-size:15px;margin:1rem auto}th,td{padding:.25rem .35rem}}`;
 
 /** `GET /docs/export`: the export documentation as one self-contained HTML page. */

@@ -40,5 +40,14 @@ code.hash { font-size: .95em; overflow-wrap: normal; word-break: keep-all; }
 .ref { font-size: .9em; color: var(--muted); }
 details > summary { cursor: pointer; font-weight: 600; margin: .6rem 0 .2rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; }
+@media (max-width: 40rem) {
+  body { padding: 1rem; }
+  table.files, table.files tbody, table.files tr, table.files td { display: block; }
+  table.files thead { display: none; }
+  table.files tr { border: 1px solid var(--line); margin-bottom: .5rem; }
+  table.files td { border: 0; padding: .15rem .5rem; min-width: 0; }
+  table.files td.size::before { content: "Size: "; color: var(--muted); }
+  table.files td.sum::before { content: "SHA-256: "; color: var(--muted); font-family: system-ui, sans-serif; }
+}
 @media print { .scroll { overflow: visible; } a { color: inherit; } }
 `;
