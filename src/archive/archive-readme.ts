@@ -2,6 +2,9 @@ import { partWording } from './archive-layout.js';
 import { opensslVerifyMarkdown } from '../signing/index.js';
 import type { Manifest } from './manifest.js';
 
+/** Catalog text (itself Markdown) made safe for one Markdown table cell. */
+const cell = (text: string) => text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
+
 /** The CSV dialect, stated once for every document that explains it. */
 export const CSV_DIALECT: readonly string[] = [
   'RFC 4180: fields separated by commas, records ended by CRLF, a header row of field names first.',
@@ -13,14 +16,23 @@ export const CSV_DIALECT: readonly string[] = [
   "With the `formula_protection` option, a text or JSON cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so spreadsheets show it as text instead of running it as a formula (number, boolean, date and timestamp cells are never changed); the option is on by default for `closure` exports and off otherwise, and recorded in `manifest.json` under `export.csv`.",
 ];
 
+/**
+ * The command that recomputes an archive's `content_sha256` inside its
+ * unzipped folder: the sha256 of the `SHA256SUMS` lines of the files under
+ * `data/`, `schemas/` and `attachments/` (SPEC §11 "Digest bytes"; those lines
+ * are already sorted by path).
+ */
+export const CONTENT_DIGEST_COMMAND =
+  "grep -E '^[0-9a-f]{64}  (data|schemas|attachments)/' SHA256SUMS | sha256sum";
+
 /** The commands that check an archive with standard tools alone. */
 export const VERIFY_STEPS: readonly string[] = [
   'Unzip the archive and, inside its folder, run `sha256sum -c SHA256SUMS`: every line must say `OK`.',
-  "Recompute the content digest: `grep -E '^[0-9a-f]{64}  (data|schemas|attachments)/' SHA256SUMS | sha256sum` prints the `content_sha256` of `manifest.json`. Two exports of the same data have the same content digest, whenever they ran.",
+  `Recompute the content digest: \`${CONTENT_DIGEST_COMMAND}\` prints the \`content_sha256\` of \`manifest.json\`. Two exports of the same data have the same content digest, whenever they ran.`,
 ];
 
 /** `README.md`: what this archive is and what each file holds, readable without any other context. */
-export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sha256'>): string {
+export function archiveReadme(manifest: Omit<Manifest, 'documents'>): string {
   const e = manifest.export;
   const out: string[] = [
     `# ${e.platform.name} data export for ${e.account_name}`,
@@ -30,6 +42,16 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
     `${e.platform.description}`,
     '',
     'A text editor is enough to read every file here; `data/*.csv` files open in any spreadsheet program.',
+    '',
+    '## Content digest',
+    '',
+    `\`content_sha256\`: \`${manifest.content_sha256}\``,
+    '',
+    'One number for all the data, schemas and attachments of this export, as `manifest.json` records it. Two exports of the same data have the same digest, whenever they ran. Inside the unzipped folder, this command recomputes it:',
+    '',
+    '```sh',
+    CONTENT_DIGEST_COMMAND,
+    '```',
     '',
     '## Files',
     '',
@@ -83,15 +105,17 @@ export function archiveReadme(manifest: Omit<Manifest, 'documents' | 'content_sh
   );
   for (const c of manifest.categories) {
     if (!c.included) {
-      out.push(`| ${c.title} (\`${c.name}\`) | no | — | Not exported: ${c.reason} |`);
+      out.push(`| ${cell(c.title)} (\`${c.name}\`) | no | — | Not exported: ${cell(c.reason)} |`);
     } else if (!c.requested) {
       out.push(
-        `| ${c.title} (\`${c.name}\`) | no | — | Exportable, but not requested for this export. |`,
+        `| ${cell(c.title)} (\`${c.name}\`) | no | — | Exportable, but not requested for this export. |`,
       );
     } else {
-      const left = c.excluded_fields.map((f) => `\`${f.name}\` left out: ${f.reason}`).join(' ');
+      const left = c.excluded_fields
+        .map((f) => `\`${f.name}\` left out: ${cell(f.reason)}`)
+        .join(' ');
       out.push(
-        `| ${c.title} (\`${c.name}\`) | yes | ${c.rows ?? 0} | ${c.description}${left ? ` ${left}` : ''} |`,
+        `| ${cell(c.title)} (\`${c.name}\`) | yes | ${c.rows ?? 0} | ${cell(c.description)}${left ? ` ${left}` : ''} |`,
       );
     }
   }

@@ -101,7 +101,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
     (ENCODED_FORMATS as readonly string[]).includes(f),
   );
   const sampler = input.purpose === 'closure' ? new RecordSampler() : null;
-  const entries: { path: string; sha256: string }[] = [];
+  const entries: { path: string; sha256: string; bytes?: number }[] = [];
   const written = new Map<string, WrittenCategory>();
   const missingFiles: MissingFile[] = [];
 
@@ -172,22 +172,26 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       await zip.addBuffer(BUNDLE_HEADER, Buffer.from(JSON.stringify(header, null, 2) + '\n')),
     );
   }
-  const readme = await zip.addBuffer(
-    'README.md',
-    Buffer.from(archiveReadme(buildManifest({ ...base, documents: [] }))),
-  );
-  documents.push(readme);
+  const overview = buildManifest({ ...base, documents: [] });
+  documents.push(await zip.addBuffer('README.md', Buffer.from(archiveReadme(overview))));
   if (sampler !== null) {
-    const overview = buildManifest({ ...base, documents: [] });
-    const samples = sampler.samples();
-    const html = renderIndexHtml({ manifest: overview, catalog: input.catalog, samples });
-    documents.push(await zip.addBuffer('index.html', Buffer.from(html)));
     // The PDF renderer (pdfkit and its fonts) loads only for exports that carry a summary.
     const { renderSummaryPdf } = await import('../documents/summary-pdf.js');
-    const pdf = await renderSummaryPdf({
+    documents.push(
+      await zip.addBuffer('summary.pdf', await renderSummaryPdf({ manifest: overview })),
+    );
+    // index.html comes last of the documents, so that its file list shows every earlier file's checksum.
+    const html = renderIndexHtml({
       manifest: overview,
+      catalog: input.catalog,
+      samples: sampler.samples(),
+      written: new Map(
+        [...entries, ...documents].flatMap(({ path, sha256, bytes }) =>
+          bytes === undefined ? [] : [[path, { bytes, sha256 }] as const],
+        ),
+      ),
     });
-    documents.push(await zip.addBuffer('summary.pdf', pdf));
+    documents.push(await zip.addBuffer('index.html', Buffer.from(html)));
   }
   entries.push(...documents);
   const manifest = buildManifest({ ...base, documents });

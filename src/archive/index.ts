@@ -1,4 +1,9 @@
-export { archiveReadme, CSV_DIALECT, VERIFY_STEPS } from './archive-readme.js';
+export {
+  archiveReadme,
+  CONTENT_DIGEST_COMMAND,
+  CSV_DIALECT,
+  VERIFY_STEPS,
+} from './archive-readme.js';
 export { contentSha256, sha256sumsText, type ChecksumEntry } from './checksums.js';
 export {
   buildArchive,

@@ -1,12 +1,7 @@
+import { formatDuration as duration } from '../documents/document-wording.js';
 import type { CatalogDocument } from './catalog-document.js';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const duration = (seconds: number) =>
-  seconds % 86_400 === 0
-    ? `${seconds / 86_400} days`
-    : seconds % 3600 === 0
-      ? `${seconds / 3600} hours`
-      : `${seconds} s`;
 
 /** The export documentation as Markdown (the repository's `docs/export.md`). */
 export function renderExportDocsMarkdown(doc: CatalogDocument): string {

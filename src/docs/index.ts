@@ -1,3 +1,3 @@
 export { buildCatalogDocument, type CatalogDocument } from './catalog-document.js';
-export { escapeHtml, renderExportDocsHtml } from './export-docs-html.js';
+export { renderExportDocsHtml } from './export-docs-html.js';
 export { renderExportDocsMarkdown } from './export-docs-markdown.js';

@@ -1,10 +1,12 @@
 import { partWording } from '../archive/archive-layout.js';
-import type { CatalogField } from '../catalog/index.js';
+import type { CatalogField, CategoryReference } from '../catalog/index.js';
+import { catalogMarkdownHtml } from './catalog-markdown.js';
 import type { Row } from '../formats/index.js';
 import type { ManifestOverview } from './document-input.js';
 import { countRecords, formatBytes } from './document-wording.js';
-import { categoryAnchor, escapeHtml, fileHref, inlineCode } from './html-text.js';
+import { categoryAnchor, escapeHtml, fileHref } from './html-text.js';
 import { renderRecordTable } from './record-table.js';
+import { referenceNote } from './reference-note.js';
 
 type ManifestCategory = ManifestOverview['categories'][number];
 type IncludedEntry = Extract<ManifestCategory, { included: true }>;
@@ -14,6 +16,10 @@ export interface CategorySectionInput {
   readonly entry: ManifestCategory;
   /** The catalog's fields of the category; empty for an excluded one. */
   readonly fields: readonly CatalogField[];
+  /** The catalog's references of the category (fields holding another category's key). */
+  readonly references: readonly CategoryReference[];
+  /** Each category's title by name, to name a reference's target. */
+  readonly titles: ReadonlyMap<string, string>;
   readonly rows: readonly Row[];
   readonly maxCellChars: number;
 }
@@ -24,25 +30,25 @@ export function renderCategorySection(input: CategorySectionInput): string {
   const out = [
     `<section id="${escapeHtml(categoryAnchor(entry.name))}" class="category">`,
     `<h3>${escapeHtml(entry.title)} <code>${escapeHtml(entry.name)}</code></h3>`,
-    `<p>${inlineCode(entry.description)}</p>`,
+    `<p>${catalogMarkdownHtml(entry.description)}</p>`,
   ];
   if (!entry.included) {
     out.push(
       '<p class="status excluded"><strong>Not exported.</strong> ' +
-        `${inlineCode(entry.reason)}</p>`,
+        `${catalogMarkdownHtml(entry.reason)}</p>`,
     );
   } else if (!entry.requested) {
     out.push(
       '<p class="status skipped"><strong>Not requested.</strong> The platform exports this ' +
         'category, but this export was asked for other categories only.</p>',
-      fieldTable(input.fields),
+      fieldTable(input),
       excludedFields(entry),
     );
   } else {
     out.push(
       `<p class="status included"><strong>Exported:</strong> ${countRecords(entry.rows ?? 0)}.</p>`,
       fileList(entry),
-      fieldTable(input.fields),
+      fieldTable(input),
       excludedFields(entry),
       '<h4>Records</h4>',
       renderRecordTable({
@@ -85,12 +91,13 @@ function fileList(entry: IncludedEntry): string {
   return `<ul class="files">\n${items.join('\n')}\n</ul>`;
 }
 
-function fieldTable(fields: readonly CatalogField[]): string {
+function fieldTable({ fields, references, titles }: CategorySectionInput): string {
   if (fields.length === 0) return '';
   const rows = fields.map(
     (f) =>
       `<tr><td><code>${escapeHtml(f.name)}</code></td><td>${escapeHtml(f.type)}` +
-      `${f.nullable ? ' or null' : ''}</td><td>${inlineCode(f.description)}</td></tr>`,
+      `${f.nullable ? ' or null' : ''}</td><td>${catalogMarkdownHtml(f.description)}` +
+      `${referenceNote(f.name, references, titles)}</td></tr>`,
   );
   return [
     '<details open><summary>Fields</summary>',
@@ -104,7 +111,7 @@ function fieldTable(fields: readonly CatalogField[]): string {
 function excludedFields(entry: IncludedEntry): string {
   if (entry.excluded_fields.length === 0) return '';
   const items = entry.excluded_fields.map(
-    (f) => `<li><code>${escapeHtml(f.name)}</code>: ${inlineCode(f.reason)}</li>`,
+    (f) => `<li><code>${escapeHtml(f.name)}</code>: ${catalogMarkdownHtml(f.reason)}</li>`,
   );
   return `<p>Fields the platform holds but leaves out of every export:</p>\n<ul class="left-out">\n${items.join('\n')}\n</ul>`;
 }

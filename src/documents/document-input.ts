@@ -4,10 +4,17 @@ import type { Row } from '../formats/index.js';
 
 /**
  * The manifest as the archive's documents see it: the same object `README.md`
- * is written from, before the documents' own checksums and the content digest
- * are known.
+ * is written from, with the content digest (every data file, schema and
+ * attachment is written before the documents) but before the documents' own
+ * checksums are known.
  */
-export type ManifestOverview = Omit<Manifest, 'documents' | 'content_sha256'>;
+export type ManifestOverview = Omit<Manifest, 'documents'>;
+
+/** A file already written to the archive, with its size and SHA-256. */
+export interface WrittenFile {
+  readonly bytes: number;
+  readonly sha256: string;
+}
 
 /** The first records of each requested category, by category name, as {@link RecordSampler} keeps them. */
 export type RecordSamples = ReadonlyMap<string, readonly Row[]>;
@@ -19,6 +26,12 @@ export interface IndexHtmlInput {
   readonly catalog: Catalog;
   /** The first records of each requested category; a category missing here shows no records. */
   readonly samples: RecordSamples;
+  /**
+   * Files written to the archive before `index.html` (schemas, `README.md`,
+   * `summary.pdf`, …) by path: the file list shows their size and checksum.
+   * (Default: none; data files take theirs from the manifest)
+   */
+  readonly written?: ReadonlyMap<string, WrittenFile>;
   /** Cells longer than this many characters are shortened in the HTML view. (Default: 500) */
   readonly maxCellChars?: number;
 }

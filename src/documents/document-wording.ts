@@ -34,3 +34,18 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/**
+ * A lifetime in words, exact, in the largest unit that divides it: "7 days",
+ * "24 hours" (a single day reads better in hours), "90 minutes", "45 seconds".
+ */
+export function formatDuration(seconds: number): string {
+  const unit = (size: number, name: string) => {
+    const count = seconds / size;
+    return `${formatCount(count)} ${count === 1 ? name : `${name}s`}`;
+  };
+  if (seconds >= 2 * 86_400 && seconds % 86_400 === 0) return unit(86_400, 'day');
+  if (seconds >= 3600 && seconds % 3600 === 0) return unit(3600, 'hour');
+  if (seconds >= 60 && seconds % 60 === 0) return unit(60, 'minute');
+  return unit(1, 'second');
+}

@@ -11,6 +11,8 @@ export const UNICODE_ACCOUNT_NAME = 'Zoë Ångström & 李小龍 株式会社 �
 export const UNICODE_CATEGORY_TITLE = 'Étiquettes ラベル 🏷';
 /** A task title that would run as a script if it were not escaped. */
 export const HOSTILE_TITLE = '<script>alert(1)</script>';
+/** The sample export's `content_sha256`. */
+export const SAMPLE_CONTENT_SHA256 = '5f1c'.repeat(16);
 /** Records of `tasks` in the sample export: more than the HTML view shows. */
 export const TASK_COUNT = 230;
 
@@ -105,7 +107,7 @@ export function sampleDocumentInput(): IndexHtmlInput & SummaryPdfInput {
     undeclared: [{ table: 'tasks', column: 'legacy_color' }],
     missingFiles: [],
     documents: [],
-    contentSha256: '',
+    contentSha256: SAMPLE_CONTENT_SHA256,
   });
   return { manifest, catalog, samples: sampler.samples() };
 }

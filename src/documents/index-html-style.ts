@@ -34,8 +34,20 @@ table.records td.long { min-width: 24rem; }
 .status.skipped { border-color: #9a6700; }
 .yes { color: #1a7f37; font-weight: 600; }
 .no { color: #cf222e; font-weight: 600; }
-td.sum { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .75em; overflow-wrap: anywhere; max-width: 18rem; }
+td.sum { font-size: .85em; min-width: 12rem; }
+td.size { white-space: nowrap; }
+code.hash { font-size: .95em; overflow-wrap: normal; word-break: keep-all; }
+.ref { font-size: .9em; color: var(--muted); }
 details > summary { cursor: pointer; font-weight: 600; margin: .6rem 0 .2rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; }
+@media (max-width: 40rem) {
+  body { padding: 1rem; }
+  table.files, table.files tbody, table.files tr, table.files td { display: block; }
+  table.files thead { display: none; }
+  table.files tr { border: 1px solid var(--line); margin-bottom: .5rem; }
+  table.files td { border: 0; padding: .15rem .5rem; min-width: 0; }
+  table.files td.size::before { content: "Size: "; color: var(--muted); }
+  table.files td.sum::before { content: "SHA-256: "; color: var(--muted); font-family: system-ui, sans-serif; }
+}
 @media print { .scroll { overflow: visible; } a { color: inherit; } }
 `;

@@ -1,5 +1,6 @@
 import { CSV_DIALECT, VERIFY_STEPS } from '../archive/index.js';
-import { archiveFiles } from './archive-files.js';
+import { archiveFiles, type ArchiveFileEntry } from './archive-files.js';
+import { catalogMarkdownHtml } from './catalog-markdown.js';
 import { renderCategorySection } from './category-section.js';
 import { DEFAULT_MAX_CELL_CHARS, includedCategory, type IndexHtmlInput } from './document-input.js';
 import { countRecords, describePurpose, formatBytes } from './document-wording.js';
@@ -21,10 +22,13 @@ export function renderIndexHtml(input: IndexHtmlInput): string {
   const e = manifest.export;
   const maxCellChars = input.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
   const title = `${e.platform.name} data export for ${e.account_name}`;
+  const titles = new Map(manifest.categories.map((c) => [c.name, c.title]));
   const sections = manifest.categories.map((entry) =>
     renderCategorySection({
       entry,
       fields: includedCategory(input.catalog, entry.name)?.fields ?? [],
+      references: includedCategory(input.catalog, entry.name)?.references ?? [],
+      titles,
       rows: input.samples.get(entry.name) ?? [],
       maxCellChars,
     }),
@@ -47,7 +51,7 @@ export function renderIndexHtml(input: IndexHtmlInput): string {
       'it takes to read it: this page explains every file, and the data files are plain text ' +
       '(CSV opens in any spreadsheet program).</p>',
     facts(input),
-    `<p>${inlineCode(e.platform.description)}</p>`,
+    `<p>${catalogMarkdownHtml(e.platform.description)}</p>`,
     '</header>',
     contents(input),
     filesSection(input),
@@ -69,6 +73,14 @@ export function renderIndexHtml(input: IndexHtmlInput): string {
     .concat('\n');
 }
 
+/**
+ * A SHA-256 as monospaced text that breaks only between groups of 16 digits
+ * (`<wbr>` adds no character, so a copy of it is the plain 64 digits).
+ */
+function hashHtml(sha256: string): string {
+  return `<code class="hash">${escapeHtml(sha256).replace(/(.{16})(?=.)/g, '$1<wbr>')}</code>`;
+}
+
 function facts({ manifest }: IndexHtmlInput): string {
   const e = manifest.export;
   const rows: [string, string][] = [
@@ -82,6 +94,13 @@ function facts({ manifest }: IndexHtmlInput): string {
     ],
     ['Formats', escapeHtml(e.formats.join(', '))],
     ['Catalog version', `<code>${escapeHtml(e.catalog_version)}</code>`],
+    [
+      'Content digest',
+      `${hashHtml(manifest.content_sha256)}<br><span class="note">The <code>content_sha256</code> of ` +
+        '<code>manifest.json</code>: one number for all the data, schemas and attachments. ' +
+        'Two exports of the same data have the same digest, whenever they ran; ' +
+        '<a href="#verify">step 2 below</a> recomputes it.</span>',
+    ],
   ];
   if (e.csv !== null) {
     rows.push([
@@ -105,17 +124,39 @@ function contents({ manifest }: IndexHtmlInput): string {
   ].join('\n');
 }
 
-function filesSection({ manifest }: IndexHtmlInput): string {
-  const rows = archiveFiles(manifest).map((f) => {
-    const name = `<code>${escapeHtml(f.path)}</code>`;
-    const path = f.linkable ? `<a href="${escapeHtml(fileHref(f.path))}">${name}</a>` : name;
-    const size = f.bytes === null ? '' : formatBytes(f.bytes);
-    return `<tr><td>${path}</td><td>${inlineCode(f.description)}</td><td>${size}</td><td class="sum">${f.sha256 ?? ''}</td></tr>`;
-  });
+/**
+ * Why a file's row shows no checksum: the page cannot hold its own, and the
+ * manifest and checksum files are written after it (they list this page's).
+ */
+const NO_CHECKSUM: Readonly<Record<string, string>> = {
+  'index.html': 'This page cannot contain its own checksum: <code>SHA256SUMS</code> lists it.',
+  'manifest.json':
+    'Written after this page (it records this page’s checksum): <code>SHA256SUMS</code> lists it.',
+  SHA256SUMS: 'The list of checksums itself: check it with <code>sha256sum -c SHA256SUMS</code>.',
+  'manifest.sig':
+    'Written after this page; it signs the exact bytes of <code>manifest.json</code>.',
+};
+
+function fileRow(f: ArchiveFileEntry, written: IndexHtmlInput['written']): string {
+  const name = `<code>${escapeHtml(f.path)}</code>`;
+  const path = f.linkable ? `<a href="${escapeHtml(fileHref(f.path))}">${name}</a>` : name;
+  const known = f.sha256 === null ? written?.get(f.path) : undefined;
+  const bytes = f.bytes ?? known?.bytes ?? null;
+  const sha256 = f.sha256 ?? known?.sha256 ?? null;
+  const size = bytes === null ? '—' : formatBytes(bytes);
+  const sum =
+    sha256 !== null
+      ? hashHtml(sha256)
+      : `<span class="note">${NO_CHECKSUM[f.path] ?? (f.linkable ? 'Listed in <code>SHA256SUMS</code>.' : 'Each file is listed in <code>SHA256SUMS</code>.')}</span>`;
+  return `<tr><td>${path}</td><td>${inlineCode(f.description)}</td><td class="size">${size}</td><td class="sum">${sum}</td></tr>`;
+}
+
+function filesSection({ manifest, written }: IndexHtmlInput): string {
+  const rows = archiveFiles(manifest).map((f) => fileRow(f, written));
   return [
     '<h2 id="files">Files</h2>',
-    '<p>Each link opens the file from the unzipped folder. Checksums of the data files are below; ' +
-      "<code>SHA256SUMS</code> lists every file's.</p>",
+    '<p>Each link opens the file from the unzipped folder. <code>SHA256SUMS</code> lists the ' +
+      'checksum of every file; the ones known when this page was written are below.</p>',
     '<div class="scroll"><table class="files"><thead><tr><th scope="col">path</th>' +
       '<th scope="col">what it holds</th><th scope="col">size</th><th scope="col">SHA-256</th></tr></thead>',
     `<tbody>\n${rows.join('\n')}\n</tbody></table></div>`,
@@ -127,13 +168,13 @@ function overviewSection({ manifest }: IndexHtmlInput): string {
     const name = `<a href="#${escapeHtml(categoryAnchor(c.name))}">${escapeHtml(c.title)}</a> <code>${escapeHtml(c.name)}</code>`;
     const requested = c.requested ? 'yes' : 'no';
     if (!c.included) {
-      return `<tr><td>${name}</td><td class="no">no</td><td>${requested}</td><td>—</td><td>Not exported: ${inlineCode(c.reason)}</td></tr>`;
+      return `<tr><td>${name}</td><td class="no">no</td><td>${requested}</td><td>—</td><td>Not exported: ${catalogMarkdownHtml(c.reason)}</td></tr>`;
     }
     if (!c.requested) {
       return `<tr><td>${name}</td><td class="no">no</td><td>no</td><td>—</td><td>Exportable, but not requested for this export.</td></tr>`;
     }
     const left = c.excluded_fields.map(
-      (f) => `<code>${escapeHtml(f.name)}</code> left out: ${inlineCode(f.reason)}`,
+      (f) => `<code>${escapeHtml(f.name)}</code> left out: ${catalogMarkdownHtml(f.reason)}`,
     );
     return `<tr><td>${name}</td><td class="yes">yes</td><td>yes</td><td class="num">${countRecords(c.rows ?? 0)}</td><td>${left.join('<br>')}</td></tr>`;
   });

@@ -1,4 +1,5 @@
 import type { CatalogDocument } from '../docs/index.js';
+import { catalogMarkdownHtml as md } from '../documents/catalog-markdown.js';
 import { escapeHtml as e, inlineCode } from '../documents/html-text.js';
 import { message as m, type PortalMessageKey } from './messages.js';
 
@@ -54,12 +55,19 @@ ${verifySection(input.catalog)}
 `;
 }
 
+/** A message as HTML, its placeholders filled with HTML already made safe (catalog Markdown, escaped names). */
+function htmlMessage(key: PortalMessageKey, html: Readonly<Record<string, string>>): string {
+  return e(m(key)).replace(/\{(\w+)\}/g, (whole, name: string) => html[name] ?? whole);
+}
+
 function holdsSection(doc: CatalogDocument): string {
   const included = doc.categories.flatMap((c) => (c.included ? [c] : []));
   const excluded = doc.categories.flatMap((c) => (c.included ? [] : [c]));
   const item = (c: (typeof included)[number]) => {
-    const left = c.excluded_fields.map((f) => m('field_left_out', f)).join('; ');
-    return `<li><strong>${e(c.title)}</strong> — ${e(c.description)} <span class="meta">${e(m('fields_count', { count: c.fields.length }))}${c.attachments ? `, ${e(m('has_attachments'))}` : ''}</span>${left === '' ? '' : `<br><span class="meta">${e(m('fields_left_out', { fields: left }))}</span>`}</li>`;
+    const left = c.excluded_fields
+      .map((f) => htmlMessage('field_left_out', { name: e(f.name), reason: md(f.reason) }))
+      .join('; ');
+    return `<li><strong>${e(c.title)}</strong> — ${md(c.description)} <span class="meta">${e(m('fields_count', { count: c.fields.length }))}${c.attachments ? `, ${e(m('has_attachments'))}` : ''}</span>${left === '' ? '' : `<br><span class="meta">${htmlMessage('fields_left_out', { fields: left })}</span>`}</li>`;
   };
   return `<section aria-labelledby="holds-heading">
 <h2 id="holds-heading">${e(m('holds_heading'))}</h2>
@@ -67,7 +75,7 @@ function holdsSection(doc: CatalogDocument): string {
 <h3>${e(m('included_heading'))}</h3>
 <ul class="categories">${included.map(item).join('')}</ul>
 <h3>${e(m('excluded_heading'))}</h3>
-<ul class="categories">${excluded.map((c) => `<li><strong>${e(c.title)}</strong> — ${e(c.reason)}</li>`).join('')}</ul>
+<ul class="categories">${excluded.map((c) => `<li><strong>${e(c.title)}</strong> — ${md(c.reason)}</li>`).join('')}</ul>
 </section>`;
 }
 

@@ -37,10 +37,11 @@ describe('a closure export explains itself', () => {
   afterAll(async () => server?.close());
 
   it('carries README.md, index.html and summary.pdf, all checksummed', async () => {
+    // index.html is written last, so that its file list gives the other documents' checksums.
     expect(manifest.documents.map((d) => d.path)).toEqual([
       'README.md',
-      'index.html',
       'summary.pdf',
+      'index.html',
     ]);
     const sums = await sha256sumCheck(archive.dir);
     for (const path of ['README.md', 'index.html', 'summary.pdf'])
