@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { buildApp } from '../../src/api/index.js';
 import { loadSettings, type Settings } from '../../src/config/index.js';
+import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { OpenApiValidator } from './openapi-validator.js';
 import { DEFAULT_DEMO_PLATFORM, DEMO_TENANTS, type DemoPlatform } from '../../src/demo/index.js';
 import { ImportRunner, LocalDispatcher, newWorkerOwner, Worker } from '../../src/jobs/index.js';
 import { MailSender } from '../../src/mail/index.js';
@@ -67,6 +69,7 @@ export async function startServer(
     { ...runtime, dispatcher, downloadSecret, importRunner, now: options.clock },
     options.logStream === undefined ? {} : { logger: true, logStream: options.logStream },
   );
+  const answers = recordAnswers(app);
   const worker = options.worker === false ? null : new Worker(runtime, dispatcher);
   worker?.start();
   const mail =
@@ -85,6 +88,7 @@ export async function startServer(
     runtime,
     keys,
     async close({ keep = false } = {}) {
+      const undescribed = await answers.undescribed(address);
       await app.close();
       await importRunner.drain();
       await worker?.stop(1000);
@@ -92,6 +96,59 @@ export async function startServer(
       await runtime.close();
       if (!keep && options.dataDir === undefined)
         await rm(dataDir, { recursive: true, force: true });
+      if (undescribed.length > 0) {
+        throw new Error(
+          `the server gave answers its OpenAPI description does not allow:\n${undescribed.join('\n')}`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Records every answer the server gives, whichever way the test called it
+ * (typed client, raw fetch, malformed requests), to check them all against
+ * the description the server serves when it closes.
+ */
+function recordAnswers(app: FastifyInstance): { undescribed(baseUrl: string): Promise<string[]> } {
+  const seen: {
+    method: string;
+    url: string;
+    status: number;
+    type: string | null;
+    body: string | null;
+  }[] = [];
+  app.addHook('onSend', async (request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    const contentType = typeof type === 'string' ? type : null;
+    const json = contentType !== null && /json/.test(contentType);
+    const body =
+      json && (typeof payload === 'string' || Buffer.isBuffer(payload)) ? String(payload) : null;
+    seen.push({
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      type: contentType,
+      body,
+    });
+    return payload;
+  });
+  return {
+    async undescribed(baseUrl) {
+      const validator = await OpenApiValidator.of(baseUrl);
+      const problems = new Set<string>();
+      for (const answer of seen) {
+        try {
+          const body =
+            answer.body === null || answer.body === ''
+              ? undefined
+              : (JSON.parse(answer.body) as unknown);
+          validator.check(answer.method, answer.url, answer.status, answer.type, body);
+        } catch (error) {
+          problems.add((error as Error).message.split('\n')[0]!);
+        }
+      }
+      return [...problems];
     },
   };
 }
