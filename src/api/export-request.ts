@@ -4,7 +4,7 @@ import { PortageError, type FieldError } from '../errors/index.js';
 import { stringifyJson } from '../formats/index.js';
 import { notifyEmailProblem } from '../mail/index.js';
 import type { ExportRequest, Purpose } from '../store/index.js';
-import { PURPOSE_RULES } from './purpose-rules.js';
+import { PURPOSE_RULES } from '../store/index.js';
 import type { CreateExportBody } from './schemas.js';
 
 /** Whether `notify_email` may be used, and the base URL its mail's link is built on. */

@@ -1,9 +1,8 @@
 import { ARCHIVE_LAYOUT, CSV_DIALECT, VERIFY_STEPS } from '../archive/index.js';
-import { PURPOSE_RULES } from '../api/purpose-rules.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Settings } from '../config/index.js';
 import { schemaPath } from '../formats/index.js';
-import { PURPOSES } from '../store/index.js';
+import { PURPOSE_RULES, PURPOSES } from '../store/index.js';
 
 const PURPOSE_TEXT: Record<string, string> = {
   migration: 'Leaving for another service: complete data with a stable, documented schema.',

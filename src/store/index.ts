@@ -13,6 +13,7 @@ import { WebhookEndpoints } from './webhook-endpoints.js';
 import { NotificationRetention } from './notification-retention.js';
 
 export * from './export-record.js';
+export { PURPOSE_RULES } from './purpose-rules.js';
 export type { CreateResult, ExportRequest, QuotaState } from './export-store.js';
 export { QUOTA_WINDOWS } from './export-store.js';
 export type { ClaimOptions, ClaimResult, Lease } from './claim-export.js';

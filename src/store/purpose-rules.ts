@@ -1,4 +1,4 @@
-import type { Purpose } from '../store/index.js';
+import type { Purpose } from './export-record.js';
 
 /** Per purpose: the formats it allows and its default formats (SPEC §11). */
 export const PURPOSE_RULES: Readonly<
