@@ -2,6 +2,7 @@
 // when the machine is quiet enough for its time to mean something.
 import { loadavg } from 'node:os';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The 1-minute load average above which a run is not recorded. (Default: 0.5;
@@ -11,10 +12,20 @@ import process from 'node:process';
 export const MAX_LOAD = Number(process.env.PORTAGE_BENCH_MAX_LOAD ?? '0.5');
 
 /**
+ * Seconds a run waits for the load to settle below {@link MAX_LOAD} before it
+ * is given up. The bench's own work raises the 1-minute average (loading the
+ * data, the run before), which falls by a factor e each minute; waiting a
+ * little tells the bench's own trace from another process's work. (Default:
+ * 180; `PORTAGE_BENCH_SETTLE_S` overrides.)
+ */
+const SETTLE_S = Number(process.env.PORTAGE_BENCH_SETTLE_S ?? '180');
+
+/**
  * Runs every measure `runs` times, round-robin so that a noisy minute spreads
- * over all of them. Before each run the 1-minute load average is read; above
- * {@link MAX_LOAD} the run is skipped and `not recorded: load X` logged, so
- * that a busy machine gives fewer results rather than wrong ones.
+ * over all of them. Before each run the 1-minute load average is read, for up
+ * to {@link SETTLE_S} seconds until it is at most {@link MAX_LOAD}; still
+ * above, the run is skipped and `not recorded: load X` logged, so that a busy
+ * machine gives fewer results rather than wrong ones.
  *
  * @param {readonly import('./measures.js').Measure[]} measures
  * @param {number} runs
@@ -28,7 +39,7 @@ export async function runRounds(measures, runs, dir, log) {
   for (let round = 1; round <= runs; round++) {
     for (const measure of measures) {
       const name = `run ${round}/${runs} ${measure.tenant} ${measure.label}`;
-      const load1 = round2(loadavg()[0] ?? 0);
+      const load1 = await settledLoad();
       if (!(load1 <= MAX_LOAD)) {
         log(`${name}: not recorded: load ${load1}`);
         continue;
@@ -41,6 +52,21 @@ export async function runRounds(measures, runs, dir, log) {
     }
   }
   return timings;
+}
+
+/**
+ * The 1-minute load average once it is at most {@link MAX_LOAD}, or after
+ * {@link SETTLE_S} seconds of waiting for it, whichever comes first.
+ *
+ * @returns {Promise<number>}
+ */
+async function settledLoad() {
+  const deadline = Date.now() + SETTLE_S * 1000;
+  for (;;) {
+    const load1 = round2(loadavg()[0] ?? 0);
+    if (load1 <= MAX_LOAD || Date.now() >= deadline) return load1;
+    await sleep(5000);
+  }
 }
 
 /**
