@@ -30,6 +30,11 @@ function exactText(column: string): string {
   return `CASE WHEN typeof(${column}) = 'text' THEN ${EXACT_TEXT}(CAST(${column} AS BLOB), ${column}) ELSE ${column} END`;
 }
 
+/** Whether a value read as text holds U+FFFD, as the driver's decoding of bytes that are not UTF-8 does. */
+function undecoded(value: RawValue): boolean {
+  return typeof value === 'string' && value.includes('\uFFFD');
+}
+
 /** Opens a snapshot's connection, with the function {@link exactText} calls. */
 function openSnapshotConnection(file: string): Database.Database {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -127,26 +132,55 @@ function closeQuietly(db: Database.Database, open: Set<IterableIterator<unknown>
 function snapshot(db: Database.Database, open: Set<IterableIterator<unknown>>): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
-      const statement = db.prepare(categorySelect(read, (c) => `${c} COLLATE BINARY`, exactText));
-      const iterator = statement
-        .raw(true)
-        .safeIntegers(true)
-        .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
-      open.add(iterator);
+      const collate = (c: string) => `${c} COLLATE BINARY`;
+      const run = (sql: string): IterableIterator<RawValue[]> => {
+        const iterator = db
+          .prepare(sql)
+          .raw(true)
+          .safeIntegers(true)
+          .iterate({ tenant: read.tenant }) as IterableIterator<RawValue[]>;
+        open.add(iterator);
+        return iterator;
+      };
+      const close = (iterator: IterableIterator<RawValue[]>): void => {
+        open.delete(iterator);
+        iterator.return?.();
+      };
+      // Text is read as the driver decodes it, which puts U+FFFD where bytes
+      // are not UTF-8. At the first value holding U+FFFD (rarely a real one),
+      // the read starts again in the same snapshot with every text value
+      // checked exactly ({@link exactText}, a call per value: slow), past the
+      // rows already taken. Without an order, a second read might not meet the
+      // rows in the same order: such a read is exact from the start.
+      let exact = read.orderBy.length === 0;
+      let iterator = run(categorySelect(read, collate, exact ? exactText : undefined));
+      let taken = 0;
       let batch: RawValue[][] = [];
       try {
-        for (const row of iterator) {
-          batch.push(row);
-          if (batch.length === BATCH_ROWS) {
-            yield batch;
-            batch = [];
-            await yieldToLoop();
+        for (;;) {
+          let restart = false;
+          for (const row of iterator) {
+            if (!exact && row.some(undecoded)) {
+              restart = true;
+              break;
+            }
+            batch.push(row);
+            taken++;
+            if (batch.length === BATCH_ROWS) {
+              yield batch;
+              batch = [];
+              await yieldToLoop();
+            }
           }
+          if (!restart) break;
+          close(iterator);
+          iterator = run(categorySelect(read, collate, exactText));
+          exact = true;
+          for (let skipped = 0; skipped < taken && iterator.next().done !== true; skipped++);
         }
         if (batch.length > 0) yield batch;
       } finally {
-        open.delete(iterator);
-        iterator.return?.();
+        close(iterator);
       }
     },
     count(read) {
