@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PortageError } from '../../errors/index.js';
 import type { ApiContext } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
 import { BEARER_AUTH } from '../openapi-conventions.js';
 import { problems } from '../problem-responses.js';
 import { EXAMPLE_EXPORT_ID } from '../schemas.js';
+import { findExport, IdParams } from './exports.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -64,9 +64,7 @@ export function exportMailRoutes(app: FastifyInstance, ctx: ApiContext): void {
           'How the mail to `notify_email` fared: its status, attempts and last error. The address itself is shown only by the export object.',
         tags: ['exports'],
         security: BEARER_AUTH,
-        params: Type.Object({
-          id: Type.String({ description: 'The export id.', examples: [EXAMPLE_EXPORT_ID] }),
-        }),
+        params: IdParams,
         response: {
           200: { description: "The export's mail.", ...ExportMailObject },
           ...problems(
@@ -80,10 +78,7 @@ export function exportMailRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const record = await ctx.store.exports.get(tenantOf(request), id);
-      if (record === null) {
-        throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
-      }
+      const record = await findExport(ctx, tenantOf(request), id);
       const mail = await ctx.store.mails.get(id);
       if (mail === null) {
         return {

@@ -17,9 +17,22 @@ import {
 } from '../openapi-headers.js';
 import { CreateExportBody, EXAMPLE_EXPORT_ID, ExportList, problems } from '../schemas.js';
 
-const IdParams = Type.Object({
+/** The `{id}` of an export's paths. */
+export const IdParams = Type.Object({
   id: Type.String({ description: 'The export id.', examples: [EXAMPLE_EXPORT_ID] }),
 });
+
+/** The tenant's export `id`, expired if its time has come; `not_found` when the tenant has none. */
+export async function findExport(
+  ctx: ApiContext,
+  tenant: string,
+  id: string,
+): Promise<ExportRecord> {
+  const record = await ctx.store.exports.get(tenant, id);
+  if (record === null)
+    throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
+  return expireIfDue(ctx, record);
+}
 const security = BEARER_AUTH;
 
 /** `POST/GET/DELETE /v1/exports…`: creating, reading, listing and canceling exports. */
@@ -27,12 +40,7 @@ export function exportRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const { store } = ctx;
   const auth = requireTenant(ctx);
 
-  const find = async (tenant: string, id: string): Promise<ExportRecord> => {
-    const record = await store.exports.get(tenant, id);
-    if (record === null)
-      throw new PortageError('not_found', `No export "${id}" exists for this API key's tenant.`);
-    return expireIfDue(ctx, record);
-  };
+  const find = (tenant: string, id: string): Promise<ExportRecord> => findExport(ctx, tenant, id);
 
   app.post(
     '/v1/exports',
