@@ -5,7 +5,7 @@
 // `mysql --batch | zip -1`. Each section can be left out (`--skip-postgres`,
 // `--skip-sqlite`, `--skip-mysql`). A run is recorded only on a quiet machine
 // (bench/rounds.js). See docs/performance.md.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +59,15 @@ try {
   const sqlite = options['skip-sqlite'] ? null : await benchSqlite(columns);
   const mysqlSection = options['skip-mysql'] ? null : await benchMysql(columns);
   const date = new Date().toISOString();
+  for (const section of [postgres, sqlite, mysqlSection]) {
+    if (section) process.stdout.write(`\n${section.table}\n`);
+  }
+  const dir = new URL('./results/', import.meta.url);
+  await mkdir(dir, { recursive: true });
+  const file = new URL(`${date.slice(0, 10)}-${scale}.json`, dir);
+  // A run that skipped a section keeps that section of an earlier run of the
+  // same day and scale, each section with the date it was measured.
+  const earlier = await readEarlier(file);
   const report = {
     date,
     scale,
@@ -70,20 +79,51 @@ try {
       memory_bytes: totalmem(),
       node: process.version,
     },
-    ...(postgres && { ...postgres, table: undefined }),
-    sqlite: sqlite && { ...sqlite, table: undefined },
-    mysql: mysqlSection && { ...mysqlSection, table: undefined },
+    ...(postgres ? { ...postgres, table: undefined, postgres_date: date } : postgresOf(earlier)),
+    sqlite: sqlite ? { ...sqlite, table: undefined, date } : (earlier?.sqlite ?? null),
+    mysql: mysqlSection ? { ...mysqlSection, table: undefined, date } : (earlier?.mysql ?? null),
   };
-  for (const section of [postgres, sqlite, mysqlSection]) {
-    if (section) process.stdout.write(`\n${section.table}\n`);
-  }
-  const dir = new URL('./results/', import.meta.url);
-  await mkdir(dir, { recursive: true });
-  const file = new URL(`${date.slice(0, 10)}-${scale}.json`, dir);
   await writeFile(file, JSON.stringify(report, null, 2) + '\n');
   log(`Wrote ${file.pathname}`);
 } finally {
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * The result recorded earlier in `file`, if any, with a date on each of its
+ * sections (results written before sections carried their own date take the
+ * file's).
+ *
+ * @param {URL} file
+ * @returns {Promise<Record<string, any> | null>}
+ */
+async function readEarlier(file) {
+  let text;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') return null;
+    throw error;
+  }
+  const earlier = JSON.parse(text);
+  for (const name of ['sqlite', 'mysql']) {
+    if (earlier[name] && !earlier[name].date) earlier[name].date = earlier.date;
+  }
+  return earlier;
+}
+
+/**
+ * The PostgreSQL section of an earlier result: every top-level key that is
+ * neither the run's own description nor another section.
+ *
+ * @param {Record<string, any> | null} earlier
+ */
+function postgresOf(earlier) {
+  if (!earlier) return {};
+  const own = new Set(['date', 'scale', 'runs', 'max_load', 'machine', 'sqlite', 'mysql']);
+  const section = Object.fromEntries(Object.entries(earlier).filter(([key]) => !own.has(key)));
+  if (Object.keys(section).length === 0) return {};
+  return { ...section, postgres_date: earlier.postgres_date ?? earlier.date };
 }
 
 /**
