@@ -90,6 +90,12 @@ export interface Settings {
   readonly downloadTtlSeconds: number;
   /** How long a completed archive is kept. (`PORTAGE_RETENTION_SECONDS`, default 604800) */
   readonly retentionSeconds: number;
+  /**
+   * Days an ended webhook delivery (with its attempts and event) or export
+   * mail stays listed before housekeeping forgets it.
+   * (`PORTAGE_NOTIFICATION_RETENTION_DAYS`, 1–3650, default 30)
+   */
+  readonly notificationRetentionDays: number;
   /** A worker's lease on a running export; renewed every third of it. (`PORTAGE_LEASE_SECONDS`, default 30) */
   readonly leaseSeconds: number;
   /** Attempts before an export fails for good. (`PORTAGE_MAX_ATTEMPTS`, default 3) */
@@ -351,6 +357,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     },
     downloadTtlSeconds: int('PORTAGE_DOWNLOAD_TTL_SECONDS', 86_400, 1),
     retentionSeconds: int('PORTAGE_RETENTION_SECONDS', 604_800, 1),
+    notificationRetentionDays: int('PORTAGE_NOTIFICATION_RETENTION_DAYS', 30, 1, 3650),
     leaseSeconds: int('PORTAGE_LEASE_SECONDS', 30, 1),
     maxAttempts: int('PORTAGE_MAX_ATTEMPTS', 3, 1),
     retryAttempts: int('PORTAGE_RETRY_ATTEMPTS', 5, 1, 20),

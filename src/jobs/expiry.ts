@@ -1,5 +1,5 @@
 import { toError } from '../errors/index.js';
-import { NOTIFICATION_RETENTION_DAYS, type ExportRecord } from '../store/index.js';
+import type { ExportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
 import { logExportState } from './lifecycle-log.js';
 
@@ -53,20 +53,23 @@ export const TEMPORARY_MAX_AGE_MS = 24 * 3_600_000;
  * the temporary objects of writers that died before they could discard them,
  * so a failed export leaves nothing behind for long, and forgets webhook
  * deliveries and mails that ended more than
- * {@link NOTIFICATION_RETENTION_DAYS} days before `now`.
+ * `PORTAGE_NOTIFICATION_RETENTION_DAYS` days before `now`.
  */
 export async function housekeep(
-  ctx: Pick<ExportContext, 'store' | 'storage' | 'log'>,
+  ctx: Pick<ExportContext, 'store' | 'storage' | 'log'> & {
+    readonly settings: Pick<ExportContext['settings'], 'notificationRetentionDays'>;
+  },
   now = new Date(),
 ): Promise<void> {
+  const days = ctx.settings.notificationRetentionDays;
   await expireDue(ctx, now);
   const swept = await ctx.storage.sweepTemporary(TEMPORARY_MAX_AGE_MS);
   if (swept > 0) console.error(`housekeeping: deleted ${swept} abandoned temporary object(s)`);
-  const cutoff = new Date(now.getTime() - NOTIFICATION_RETENTION_DAYS * 86_400_000);
+  const cutoff = new Date(now.getTime() - days * 86_400_000);
   const purged = await ctx.store.notificationRetention.purge(cutoff);
   if (purged.deliveries + purged.events + purged.mails > 0) {
     console.error(
-      `housekeeping: forgot ${purged.deliveries} webhook delivery(ies), ${purged.events} event(s) and ${purged.mails} mail(s) older than ${NOTIFICATION_RETENTION_DAYS} days`,
+      `housekeeping: forgot ${purged.deliveries} webhook delivery(ies), ${purged.events} event(s) and ${purged.mails} mail(s) older than ${days} days`,
     );
   }
 }

@@ -85,15 +85,18 @@ for (const dialect of DIALECTS)
     const deliveries = (endpointId: string) =>
       store.webhookDeliveries.list('acme', endpointId, 100, null);
 
+    const keptFor = (notificationRetentionDays: number) => ({ notificationRetentionDays });
+
     it('forgets ended deliveries, their attempts and events, and ended mails with their address, after 30 days', async () => {
       const { endpoint, exports, ended } = await notified();
       const storage = new FileStore(join(dir, 'archives'));
+      const settings = keptFor(30);
 
-      await housekeep({ store, storage }, at(29));
+      await housekeep({ store, storage, settings }, at(29));
       expect(await deliveries(endpoint.id)).toHaveLength(4);
       for (const id of exports) expect(await store.mails.get(id)).not.toBeNull();
 
-      await housekeep({ store, storage }, at(31));
+      await housekeep({ store, storage, settings }, at(31));
       const left = await deliveries(endpoint.id);
       expect(left.map((d) => d.status)).toEqual(['pending', 'pending']);
       for (const id of exports) {
@@ -114,6 +117,23 @@ for (const dialect of DIALECTS)
         events: 0,
         mails: 0,
       });
+    });
+
+    it('keeps them as many days as PORTAGE_NOTIFICATION_RETENTION_DAYS says', async () => {
+      const { endpoint, exports, ended } = await notified();
+      const storage = new FileStore(join(dir, 'archives'));
+      const settings = keptFor(7);
+
+      await housekeep({ store, storage, settings }, at(6));
+      expect(await deliveries(endpoint.id)).toHaveLength(4);
+      for (const id of ended) expect(await store.mails.get(id)).not.toBeNull();
+
+      await housekeep({ store, storage, settings }, at(8));
+      expect((await deliveries(endpoint.id)).map((d) => d.status)).toEqual(['pending', 'pending']);
+      for (const id of exports)
+        expect(await store.mails.get(id), id).toEqual(
+          ended.includes(id) ? null : expect.objectContaining({ status: 'pending' }),
+        );
     });
 
     it('deletes in batches until nothing ended before the cutoff is left', async () => {

@@ -35,7 +35,7 @@ describe('housekeeping', () => {
     const stale = new Date(Date.now() - TEMPORARY_MAX_AGE_MS - 60_000);
     await utimes(join(temporaries, abandonedName), stale, stale);
 
-    await housekeep({ store, storage });
+    await housekeep({ store, storage, settings: { notificationRetentionDays: 30 } });
 
     const left = await readdir(temporaries);
     expect(left).toHaveLength(1);

@@ -2,9 +2,6 @@ import type { Kysely } from 'kysely';
 import { isoTime } from './ids.js';
 import type { StateDatabase } from './schema.js';
 
-/** Days an ended webhook delivery or mail is kept before housekeeping deletes it. (Default: 30) */
-export const NOTIFICATION_RETENTION_DAYS = 30;
-
 /** Rows deleted per statement and transaction, so that no pass holds locks for long. (Default: 500) */
 export const RETENTION_BATCH = 500;
 
