@@ -15,7 +15,17 @@ export interface MailSettings {
    * (`PORTAGE_MAIL_FROM`, default: none)
    */
   readonly from: string;
+  /**
+   * Seconds the SMTP server may keep silent at any step (15 at most for the
+   * connection and the greeting); a worker's claim on a mail lasts
+   * `3 × timeout + 5` seconds, after which another worker may send it.
+   * (`PORTAGE_SMTP_TIMEOUT_SECONDS`, 1–600, default 60)
+   */
+  readonly timeoutSeconds: number;
 }
+
+/** Default of {@link MailSettings.timeoutSeconds}. */
+export const DEFAULT_SMTP_TIMEOUT_SECONDS = 60;
 
 /** A single-line `Name <address>` or bare address: no control character anywhere. */
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
@@ -47,5 +57,12 @@ export function readMailSettings(
   if (!FROM.test(from)) {
     return { error: `PORTAGE_MAIL_FROM must be an address or "Name <address>" (got "${from}")` };
   }
-  return { mail: { smtpUrl, from } };
+  const timeout = text('PORTAGE_SMTP_TIMEOUT_SECONDS');
+  const timeoutSeconds = timeout === undefined ? DEFAULT_SMTP_TIMEOUT_SECONDS : Number(timeout);
+  if (!/^\d+$/.test(timeout ?? '60') || timeoutSeconds < 1 || timeoutSeconds > 600) {
+    return {
+      error: `PORTAGE_SMTP_TIMEOUT_SECONDS must be a whole number from 1 to 600 (got "${timeout}")`,
+    };
+  }
+  return { mail: { smtpUrl, from, timeoutSeconds } };
 }

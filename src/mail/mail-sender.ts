@@ -7,7 +7,12 @@ import { readArchiveSummary } from './archive-summary.js';
 import { mailRetryDelayMs } from './mail-backoff.js';
 import { completedMail, failedMail, type MailContent } from './mail-content.js';
 import { EMAIL_LINK_SECRET, signEmailLink } from './mail-link.js';
-import { isPermanentSmtpError, smtpTransport, type MailTransport } from './mail-transport.js';
+import {
+  isPermanentSmtpError,
+  mailLeaseMs,
+  smtpTransport,
+  type MailTransport,
+} from './mail-transport.js';
 
 /** What sending mails needs. */
 export interface MailContext {
@@ -25,9 +30,6 @@ export interface MailSenderOptions {
   /** How mails leave. (Default: SMTP on `PORTAGE_SMTP_URL`) */
   readonly transport?: MailTransport;
 }
-
-/** How long a claim on a mail lasts: far longer than one SMTP conversation may take. */
-const MAIL_LEASE_MS = 5 * 60_000;
 
 /**
  * A worker's mail loop: moves ended exports into the outbox, then claims due
@@ -69,9 +71,12 @@ export class MailSender {
   async runOnce(): Promise<number> {
     const { store } = this.ctx;
     await store.mails.enqueueEnded(this.now());
+    const settings = this.ctx.settings.mail;
+    if (settings === null) return 0;
+    const leaseMs = mailLeaseMs(settings);
     let attempted = 0;
     while (!this.stopping.signal.aborted) {
-      const mail = await store.mails.claim(this.options.owner, MAIL_LEASE_MS, this.now());
+      const mail = await store.mails.claim(this.options.owner, leaseMs, this.now());
       if (mail === null) break;
       attempted++;
       await this.attempt(mail);

@@ -8,12 +8,31 @@ export interface MailTransport {
   close(): void;
 }
 
-/** Bounds on one SMTP conversation, so a server that stalls never holds a worker. */
-const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+/**
+ * Bounds on one SMTP conversation, so a server that stalls never holds a
+ * worker: `PORTAGE_SMTP_TIMEOUT_SECONDS` of silence at any step, at most 15 s
+ * to connect and to be greeted.
+ */
+function timeouts(settings: MailSettings) {
+  const ms = settings.timeoutSeconds * 1000;
+  const opening = Math.min(ms, 15_000);
+  return { connectionTimeout: opening, greetingTimeout: opening, socketTimeout: ms };
+}
+
+/**
+ * How long a worker's claim on a mail lasts: longer than one SMTP conversation
+ * can stall for (connection, greeting and a silent server), so that a live
+ * worker's mail is never taken over, and short enough that a killed worker's
+ * mail goes out soon.
+ */
+export function mailLeaseMs(settings: MailSettings): number {
+  const { connectionTimeout, greetingTimeout, socketTimeout } = timeouts(settings);
+  return connectionTimeout + greetingTimeout + socketTimeout + 5_000;
+}
 
 /** An SMTP transport on `PORTAGE_SMTP_URL`, sending from `PORTAGE_MAIL_FROM`. */
 export function smtpTransport(settings: MailSettings): MailTransport {
-  const transporter = nodemailer.createTransport({ url: settings.smtpUrl, ...TIMEOUTS });
+  const transporter = nodemailer.createTransport({ url: settings.smtpUrl, ...timeouts(settings) });
   return {
     async send(to, content) {
       await transporter.sendMail({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readMailSettings } from '../config/mail-settings.js';
 import { MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './mail-backoff.js';
 import { scrub } from './mail-sender.js';
+import { mailLeaseMs } from './mail-transport.js';
 import { notifyEmailProblem } from './notify-email.js';
 
 describe('notify_email', () => {
@@ -54,9 +55,21 @@ describe('mail settings', () => {
     ).toHaveProperty('error');
     expect(read({ PORTAGE_SMTP_URL: 'smtps://u:p@mail', PORTAGE_MAIL_FROM: 'X <a@b.co>' })).toEqual(
       {
-        mail: { smtpUrl: 'smtps://u:p@mail', from: 'X <a@b.co>' },
+        mail: { smtpUrl: 'smtps://u:p@mail', from: 'X <a@b.co>', timeoutSeconds: 60 },
       },
     );
+  });
+  it('bounds an SMTP conversation by PORTAGE_SMTP_TIMEOUT_SECONDS, and a claim on a mail by it', () => {
+    const base = { PORTAGE_SMTP_URL: 'smtp://mail', PORTAGE_MAIL_FROM: 'a@b.co' };
+    const short = read({ ...base, PORTAGE_SMTP_TIMEOUT_SECONDS: '5' });
+    expect(short).toEqual({ mail: { smtpUrl: 'smtp://mail', from: 'a@b.co', timeoutSeconds: 5 } });
+    if (!('mail' in short) || short.mail === null) throw new Error('no mail settings');
+    expect(mailLeaseMs(short.mail)).toBe(20_000);
+    expect(mailLeaseMs({ ...short.mail, timeoutSeconds: 60 })).toBe(95_000);
+    for (const bad of ['0', '601', '1.5', 'soon', '-3'])
+      expect(read({ ...base, PORTAGE_SMTP_TIMEOUT_SECONDS: bad })).toEqual({
+        error: expect.stringContaining(`PORTAGE_SMTP_TIMEOUT_SECONDS must be`) as string,
+      });
   });
 });
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { mailLeaseMs } from '../../src/mail/mail-transport.js';
 import { api, waitForExport } from '../support/http.js';
 import { spawnWorker } from '../support/portage-process.js';
 import { startServer } from '../support/portage-server.js';
@@ -48,8 +49,8 @@ describe('a worker killed with a mail in flight', { timeout: 120_000 }, () => {
     }
 
     smtp.holding = false;
-    // Past the dead worker's 5-minute claim (injected clock), another process sends it.
-    offsetMs += 5 * 60_000 + 1_000;
+    // Past the dead worker's claim (injected clock), another process sends it.
+    offsetMs += mailLeaseMs(apiServer.runtime.settings.mail!) + 1_000;
     const second = await startServer(env, { clock, dataDir });
     try {
       const { to, mail } = await smtp.nextMail();

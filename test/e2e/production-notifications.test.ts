@@ -9,7 +9,10 @@ import { api } from '../support/http.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
 import { demoDatabase, demoFiles } from '../support/portage-server.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+
+const ADDRESS = 'grace@customer.example';
 
 /** Polls `check` until it holds, or fails with `what` after 30 s. */
 async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
@@ -20,8 +23,34 @@ async function until(what: string, check: () => Promise<boolean> | boolean): Pro
   }
 }
 
+/** The process named by a lease owner (`host:pid:…`) among `processes`. */
+function leaseHolder(owner: string, processes: readonly PortageProcess[]): PortageProcess {
+  const pid = Number(owner.split(':')[1]);
+  const holder = processes.find((p) => p.pid === pid);
+  if (holder === undefined) throw new Error(`no worker holds the lease ${owner}`);
+  return holder;
+}
+
+/** The lease owner of a row of the state database. */
+async function leaseOwner(url: string, table: string, column: string, id: string) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ lease_owner: string | null }>(
+      `select lease_owner from ${table} where ${column} = $1`,
+      [id],
+    );
+    const owner = rows[0]?.lease_owner;
+    if (!owner) throw new Error(`${table} ${id} has no lease`);
+    return owner;
+  } finally {
+    await client.end();
+  }
+}
+
 // Two `serve --no-worker` and three `worker` processes on PostgreSQL state and pg-boss.
-describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, () => {
+describe('webhooks and mails from several processes on PostgreSQL', { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let dataDir: string;
   let store: Store;
@@ -31,10 +60,12 @@ describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, 
   const keys: Record<string, string> = {};
   const tenants = DEMO_TENANTS.slice(0, 2).map((t) => t.id);
   const passed = watchFailures();
+  let smtp: TestSmtpServer;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    dataDir = await mkdtemp(join(tmpdir(), 'portage-prod-webhooks-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'portage-prod-notifications-'));
+    smtp = await startSmtpServer();
     store = await openStore(database.url);
     for (const tenant of tenants) {
       await store.tenants.upsert(tenant, tenant);
@@ -50,6 +81,10 @@ describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, 
       // A lease of 1 + 5 s, so that a killed worker's delivery is taken over soon.
       PORTAGE_WEBHOOK_TIMEOUT_SECONDS: '1',
       PORTAGE_POLL_MS: '100',
+      PORTAGE_SMTP_URL: smtp.url,
+      PORTAGE_MAIL_FROM: 'exports@portage.example',
+      // A claim on a mail of 3 × 5 + 5 s, so that a killed worker's mail is taken over soon.
+      PORTAGE_SMTP_TIMEOUT_SECONDS: '5',
     };
     apis = await Promise.all([spawnApi(env), spawnApi(env)]);
     workers.push(...(await Promise.all([spawnWorker(env), spawnWorker(env), spawnWorker(env)])));
@@ -58,6 +93,7 @@ describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, 
   afterAll(async () => {
     await Promise.all([...apis, ...workers].map((p) => p.stop('SIGKILL')));
     await Promise.all(receivers.map((r) => r.close()));
+    await smtp.close();
     await store.close();
     if (passed()) {
       await rm(dataDir, { recursive: true, force: true });
@@ -139,22 +175,8 @@ describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, 
     await receiver.waitFor(1);
     // The worker holding the lease is the one sending: kill it while the answer is held.
     const [delivery] = await store.webhookDeliveries.list(tenant, id, 1, null);
-    const { rows } = await import('pg').then(async ({ default: pg }) => {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        return await client.query<{ lease_owner: string }>(
-          'select lease_owner from webhook_deliveries where id = $1',
-          [delivery!.id],
-        );
-      } finally {
-        await client.end();
-      }
-    });
-    const pid = Number(rows[0]?.lease_owner.split(':')[1]);
-    const sending = workers.find((w) => w.pid === pid);
-    expect(sending).toBeDefined();
-    await sending!.stop('SIGKILL');
+    const owner = await leaseOwner(database.url, 'webhook_deliveries', 'id', delivery!.id);
+    await leaseHolder(owner, workers).stop('SIGKILL');
 
     await receiver.waitFor(2);
     await until('the delivery succeeded', async () =>
@@ -166,5 +188,31 @@ describe('webhooks from several processes on PostgreSQL', { timeout: 120_000 }, 
       new Webhook(secret).verify(hook.body, hook.headers as Record<string, string>);
     const [after] = await store.webhookDeliveries.list(tenant, id, 1, null);
     expect(after?.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'succeeded']);
+  });
+
+  it('sends a mail at least once, and it is received once, when the worker sending it is killed', async () => {
+    const tenant = tenants[1]!;
+    smtp.holding = true;
+    const created = await api(apis[1]!.baseUrl, 'POST', '/v1/exports', {
+      key: keys[tenant],
+      body: { purpose: 'migration', notify_email: ADDRESS },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    // A worker is sending the mail: the SMTP server has its data and holds its answer.
+    await smtp.held();
+    const owner = await leaseOwner(database.url, 'export_mails', 'export_id', id);
+    await leaseHolder(owner, workers).stop('SIGKILL');
+    smtp.holding = false;
+
+    const { to, mail } = await smtp.nextMail();
+    expect(to).toEqual([ADDRESS]);
+    expect(mail.text).toContain(id);
+    await until(
+      'the mail is recorded as sent',
+      async () => (await store.mails.get(id))?.status === 'sent',
+    );
+    expect(await store.mails.get(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(smtp.received).toHaveLength(1);
   });
 });
