@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../src/catalog/index.js';
+import { DEFAULT_DEMO_PLATFORM, DEMO_PLATFORMS } from '../../src/demo/index.js';
 import { openWebhookSender } from '../../src/runtime/webhook-sender.js';
 import { RETRY_DELAYS_SECONDS, WebhookSender } from '../../src/webhooks/index.js';
 import { api, waitForExport } from '../support/http.js';
@@ -530,3 +533,63 @@ describe('webhook URLs without PORTAGE_WEBHOOK_ALLOW_PRIVATE', () => {
     }
   });
 });
+
+// The suite above runs on Acme Tasks; every other demo platform gets the whole
+// path once: an export of its own tenant, a signed delivery, the link in it.
+for (const platform of DEMO_PLATFORMS.filter((p) => p !== DEFAULT_DEMO_PLATFORM))
+  describe(`webhooks on ${platform.title}`, () => {
+    let server: TestServer;
+    let hooks: WebhookReceiver;
+    beforeAll(async () => {
+      server = await startServer({ PORTAGE_WEBHOOK_ALLOW_PRIVATE: 'true' }, { demo: platform });
+      hooks = await startReceiver();
+    });
+    afterAll(async () => {
+      await hooks.close();
+      await server.close();
+    });
+
+    it('signs export.completed with the export object, whose link downloads the archive', async () => {
+      const tenant = platform.tenants[0]!.id;
+      const key = server.keys[tenant]!;
+      const created = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
+        key,
+        body: { url: hooks.url, events: ['export.completed'] },
+      });
+      expect(created.status).toBe(201);
+      const secret = created.body.secret as string;
+      const sender = await openWebhookSender(server.runtime, { log: () => undefined });
+      const requested = await api(server.baseUrl, 'POST', '/v1/exports', {
+        key,
+        body: { purpose: 'migration' },
+      });
+      expect(requested.status).toBe(202);
+      const done = await waitForExport(server.baseUrl, key, requested.body.id as string);
+      expect(done.status).toBe('completed');
+      expect(await sender.runDue()).toBe(1);
+
+      const [hook] = hooks.received;
+      const event = new Webhook(secret).verify(
+        hook!.body,
+        hook!.headers as Record<string, string>,
+      ) as { type: string; data: Record<string, unknown> };
+      expect(event.type).toBe('export.completed');
+      expect(event.data).toEqual({
+        ...done,
+        download_url: event.data.download_url,
+        download_url_expires_at: event.data.download_url_expires_at,
+      });
+      // The export is of this platform's catalog.
+      const own = loadCatalogFile(platform.catalogFile).categories.map((c) => c.name);
+      expect(done.categories).toEqual(expect.arrayContaining([expect.any(String)]));
+      for (const category of done.categories as string[]) expect(own).toContain(category);
+      // Links are built on PORTAGE_PUBLIC_URL, unset here: the test server's own address stands in.
+      const link = new URL(event.data.download_url as string);
+      const download = await fetch(new URL(link.pathname + link.search, server.baseUrl));
+      expect(download.status).toBe(200);
+      const sha256 = createHash('sha256')
+        .update(Buffer.from(await download.arrayBuffer()))
+        .digest('hex');
+      expect(sha256).toBe((done.file as { sha256: string }).sha256);
+    });
+  });

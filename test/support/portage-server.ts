@@ -18,7 +18,7 @@ export interface TestServer {
   readonly dataDir: string;
   readonly settings: Settings;
   readonly runtime: Runtime;
-  /** One API key per demo tenant. */
+  /** One API key per tenant of the demo platform served. */
   readonly keys: Readonly<Record<string, string>>;
   /** Stops the server and its worker; removes the data directory unless `keep`. */
   close(options?: { keep?: boolean }): Promise<void>;
@@ -37,6 +37,8 @@ export async function startServer(
     dataDir?: string;
     /** A platform of the test's own (imports write into it); default: the shared, read-only demo. */
     platform?: { sourceUrl: string; filesDir: string };
+    /** The shared, read-only demo platform served, with its catalog. (Default: Acme Tasks) */
+    demo?: DemoPlatform;
     /** Log requests and state changes as `portage serve` does, into this stream. */
     logStream?: Writable;
     /** The clock of the mail sender and the email link. (Default: the system's) */
@@ -44,6 +46,7 @@ export async function startServer(
   } = {},
 ): Promise<TestServer> {
   const demo = demoDir();
+  const platform = options.demo ?? DEFAULT_DEMO_PLATFORM;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'portage-test-')));
   const settings = loadSettings(
     {
@@ -51,6 +54,7 @@ export async function startServer(
       PORT: '0',
       PORTAGE_HOST: '127.0.0.1',
       PORTAGE_POLL_MS: '50',
+      ...(options.demo && { PORTAGE_CATALOG: options.demo.catalogFile }),
       ...env,
     },
     dataDir,
@@ -58,7 +62,7 @@ export async function startServer(
   // The demo platform is shared read-only by every server of the file.
   const shared = {
     ...settings,
-    sourceUrl: options.platform?.sourceUrl ?? join(demo, 'demo-platform.sqlite'),
+    sourceUrl: options.platform?.sourceUrl ?? join(demo, platform.sqliteFile),
     filesDir: options.platform?.filesDir ?? join(demo, 'demo-files'),
   };
   const runtime = await openRuntime(shared, undefined, { events: options.logStream });
@@ -79,8 +83,12 @@ export async function startServer(
   mail?.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const keys: Record<string, string> = {};
-  for (const tenant of DEMO_TENANTS)
+  const tenants = options.demo === undefined ? DEMO_TENANTS : options.demo.tenants;
+  for (const tenant of tenants) {
+    if ((await runtime.store.tenants.get(tenant.id)) === null)
+      await runtime.store.tenants.upsert(tenant.id, tenant.name);
     keys[tenant.id] = await runtime.store.tenants.createKey(tenant.id);
+  }
   return {
     baseUrl: address,
     dataDir,
