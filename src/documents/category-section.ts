@@ -55,7 +55,7 @@ export function renderCategorySection(input: CategorySectionInput): string {
         fields: input.fields,
         rows: input.rows,
         total: entry.rows ?? 0,
-        dataFile: preferredDataFile(entry),
+        dataFiles: preferredDataFiles(entry),
         maxCellChars: input.maxCellChars,
       }),
     );
@@ -64,10 +64,14 @@ export function renderCategorySection(input: CategorySectionInput): string {
   return out.filter((part) => part !== '').join('\n');
 }
 
-/** The file a person most easily opens for every record: CSV, else JSON, else the first one. */
-export function preferredDataFile(entry: IncludedEntry): string | null {
-  const byFormat = (format: string) => entry.files.find((f) => f.format === format);
-  return (byFormat('csv') ?? byFormat('json') ?? entry.files[0])?.path ?? null;
+/**
+ * The files a person most easily opens for every record: those of CSV, else
+ * JSON, else the first format written; every part of it, in order.
+ */
+export function preferredDataFiles(entry: IncludedEntry): string[] {
+  const format = ['csv', 'json'].find((f) => entry.files.some((file) => file.format === f));
+  const chosen = format ?? entry.files[0]?.format;
+  return entry.files.filter((f) => f.format === chosen).map((f) => f.path);
 }
 
 function fileList(entry: IncludedEntry): string {

@@ -23,16 +23,19 @@ export interface RecordTableInput {
   readonly rows: readonly Row[];
   /** How many records the category has in all. */
   readonly total: number;
-  /** The data file holding every record, linked when not all are shown; null when there is none. */
-  readonly dataFile: string | null;
+  /**
+   * The data files holding every record (the parts of one, in order), linked
+   * when not all are shown; empty when there is none.
+   */
+  readonly dataFiles: readonly string[];
   readonly maxCellChars: number;
 }
 
 /** A category's first records as an HTML table, with a caption saying how many are shown. */
 export function renderRecordTable(input: RecordTableInput): string {
-  const { fields, rows, total, dataFile } = input;
+  const { fields, rows, total, dataFiles } = input;
   if (total === 0) return '<p class="note">This category has no records in this export.</p>';
-  const where = dataFile === null ? '' : `; ${dataFileLink(dataFile, 'all of them are in')}`;
+  const where = dataFiles.length === 0 ? '' : `; all of them are in ${dataFileLinks(dataFiles)}`;
   const caption =
     rows.length >= total
       ? `All ${countRecords(total)}.`
@@ -60,8 +63,9 @@ function renderCell(value: JsonValue, field: CatalogField, input: RecordTableInp
   const text = json || typeof value !== 'string' ? displayValue(value, json) : value;
   const kind = CELL_CLASS[field.type] ?? (text.length > LONG_TEXT ? ' class="long"' : '');
   if (text.length <= input.maxCellChars) return `<td${kind}>${escapeHtml(text)}</td>`;
-  const rest =
-    input.dataFile === null ? '' : `; ${dataFileLink(input.dataFile, 'the complete value is in')}`;
+  // The records shown are the first ones: the first part holds them.
+  const first = input.dataFiles[0];
+  const rest = first === undefined ? '' : `; the complete value is in ${dataFileLinks([first])}`;
   return (
     `<td${kind}>${escapeHtml(cutText(text, input.maxCellChars))}` +
     `<span class="cut">… shortened here to the first ${formatCount(input.maxCellChars)} characters${rest}.</span></td>`
@@ -73,6 +77,12 @@ function displayValue(value: JsonValue, json: boolean): string {
   return typeof value === 'object' ? stringifyJson(value) : String(value);
 }
 
-function dataFileLink(path: string, lead: string): string {
-  return `${lead} <a href="${escapeHtml(fileHref(path))}"><code>${escapeHtml(path)}</code></a>`;
+/** Links to `paths`: one, or "a, b and c". */
+function dataFileLinks(paths: readonly string[]): string {
+  const links = paths.map(
+    (path) => `<a href="${escapeHtml(fileHref(path))}"><code>${escapeHtml(path)}</code></a>`,
+  );
+  return links.length <= 1
+    ? (links[0] ?? '')
+    : `${links.slice(0, -1).join(', ')} and ${links[links.length - 1]!}`;
 }
