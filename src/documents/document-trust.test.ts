@@ -10,7 +10,7 @@ import { loadSettings } from '../config/index.js';
 import { buildCatalogDocument, renderExportDocsHtml } from '../docs/index.js';
 import { renderPortalPage } from '../portal/portal-page.js';
 import { formatDuration } from './document-wording.js';
-import { SAMPLE_CONTENT_SHA256, sampleDocumentInput } from './documents-test-support.js';
+import { SAMPLE_CONTENT_SHA256, sampleDocumentInput } from '../../test/support/document-inputs.js';
 import { renderIndexHtml } from './index-html.js';
 import { renderSummaryPdf } from './summary-pdf.js';
 

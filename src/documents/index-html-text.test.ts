@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HOSTILE_TITLE, sampleDocumentInput } from './documents-test-support.js';
+import { HOSTILE_TITLE, sampleDocumentInput } from '../../test/support/document-inputs.js';
 import { escapeHtml, fileHref, inlineCode } from './html-text.js';
 import { renderIndexHtml } from './index-html.js';
 

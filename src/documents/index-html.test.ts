@@ -13,7 +13,7 @@ import {
   UNICODE_ACCOUNT_NAME,
   UNICODE_CATEGORY_TITLE,
   sampleDocumentInput,
-} from './documents-test-support.js';
+} from '../../test/support/document-inputs.js';
 import { renderIndexHtml } from './index-html.js';
 
 const input = sampleDocumentInput();

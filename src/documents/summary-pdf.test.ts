@@ -10,7 +10,7 @@ import {
   UNICODE_ACCOUNT_NAME,
   UNICODE_CATEGORY_TITLE,
   sampleDocumentInput,
-} from './documents-test-support.js';
+} from '../../test/support/document-inputs.js';
 import { renderSummaryPdf, writeSummaryPdf } from './summary-pdf.js';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Limits } from '../config/index.js';
 import { FileStore } from '../storage/index.js';
 import type { ExportRequest, Store } from '../store/index.js';
-import { DIALECTS, useStoreHandles } from '../store/state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 import { housekeep } from './expiry.js';
 
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../config/index.js';
-import { auditFiles, writeArchive } from '../verify/audit-archive-fixture.js';
+import { auditFiles, writeArchive } from '../../test/support/audit-archive-fixture.js';
 import { readTrustedKeys, verifyArchive } from '../verify/index.js';
 import { keyId } from './key-id.js';
 import { loadKeyring, rotateKeyring, type KeyringSettings } from './keyring.js';

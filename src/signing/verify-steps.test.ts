@@ -14,7 +14,7 @@ import {
   sumsOf,
   writeArchive,
   type ArchiveFiles,
-} from '../verify/audit-archive-fixture.js';
+} from '../../test/support/audit-archive-fixture.js';
 import { loadKeyring, type Keyring } from './keyring.js';
 import {
   OPENSSL_VERIFY_STEPS,

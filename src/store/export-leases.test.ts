@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Limits } from '../config/index.js';
 import type { ClaimOptions, ExportRequest, Store } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const limits: Limits = { perDay: 10, perMonth: 50, maxRunning: 2 };
 const request = (tenantId: string, idempotencyKey: string | null = null): ExportRequest => ({

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Limits } from '../config/index.js';
 import type { ExportRequest, Store } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const limits: Limits = { perDay: 50, perMonth: 50, maxRunning: 10 };
 const request = (notify: boolean): ExportRequest => ({

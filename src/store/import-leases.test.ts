@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const outcome = {
   status: 'completed' as const,

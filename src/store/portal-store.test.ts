@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './index.js';
 import { hashPortalToken } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const T0 = new Date('2026-05-04T12:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);

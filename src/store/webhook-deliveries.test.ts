@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportRequest, Store } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const limits = { perDay: 10, perMonth: 50, maxRunning: 2 };
 const request: ExportRequest = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISABLED_BY_TENANT } from './index.js';
-import { DIALECTS, useStoreHandles } from './state-test-support.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 
 const FIVE_DAYS_MS = 5 * 86_400_000;
 

@@ -11,7 +11,7 @@ import {
   sumsOf,
   writeArchive,
   type ArchiveFiles,
-} from './audit-archive-fixture.js';
+} from '../../test/support/audit-archive-fixture.js';
 import { readTrustedKeys, type TrustedKey } from './trusted-keys.js';
 import { verifyArchive } from './verify-archive.js';
 

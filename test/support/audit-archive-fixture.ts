@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { contentSha256, sha256sumsText, ZipWriter } from '../archive/index.js';
-import type { ActiveSigningKey } from '../signing/index.js';
+import { contentSha256, sha256sumsText, ZipWriter } from '../../src/archive/index.js';
+import type { ActiveSigningKey } from '../../src/signing/index.js';
 
 /** The files of a small audit-like export, by archive path, without `SHA256SUMS` and `manifest.sig`. */
 export type ArchiveFiles = Map<string, Buffer>;

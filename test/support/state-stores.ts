@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
-import { openStore, type Store } from './index.js';
-import type { StateDialect } from './state-db.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import type { StateDialect } from '../../src/store/state-db.js';
 
 /** The engines the state store's suite runs against, each test on both. */
 export const DIALECTS: readonly StateDialect[] = ['sqlite', 'postgres'];

@@ -1,9 +1,9 @@
-import { buildManifest, type WrittenCategory } from '../archive/index.js';
-import { loadCatalogFile, type CatalogField, type Catalog } from '../catalog/index.js';
-import { DEMO_CATALOG_FILE } from '../demo/index.js';
-import type { JsonValue, Row } from '../formats/index.js';
-import type { IndexHtmlInput, SummaryPdfInput } from './document-input.js';
-import { RecordSampler } from './record-sampler.js';
+import { buildManifest, type WrittenCategory } from '../../src/archive/index.js';
+import { loadCatalogFile, type CatalogField, type Catalog } from '../../src/catalog/index.js';
+import { DEMO_CATALOG_FILE } from '../../src/demo/index.js';
+import type { JsonValue, Row } from '../../src/formats/index.js';
+import type { IndexHtmlInput, SummaryPdfInput } from '../../src/documents/document-input.js';
+import { RecordSampler } from '../../src/documents/record-sampler.js';
 
 /** The account name of the sample export: accents, CJK and an emoji. */
 export const UNICODE_ACCOUNT_NAME = 'Zoë Ångström & 李小龍 株式会社 🚀';
