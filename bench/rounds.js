@@ -60,7 +60,7 @@ export async function runRounds(measures, runs, dir, log) {
  *
  * @returns {Promise<number>}
  */
-async function settledLoad() {
+export async function settledLoad() {
   const deadline = Date.now() + SETTLE_S * 1000;
   for (;;) {
     const load1 = round2(loadavg()[0] ?? 0);

@@ -2,8 +2,9 @@
 // against PostgreSQL's own tools on the same rows, and records Portage's peak
 // memory at two tenant sizes; then the same tasks exported from a SQLite file
 // against `sqlite3 | zip -1`, and from MySQL/MariaDB against
-// `mysql --batch | zip -1`. Each section can be left out (`--skip-postgres`,
-// `--skip-sqlite`, `--skip-mysql`). A run is recorded only on a quiet machine
+// `mysql --batch | zip -1`; last, how fast `portage serve` answers while it
+// runs an export, against the same server idle. Each section can be left out
+// (`--skip-postgres`, `--skip-sqlite`, `--skip-mysql`, `--skip-api`). A run is recorded only on a quiet machine
 // (bench/rounds.js). See docs/performance.md.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCatalogFile } from '../dist/catalog/index.js';
 import { DEMO_CATALOG_FILE } from '../dist/demo/index.js';
+import { benchApi } from './api-bench.js';
 import { benchDatabase, queryBench } from './bench-database.js';
 import { mysqlBenchDatabase, mysqlMeasures, queryMysql } from './mysql-bench.js';
 import { portageMeasure, tasksMeasures } from './measures.js';
@@ -29,6 +31,7 @@ const { values: options } = parseArgs({
     'skip-postgres': { type: 'boolean', default: false },
     'skip-sqlite': { type: 'boolean', default: false },
     'skip-mysql': { type: 'boolean', default: false },
+    'skip-api': { type: 'boolean', default: false },
   },
 });
 const scale = Number(options.scale);
@@ -37,7 +40,7 @@ const runs = Number(options.runs);
 if (!(scale > 0) || !(sqliteScale > 0) || !Number.isInteger(runs) || runs < 1) {
   throw new RangeError(
     'usage: npm run bench -- [--scale N (default 500)] [--sqlite-scale N (default 100)] ' +
-      '[--runs N (default 3)] [--small TENANT] [--skip-postgres] [--skip-sqlite] [--skip-mysql]',
+      '[--runs N (default 3)] [--small TENANT] [--skip-postgres] [--skip-sqlite] [--skip-mysql] [--skip-api]',
   );
 }
 const BIG = 'acme';
@@ -58,8 +61,9 @@ try {
   const postgres = options['skip-postgres'] ? null : await benchPostgres(columns);
   const sqlite = options['skip-sqlite'] ? null : await benchSqlite(columns);
   const mysqlSection = options['skip-mysql'] ? null : await benchMysql(columns);
+  const api = options['skip-api'] ? null : await benchApiSection();
   const date = new Date().toISOString();
-  for (const section of [postgres, sqlite, mysqlSection]) {
+  for (const section of [postgres, sqlite, mysqlSection, api]) {
     if (section) process.stdout.write(`\n${section.table}\n`);
   }
   const dir = new URL('./results/', import.meta.url);
@@ -82,6 +86,7 @@ try {
     ...(postgres ? { ...postgres, table: undefined, postgres_date: date } : postgresOf(earlier)),
     sqlite: sqlite ? { ...sqlite, table: undefined, date } : (earlier?.sqlite ?? null),
     mysql: mysqlSection ? { ...mysqlSection, table: undefined, date } : (earlier?.mysql ?? null),
+    api: api ? { ...api, table: undefined, date } : (earlier?.api ?? null),
   };
   await writeFile(file, JSON.stringify(report, null, 2) + '\n');
   log(`Wrote ${file.pathname}`);
@@ -106,7 +111,7 @@ async function readEarlier(file) {
     throw error;
   }
   const earlier = JSON.parse(text);
-  for (const name of ['sqlite', 'mysql']) {
+  for (const name of ['sqlite', 'mysql', 'api']) {
     if (earlier[name] && !earlier[name].date) earlier[name].date = earlier.date;
   }
   return earlier;
@@ -120,7 +125,7 @@ async function readEarlier(file) {
  */
 function postgresOf(earlier) {
   if (!earlier) return {};
-  const own = new Set(['date', 'scale', 'runs', 'max_load', 'machine', 'sqlite', 'mysql']);
+  const own = new Set(['date', 'scale', 'runs', 'max_load', 'machine', 'sqlite', 'mysql', 'api']);
   const section = Object.fromEntries(Object.entries(earlier).filter(([key]) => !own.has(key)));
   if (Object.keys(section).length === 0) return {};
   return { ...section, postgres_date: earlier.postgres_date ?? earlier.date };
@@ -266,4 +271,22 @@ async function benchMysql(columns) {
     ratio_portage_csv_to_mysql_batch_zip: ratios[`${BIG}:mysql_portage_csv`] ?? null,
     table: `MySQL (${server}):\n${table}`,
   };
+}
+
+/**
+ * The API-latency section, on the SQLite platform of the SQLite section (the
+ * embedded default `portage serve` runs on), exporting tenant BIG.
+ */
+async function benchApiSection() {
+  const dir = join(tmpdir(), `portage-bench-sqlite-${sqliteScale}`);
+  const database = await sqliteBenchDatabase(sqliteScale, dir, log);
+  const section = await benchApi({
+    sqliteFile: database.file,
+    filesDir: join(dir, 'demo-files'),
+    tenant: BIG,
+    runs,
+    work,
+    log,
+  });
+  return { sqlite_scale: sqliteScale, ...section, table: section.table };
 }
