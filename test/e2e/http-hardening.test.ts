@@ -129,6 +129,27 @@ describe('answers a client can provoke are problems with a code', () => {
     expect(JSON.parse(huge.body)).toMatchObject({ code: 'headers_too_large', status: 431 });
   });
 
+  it('answers what Node would answer bare or drop as problems: no Host, an odd Expect, CONNECT', async () => {
+    const cases = [
+      ['GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'bad_request'],
+      [
+        'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: x\r\nConnection: close\r\n\r\n',
+        400,
+        'bad_request',
+      ],
+      ['CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n', 405, 'method_not_allowed'],
+    ] as const;
+    for (const [request, status, code] of cases) {
+      const answer = await rawRequest(server.baseUrl, request);
+      expect(answer.status, request).toBe(status);
+      expect(answer.text, request).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(answer.body), request).toMatchObject({ code, status });
+    }
+    // HTTP/1.0 needs no Host.
+    const old = await rawRequest(server.baseUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
+  });
+
   it('authenticates before looking at the body: 401, not 415 or 422, without a key', async () => {
     expectProblem(
       await api(server.baseUrl, 'POST', '/v1/exports', { body: { purpose: 'nope' } }),
