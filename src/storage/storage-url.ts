@@ -50,7 +50,7 @@ export function parseStorageUrl(
     return { kind: 'file', root: resolve(path) };
   }
   if (text.startsWith('s3://')) return parseS3Url(text);
-  throw new StorageConfigError(SETTING, `"${text}" is neither a file: nor an s3:// URL`);
+  throw new StorageConfigError(SETTING, `"${shown(text)}" is neither a file: nor an s3:// URL`);
 }
 
 /**
@@ -82,15 +82,21 @@ function parseFileUrl(text: string): string {
   } catch (caught) {
     throw new StorageConfigError(
       SETTING,
-      `"${text}" is not a local file URL (${caught instanceof Error ? caught.message : String(caught)})`,
+      `"${shown(text)}" is not a local file URL (${caught instanceof Error ? caught.message : String(caught)})`,
     );
   }
 }
 
-function parseS3Url(text: string): StorageLocation {
+/** `text` as an error message may show it: any `user:password@` blanked out. */
+function shown(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[REDACTED]@');
+}
+
+function parseS3Url(sent: string): StorageLocation {
+  const text = shown(sent);
   let parsed: URL;
   try {
-    parsed = new URL(text);
+    parsed = new URL(sent);
   } catch {
     throw new StorageConfigError(SETTING, `"${text}" is not a valid s3:// URL`);
   }
