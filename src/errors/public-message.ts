@@ -31,3 +31,15 @@ export function publicMessage(message: string): string {
       return `…/${parts.slice(-2).join('/')}`;
     });
 }
+
+/** A URL's `user:password@` part. */
+const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+/**
+ * A setting's URL as an error message may show it: its `user:password@`
+ * replaced by `[REDACTED]@`, the rest as given so the person can find the
+ * mistake.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(URL_CREDENTIALS, '$1[REDACTED]@');
+}
