@@ -45,4 +45,11 @@ describe('import quotas, per tenant', () => {
     // Another tenant's quota is its own.
     expect((await upload(server, server.keys.globex!)).status).toBe(202);
   });
+
+  it('grants exactly the quota to uploads sent at once', async () => {
+    const initech = server.keys.initech!;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => upload(server, initech)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 202, 429, 429, 429, 429, 429, 429]);
+  });
 });
