@@ -3,7 +3,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiContext } from './api-context.js';
-import { answerClientError, answerFrameworkError } from './client-errors.js';
+import {
+  answerClientError,
+  answerFrameworkError,
+  answerRequestsNodeRefuses,
+} from './client-errors.js';
 import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
 import { documentCommonProblems, documentStreamedBodies } from './openapi-conventions.js';
 import { openApiDocument } from './openapi-document.js';
@@ -61,11 +65,14 @@ export async function buildApp(
       requestTimeout: http.requestTimeoutMs,
       // How often Node looks for requests past those timeouts (its default is 30 s).
       connectionsCheckingInterval: Math.min(1000, Math.ceil(http.headersTimeoutMs / 2)),
+      // Answered as a problem by answerRequestsNodeRefuses instead of Node's bare 400.
+      requireHostHeader: false,
     },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   });
   app.server.maxConnections = http.maxConnections;
+  answerRequestsNodeRefuses(app);
   // A text/plain body is never what an endpoint takes: it is refused with 415.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler());

@@ -12,10 +12,18 @@ const SECRET_PARAM =
   /^(signature|sig|token|access_token|api_key|apikey|key|secret|password|code|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
 
 /**
- * `url` (a path with its query) with the value of every credential-bearing
- * query parameter replaced by `[REDACTED]`; the rest is kept as sent.
+ * Paths whose next segment is a credential: a portal link's one-time token
+ * opens the customer's session for whoever reads it first.
  */
-export function redactUrl(url: string): string {
+const SECRET_SEGMENT = /^(\/portal\/start\/)[^/?#]+/i;
+
+/**
+ * `url` (a path with its query) with every credential in it replaced by
+ * `[REDACTED]`: the value of each credential-bearing query parameter and the
+ * token of a portal link; the rest is kept as sent.
+ */
+export function redactUrl(sent: string): string {
+  const url = sent.replace(SECRET_SEGMENT, `$1${REDACTED}`);
   const q = url.indexOf('?');
   if (q < 0) return url;
   const query = url

@@ -1,3 +1,5 @@
+import { ConfigError } from './settings.js';
+
 /** True when a database setting names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
@@ -40,7 +42,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
  * Splits `?schema=` off a PostgreSQL URL (SPEC §12.4: it picks the schema a
  * platform's tables live in). The name must be a plain lowercase identifier.
- * @throws {RangeError} when the schema is not such a name.
+ * @throws ConfigError when the schema is not such a name (a person's mistake, told in one line).
  */
 export function postgresTarget(url: string): PostgresTarget {
   const match = /^([^?#]*)\?([^#]*)(#.*)?$/.exec(url);
@@ -49,7 +51,7 @@ export function postgresTarget(url: string): PostgresTarget {
   const schema = params.get('schema');
   if (schema === null) return { connectionString: url, schema: null };
   if (!SCHEMA_NAME.test(schema)) {
-    throw new RangeError(
+    throw new ConfigError(
       `?schema=${schema} is not a schema name Portage accepts (lowercase letters, digits and _)`,
     );
   }

@@ -22,7 +22,8 @@ export const ERROR_GUIDE: Readonly<Record<ErrorCode, ErrorGuide>> = {
     example: 'The body is not valid JSON: Unexpected end of JSON input',
   },
   bad_request: {
-    meaning: 'The request is not well-formed: a URL that does not decode, a malformed Host.',
+    meaning:
+      'The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`.',
     action: 'Fix the request; the `detail` says what is wrong.',
     example: 'The URL does not decode: a percent-encoded byte sequence is not UTF-8.',
   },
@@ -100,7 +101,8 @@ export const ERROR_GUIDE: Readonly<Record<ErrorCode, ErrorGuide>> = {
     example: 'No endpoint GET /v1/export; see /docs.',
   },
   method_not_allowed: {
-    meaning: 'The path exists, but not with this method.',
+    meaning:
+      'The path exists, but not with this method; `CONNECT` is never answered (Portage is not a proxy).',
     action: 'Use a method this reference lists for the path.',
     example: 'Method not allowed: PATCH /v1/exports.',
   },

@@ -1,3 +1,3 @@
 export { ERROR_CODES, type ErrorCode, type FieldError } from './error-codes.js';
 export { PortageError, toError } from './portage-error.js';
-export { INTERNAL_FAILURE_MESSAGE, publicMessage } from './public-message.js';
+export { INTERNAL_FAILURE_MESSAGE, publicMessage, withoutCredentials } from './public-message.js';

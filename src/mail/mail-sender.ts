@@ -7,6 +7,7 @@ import { readArchiveSummary } from './archive-summary.js';
 import { mailRetryDelayMs } from './mail-backoff.js';
 import { completedMail, failedMail, type MailContent } from './mail-content.js';
 import { EMAIL_LINK_SECRET, signEmailLink } from './mail-link.js';
+import { mailFailureReason, scrub } from './mail-failure.js';
 import {
   isPermanentSmtpError,
   mailLeaseMs,
@@ -117,14 +118,16 @@ export class MailSender {
       this.transport ??= smtpTransport(this.ctx.settings.mail!);
       await this.transport.send(mail.address, content);
     } catch (thrown) {
-      const reason = scrub(toError(thrown).message, mail.address);
+      // The tenant reads the reason; the operators' log keeps the whole message.
+      const reason = mailFailureReason(thrown, mail.address);
+      const logged = scrub(toError(thrown).message, mail.address);
       const delay = mailRetryDelayMs(mail.attempt);
       if (isPermanentSmtpError(thrown) || delay === null) {
         await store.mails.markGivenUp(mail, 'failed', reason);
-        console.error(`${tag}: given up: ${reason}`);
+        console.error(`${tag}: given up: ${logged}`);
       } else {
         await store.mails.markRetry(mail, reason, new Date(this.now().getTime() + delay));
-        console.error(`${tag}: failed, retrying in ${Math.round(delay / 1000)} s: ${reason}`);
+        console.error(`${tag}: failed, retrying in ${Math.round(delay / 1000)} s: ${logged}`);
       }
       return;
     }
@@ -150,11 +153,4 @@ export class MailSender {
     const link = signEmailLink(mail.baseUrl, record.id, new Date(expiresAt), this.secret);
     return completedMail({ export: { ...record, file, expiresAt }, summary, link });
   }
-}
-
-/** `message` with every occurrence of `address` (as sent or in any case) blanked out. */
-export function scrub(message: string, address: string): string {
-  if (address === '') return message;
-  const escaped = address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return message.replace(new RegExp(escaped, 'gi'), '[address]');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMailSettings } from '../config/mail-settings.js';
 import { MAIL_MAX_ATTEMPTS, mailRetryDelayMs } from './mail-backoff.js';
-import { scrub } from './mail-sender.js';
+import { scrub } from './mail-failure.js';
 import { mailLeaseMs } from './mail-transport.js';
 import { notifyEmailProblem } from './notify-email.js';
 

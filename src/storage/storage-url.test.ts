@@ -54,4 +54,22 @@ describe('PORTAGE_STORAGE_URL', () => {
       await expect(openStore(url, options)).rejects.toThrow(/^PORTAGE_STORAGE_URL: /);
     },
   );
+
+  it('refuses credentials in the URL without repeating them', () => {
+    for (const url of [
+      's3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/',
+      's3://AKIAEXAMPLE:wJalrXUtnFEMI@Bad_Bucket/',
+      'https://AKIAEXAMPLE:wJalrXUtnFEMI@s3.example.com/bucket',
+    ]) {
+      let message = '';
+      try {
+        parseStorageUrl(url, options);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, url).toMatch(/PORTAGE_STORAGE_URL/);
+      expect(message, url).toContain('[REDACTED]@');
+      expect(message, url).not.toMatch(/AKIAEXAMPLE|wJalrXUtnFEMI/);
+    }
+  });
 });

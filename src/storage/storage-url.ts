@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withoutCredentials } from '../errors/index.js';
 import { FileStore } from './file-store.js';
 import { StorageConfigError } from './storage-errors.js';
 import type { StorageRetry } from './s3-retry.js';
@@ -50,7 +51,10 @@ export function parseStorageUrl(
     return { kind: 'file', root: resolve(path) };
   }
   if (text.startsWith('s3://')) return parseS3Url(text);
-  throw new StorageConfigError(SETTING, `"${text}" is neither a file: nor an s3:// URL`);
+  throw new StorageConfigError(
+    SETTING,
+    `"${withoutCredentials(text)}" is neither a file: nor an s3:// URL`,
+  );
 }
 
 /**
@@ -82,15 +86,16 @@ function parseFileUrl(text: string): string {
   } catch (caught) {
     throw new StorageConfigError(
       SETTING,
-      `"${text}" is not a local file URL (${caught instanceof Error ? caught.message : String(caught)})`,
+      `"${withoutCredentials(text)}" is not a local file URL (${caught instanceof Error ? caught.message : String(caught)})`,
     );
   }
 }
 
-function parseS3Url(text: string): StorageLocation {
+function parseS3Url(sent: string): StorageLocation {
+  const text = withoutCredentials(sent);
   let parsed: URL;
   try {
-    parsed = new URL(text);
+    parsed = new URL(sent);
   } catch {
     throw new StorageConfigError(SETTING, `"${text}" is not a valid s3:// URL`);
   }

@@ -241,6 +241,26 @@ describe('the portage command refuses mistakes in one line, with exit status 1',
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('names a ?schema= Portage does not accept in one line, without a stack', async () => {
+    const { code, stderr } = await fails(['check'], {
+      PORTAGE_SOURCE_URL: 'postgres://u:pw@127.0.0.1:1/db?schema=a;b',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\?schema=a;b is not a schema name Portage accepts/);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses credentials in PORTAGE_STORAGE_URL without printing them', async () => {
+    const { code, stderr } = await fails(
+      ['export', '--tenant', 'acme', '--purpose', 'migration', '--out', 'x.zip'],
+      { PORTAGE_STORAGE_URL: 's3://AKIAEXAMPLE:wJalrXUtnFEMI@bucket/' },
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORTAGE_STORAGE_URL: "s3:\/\/\[REDACTED\]@bucket\/"/);
+    expect(stderr).not.toMatch(/AKIAEXAMPLE|wJalrXUtnFEMI/);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('turns formula protection off for a closure export with --no-csv-formula-protection', async () => {
     const out = join(dir, 'closure.zip');
     await run(

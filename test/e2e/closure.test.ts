@@ -36,6 +36,14 @@ describe('a closure export explains itself', () => {
   });
   afterAll(async () => server?.close());
 
+  it('protects CSV cells against formulas by default, and says so in the manifest', async () => {
+    expect(manifest.export.csv).toEqual({ bom: false, formula_protection: true });
+    const tasks = await archive.read('data/tasks.csv');
+    // The demo holds a task titled =1+2: a spreadsheet shows it as text.
+    expect(tasks).toContain("'=1+2");
+    expect(tasks.split('\n').some((line) => /(^|,)"?[=+@]/.test(line))).toBe(false);
+  });
+
   it('carries README.md, index.html and summary.pdf, all checksummed', async () => {
     // index.html is written last, so that its file list gives the other documents' checksums.
     expect(manifest.documents.map((d) => d.path)).toEqual([

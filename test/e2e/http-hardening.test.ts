@@ -17,6 +17,15 @@ function expectProblem(
   return answer.body as Problem;
 }
 
+/** Resolves once `seen` holds (log lines reach the sink a moment after the answer). */
+async function until(seen: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error('the expected log lines never came');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Collects a server's log lines. */
 function logSink(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -120,6 +129,27 @@ describe('answers a client can provoke are problems with a code', () => {
     expect(JSON.parse(huge.body)).toMatchObject({ code: 'headers_too_large', status: 431 });
   });
 
+  it('answers what Node would answer bare or drop as problems: no Host, an odd Expect, CONNECT', async () => {
+    const cases = [
+      ['GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'bad_request'],
+      [
+        'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: x\r\nConnection: close\r\n\r\n',
+        400,
+        'bad_request',
+      ],
+      ['CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n', 405, 'method_not_allowed'],
+    ] as const;
+    for (const [request, status, code] of cases) {
+      const answer = await rawRequest(server.baseUrl, request);
+      expect(answer.status, request).toBe(status);
+      expect(answer.text, request).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(answer.body), request).toMatchObject({ code, status });
+    }
+    // HTTP/1.0 needs no Host.
+    const old = await rawRequest(server.baseUrl, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
+  });
+
   it('authenticates before looking at the body: 401, not 415 or 422, without a key', async () => {
     expectProblem(
       await api(server.baseUrl, 'POST', '/v1/exports', { body: { purpose: 'nope' } }),
@@ -214,11 +244,25 @@ describe('links and logs trust only what is configured', () => {
     await fetch(
       new URL(`/v1/catalog?token=tok-secret-1&access_token=tok-secret-2`, server.baseUrl),
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A signature on a path no route answers is as secret as on one that does.
+    await fetch(new URL(`/v1/nowhere?signature=${signature}`, server.baseUrl));
+    // A portal link carries its one-time token in the path: whoever reads the log
+    // before the customer opens it would get the customer's session.
+    const session = await api(server.baseUrl, 'POST', '/v1/portal-sessions', { key });
+    expect(session.status).toBe(201);
+    const portalLink = new URL(String(session.body.url));
+    const portalToken = portalLink.pathname.split('/').pop()!;
+    expect(portalToken.length).toBeGreaterThan(40);
+    const opened = await fetch(new URL(portalLink.pathname, server.baseUrl), {
+      redirect: 'manual',
+    });
+    expect(opened.status).toBe(303);
+    await until(() => logs.text().includes('/portal/start/') && logs.text().includes('/nowhere'));
+    await until(() => (logs.text().match(/"request completed"/g) ?? []).length >= 6);
     const text = logs.text();
     expect(text).toContain(`/v1/exports/${exportId}/download?`);
-    expect(text).toContain('[REDACTED]');
-    for (const secret of [signature, key, 'tok-secret-1', 'tok-secret-2'])
+    expect(text).toContain('/portal/start/[REDACTED]');
+    for (const secret of [signature, key, 'tok-secret-1', 'tok-secret-2', portalToken])
       expect(text).not.toContain(secret);
   });
 });

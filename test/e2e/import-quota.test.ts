@@ -32,7 +32,9 @@ describe('import quotas, per tenant', () => {
     const first = await upload(server, acme);
     expect(first.status).toBe(202);
     expect(first.headers.get('ratelimit-policy')).toBe('"imports-day";q=2;w=86400');
-    expect(first.headers.get('ratelimit')).toMatch(/^"imports-day";r=1;t=\d+$/);
+    // Quota remains, and the first import frees its slot when it leaves the 24 h window.
+    const reset = /^"imports-day";r=1;t=(\d+)$/.exec(first.headers.get('ratelimit') ?? '');
+    expect(Number(reset?.[1])).toBeGreaterThan(86_000);
     expect((await upload(server, acme)).status).toBe(202);
     const refused = await upload(server, acme);
     expect(refused.status).toBe(429);
@@ -42,5 +44,12 @@ describe('import quotas, per tenant', () => {
     expect(refused.headers.get('ratelimit')).toMatch(/^"imports-day";r=0;t=\d+$/);
     // Another tenant's quota is its own.
     expect((await upload(server, server.keys.globex!)).status).toBe(202);
+  });
+
+  it('grants exactly the quota to uploads sent at once', async () => {
+    const initech = server.keys.initech!;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => upload(server, initech)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 202, 429, 429, 429, 429, 429, 429]);
   });
 });

@@ -108,6 +108,9 @@ describe('storage unavailable for a while (s3rver behind a cut line)', { timeout
     expect(error.message).toMatch(
       /^Writing the archive to storage failed 4 times in a row, retried with backoff; last error: S3 .+ failed: .*(ECONNRESET|ECONNREFUSED|socket hang up)/,
     );
+    // The tenant reads it: neither the storage's address nor its bucket.
+    expect(error.message).not.toMatch(/127\.0\.0\.1|:\d{4,5}\b|s3:\/\/\w/);
+    expect(error.message).not.toContain(s3.bucket);
     // Three waits of at least 200, 400 and 800 ms (the jitter takes off at most half).
     expect(elapsed).toBeGreaterThanOrEqual(1400);
     expect(await keysOf(id)).toEqual([]);

@@ -886,7 +886,7 @@ export interface operations {
           'text/plain': string;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -956,7 +956,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1015,7 +1015,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1082,7 +1082,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1138,7 +1138,7 @@ export interface operations {
           'text/html': string;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1202,7 +1202,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1335,7 +1335,7 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
-      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1459,7 +1459,7 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1559,7 +1559,7 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1710,7 +1710,7 @@ export interface operations {
           'application/json': unknown;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1849,7 +1849,7 @@ export interface operations {
           'application/json': unknown;
         };
       };
-      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1959,7 +1959,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2068,7 +2068,7 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2201,7 +2201,7 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2316,7 +2316,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2378,7 +2378,7 @@ export interface operations {
           'application/x-pem-file': string;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2445,7 +2445,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2707,7 +2707,7 @@ export interface operations {
           'application/json': components['schemas']['WebhookEndpoint'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2802,7 +2802,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3052,7 +3052,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3165,7 +3165,7 @@ export interface operations {
           'application/json': components['schemas']['PortalSession'];
         };
       };
-      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3282,7 +3282,7 @@ export interface operations {
           'application/json': unknown;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3367,7 +3367,7 @@ export interface operations {
           'text/html': string;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3447,7 +3447,7 @@ export interface operations {
           'text/css': string;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3526,7 +3526,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3595,7 +3595,7 @@ export interface operations {
           };
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3693,7 +3693,7 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
-      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `malformed_json`: The body is not valid JSON, or is empty. `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3804,7 +3804,7 @@ export interface operations {
           'application/json': components['schemas']['Export'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3889,7 +3889,7 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4009,7 +4009,7 @@ export interface operations {
           'application/json': components['schemas']['Import'];
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -4091,7 +4091,7 @@ export interface operations {
           'application/json': unknown;
         };
       };
-      /** @description `bad_request`: The request is not well-formed: a URL that does not decode, a malformed Host. */
+      /** @description `bad_request`: The request is not well-formed: malformed HTTP, a URL that does not decode, a missing or malformed Host, an `Expect` other than `100-continue`. */
       400: {
         headers: {
           [name: string]: unknown;

@@ -36,7 +36,9 @@ export function rawRequest(
   });
 }
 
-function parse(text: string): RawAnswer {
+/** The final answer in `received`, past any interim one (`100 Continue`). */
+function parse(received: string): RawAnswer {
+  const text = received.replace(/^(HTTP\/1\.1 1\d\d[^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '');
   const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
   const split = text.indexOf('\r\n\r\n');
   return {

@@ -27,8 +27,9 @@ export const ExportMailObject = Type.Object(
     sent_at: Nullable(Time),
     last_error: Nullable(
       Type.String({
-        description: 'Why the last attempt failed, the address blanked out.',
-        examples: ['connect ECONNREFUSED 10.0.4.2:587'],
+        description:
+          "Why the last attempt failed: the mail server's own answer (the address blanked out), or the kind of failure (`Could not connect to the mail server (ESOCKET).`), never the mail server's address; the operators' log has the whole message.",
+        examples: ['Could not connect to the mail server (ESOCKET).'],
       }),
     ),
   },
