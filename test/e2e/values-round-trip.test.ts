@@ -16,7 +16,7 @@ import {
   type EdgeDialect,
   type EdgePlatform,
 } from '../support/edge-platform.js';
-import { edgeRows } from '../support/edge-values.js';
+import { edgeExamples, edgeRows, nestedJson } from '../support/edge-values.js';
 import { dropIfPassed, watchFailures } from '../support/postgres.js';
 import { readZip } from './import-fixtures.js';
 
@@ -138,21 +138,28 @@ for (const dialect of DIALECTS) {
             expect(inJsonl.get(table.name), table.name).toEqual(inBundle.get(table.name));
           }
         }),
-        { numRuns: 6, endOnFailure: true },
+        { numRuns: 6, endOnFailure: true, examples: [[edgeExamples(dialect)]] },
       );
     }, 240_000);
 
     /** A value of `table.field` written with `sql` (a parameter `?`/`$1`), for a tenant of its own. */
     const refusals: { table: string; field: string; value: string; only?: EdgeDialect[] }[] = [
       { table: 'numbers', field: 'n_integer', value: '9007199254740992' },
+      { table: 'numbers', field: 'n_integer', value: '-9007199254740992' },
+      { table: 'numbers', field: 'n_bigint', value: '9223372036854775808', only: ['sqlite'] },
+      { table: 'numbers', field: 'n_bigint', value: '-9223372036854775809', only: ['sqlite'] },
       { table: 'documents', field: 'j_json', value: `'{"a":1,"a":2}'` },
       { table: 'documents', field: 'j_json', value: `'["\\ud800"]'`, only: ['sqlite', 'postgres'] },
       { table: 'documents', field: 'j_json', value: `'{"n":1E400}'` },
+      { table: 'documents', field: 'j_json', value: `'${nestedJson(1001)}'`, only: ['sqlite', 'postgres'] },
       { table: 'numbers', field: 'n_float', value: `'NaN'`, only: ['postgres'] },
+      { table: 'numbers', field: 'n_float', value: `'Infinity'`, only: ['postgres'] },
       { table: 'numbers', field: 'n_float', value: `'-Infinity'`, only: ['postgres'] },
       { table: 'numbers', field: 'n_float', value: '9e999', only: ['sqlite'] },
       { table: 'numbers', field: 'n_decimal', value: `'1.00000000001'`, only: ['sqlite'] },
+      { table: 'numbers', field: 'n_decimal', value: `'${'9'.repeat(21)}'`, only: ['sqlite'] },
       { table: 'times', field: 't_0', value: `'2020-01-01T00:00:00.5Z'`, only: ['sqlite'] },
+      { table: 'times', field: 't_5', value: `'1960-01-01T00:00:00.000001Z'`, only: ['sqlite'] },
       { table: 'texts', field: 's_text', value: `CAST(x'61EDA080' AS TEXT)`, only: ['sqlite'] },
       { table: 'texts', field: 's_text', value: `CAST(x'C328' AS TEXT)`, only: ['sqlite'] },
     ];
