@@ -3,10 +3,19 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
+import {
+  MAX_JSON_DEPTH,
+  parseJson,
+  stringifyJson,
+  type JsonValue,
+} from '../../src/formats/index.js';
+import type { IncludedCategory } from '../../src/catalog/index.js';
 import { importBundle } from '../../src/import/index.js';
+import { parseRecord } from '../../src/import/record-validator.js';
 import { classifyFailure } from '../../src/jobs/failure.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import {
@@ -57,21 +66,76 @@ async function exportTenant(
   }
 }
 
-/** The records of each category in an archive's JSON Lines files (bundle or `jsonl`), as parsed lines. */
+/** The text of each category's data files with `extension` in an archive (parts joined by the caller). */
+async function dataFiles(file: string, extension: string): Promise<Map<string, string[]>> {
+  const files = new Map<string, string[]>();
+  const pattern = new RegExp(`^([a-z_]+)(?:\\.part-\\d+)?\\.${extension}$`);
+  for (const [path, bytes] of await readZip(file)) {
+    const match = path.startsWith('data/') ? pattern.exec(path.slice('data/'.length)) : null;
+    if (match === null) continue;
+    files.set(match[1]!, [...(files.get(match[1]!) ?? []), bytes.toString('utf8')]);
+  }
+  return files;
+}
+
+/** The records of each category in an archive's JSON Lines files (bundle or `jsonl`), as lines. */
 async function jsonlRecords(file: string): Promise<Map<string, string[]>> {
   const records = new Map<string, string[]>();
-  for (const [path, bytes] of await readZip(file)) {
-    const match = /^(?:data\/)?([a-z_]+)(?:\.part-\d+)?\.jsonl$/.exec(
-      path.split('/').slice(-1)[0]!,
+  for (const [name, texts] of await dataFiles(file, 'jsonl')) {
+    records.set(
+      name,
+      texts.flatMap((text) => text.split('\n').filter((l) => l !== '')),
     );
-    if (match === null) continue;
-    const lines = bytes
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-    records.set(match[1]!, [...(records.get(match[1]!) ?? []), ...lines]);
   }
   return records;
+}
+
+/** A JSON Lines record of `table` as an import reads it: numbers exact, a float field as its double. */
+function recordOf(table: string, line: string): Record<string, JsonValue> {
+  const category = catalog.categories.find(
+    (c): c is IncludedCategory => c.included && c.name === table,
+  )!;
+  return parseRecord(`data/${table}.jsonl`, 1, line, category) as Record<string, JsonValue>;
+}
+
+/**
+ * The records of each category's `json` data file, as the lines of text it
+ * lays them out on (one record a line), after checking that the whole file is JSON.
+ */
+async function jsonFileRecords(file: string): Promise<Map<string, string[]>> {
+  const records = new Map<string, string[]>();
+  for (const [name, [text]] of await dataFiles(file, 'json')) {
+    // The document, its `records` array and each record hold a json field's value.
+    parseJson(text!, MAX_JSON_DEPTH + 3);
+    const lines = text!.replace(/\n$/, '').split('\n');
+    expect(lines[1]).toBe('"records":[');
+    expect(lines.at(-1)).toBe(']}');
+    records.set(
+      name,
+      lines.slice(2, -1).map((line) => line.replace(/,$/, '')),
+    );
+  }
+  return records;
+}
+
+/** The rows of each category's `csv` data file, an unquoted empty cell as null. */
+async function csvRows(file: string): Promise<Map<string, (string | null)[][]>> {
+  const rows = new Map<string, (string | null)[][]>();
+  for (const [name, [text]] of await dataFiles(file, 'csv')) {
+    rows.set(
+      name,
+      parseCsv(text!, {
+        cast: (value, info) => (value === '' && !info.quoting ? null : value),
+      }),
+    );
+  }
+  return rows;
+}
+
+/** The CSV cell of a record's value: strings as they are, a json field and other values as JSON text. */
+function csvCell(value: JsonValue | undefined, json: boolean): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' && !json ? value : stringifyJson(value);
 }
 
 for (const dialect of DIALECTS) {
@@ -128,14 +192,24 @@ for (const dialect of DIALECTS) {
               await source.dump(table, tenant),
             );
           }
-          // Every format carries the same values: the jsonl records are the bundle's.
-          const [inJsonl, inBundle] = await Promise.all([
+          // Every format carries the same values as the bundle the import read.
+          const [inJsonl, inBundle, inJson, inCsv] = await Promise.all([
             jsonlRecords(migration.file),
             jsonlRecords(bundle.file),
+            jsonFileRecords(migration.file),
+            csvRows(migration.file),
           ]);
           for (const table of EDGE_TABLES) {
-            expect(inBundle.get(table.name), table.name).toHaveLength(rows[table.name]!.length);
+            const records = inBundle.get(table.name)!.map((line) => recordOf(table.name, line));
+            expect(records, table.name).toHaveLength(rows[table.name]!.length);
             expect(inJsonl.get(table.name), table.name).toEqual(inBundle.get(table.name));
+            expect(inJson.get(table.name), table.name).toEqual(inJsonl.get(table.name));
+            const fields = ['id', 'tenant_id', ...table.columns.map((c) => c.name)];
+            const json = new Set(table.columns.filter((c) => c.type === 'json').map((c) => c.name));
+            expect(inCsv.get(table.name), table.name).toEqual([
+              fields,
+              ...records.map((record) => fields.map((f) => csvCell(record[f], json.has(f)))),
+            ]);
           }
         }),
         { numRuns: 6, endOnFailure: true, examples: [[edgeExamples(dialect)]] },
@@ -151,7 +225,12 @@ for (const dialect of DIALECTS) {
       { table: 'documents', field: 'j_json', value: `'{"a":1,"a":2}'` },
       { table: 'documents', field: 'j_json', value: `'["\\ud800"]'`, only: ['sqlite', 'postgres'] },
       { table: 'documents', field: 'j_json', value: `'{"n":1E400}'` },
-      { table: 'documents', field: 'j_json', value: `'${nestedJson(1001)}'`, only: ['sqlite', 'postgres'] },
+      {
+        table: 'documents',
+        field: 'j_json',
+        value: `'${nestedJson(1001)}'`,
+        only: ['sqlite', 'postgres'],
+      },
       { table: 'numbers', field: 'n_float', value: `'NaN'`, only: ['postgres'] },
       { table: 'numbers', field: 'n_float', value: `'Infinity'`, only: ['postgres'] },
       { table: 'numbers', field: 'n_float', value: `'-Infinity'`, only: ['postgres'] },
