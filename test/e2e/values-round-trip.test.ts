@@ -13,7 +13,7 @@ import {
   stringifyJson,
   type JsonValue,
 } from '../../src/formats/index.js';
-import type { IncludedCategory } from '../../src/catalog/index.js';
+import { checkFieldTypes, type IncludedCategory } from '../../src/catalog/index.js';
 import { importBundle } from '../../src/import/index.js';
 import { parseRecord } from '../../src/import/record-validator.js';
 import { classifyFailure } from '../../src/jobs/failure.js';
@@ -262,6 +262,40 @@ for (const dialect of DIALECTS) {
         expect(JSON.parse(record!)).toMatchObject({
           b_bytes: Buffer.from([0xc3, 0x28, 0xed]).toString('base64'),
         });
+      });
+    }
+
+    /**
+     * The field-type problems `check` finds on the timestamp columns of a
+     * platform (its `integer` fields are in 64-bit columns on purpose, to hold
+     * the values the suite refuses, and `check` names those too).
+     */
+    async function timestampProblems(platform: EdgePlatform): Promise<string[]> {
+      const reading = platform.source();
+      try {
+        const schema = await reading.describeSchema();
+        const columns = schema.tables.flatMap((t) =>
+          t.columns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
+        );
+        return checkFieldTypes(catalog, columns, schema.dialect)
+          .filter((p) => p.table === 'times' && p.field !== 'id')
+          .map((p) => `${p.table}.${p.field}: ${p.problem}`);
+      } finally {
+        await reading.close();
+      }
+    }
+
+    if (dialect !== 'sqlite') {
+      it('passes check on timestamp columns holding the declared digits (0-6), and fails it on one that holds more', async () => {
+        expect(await timestampProblems(target)).toEqual([]);
+        await target.exec(
+          dialect === 'postgres'
+            ? 'ALTER TABLE times ALTER COLUMN t_3 TYPE timestamptz'
+            : 'ALTER TABLE times MODIFY t_3 DATETIME(6)',
+        );
+        expect(await timestampProblems(target)).toEqual([
+          expect.stringMatching(/^times\.t_3: .*6 fractional-second digits.*precision 3/),
+        ]);
       });
     }
 
