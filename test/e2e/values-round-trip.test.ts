@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -33,6 +33,12 @@ const catalog = edgeCatalog();
 const CATEGORIES = ['accounts', ...EDGE_TABLES.map((t) => t.name)];
 const DIALECTS: readonly EdgeDialect[] = ['sqlite', 'postgres', 'mysql'];
 
+/** The folders of the archives exported, removed at the end. */
+const archiveDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(archiveDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 /** Exports one tenant of `platform` in `formats` for `purpose`; the error, if it failed. */
 async function exportTenant(
   platform: EdgePlatform,
@@ -40,7 +46,9 @@ async function exportTenant(
   purpose: string,
   formats: readonly string[],
 ): Promise<{ file: string; manifest: Manifest }> {
-  const file = join(await mkdtemp(join(tmpdir(), 'portage-edge-zip-')), `${tenant}.zip`);
+  const dir = await mkdtemp(join(tmpdir(), 'portage-edge-zip-'));
+  archiveDirs.push(dir);
+  const file = join(dir, `${tenant}.zip`);
   const source = platform.source();
   const output = createWriteStream(file);
   try {
