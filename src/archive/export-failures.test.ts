@@ -90,7 +90,7 @@ interface Dialect {
   readonly name: string;
   /** An expression that fails when evaluated for one row. */
   readonly fail: string;
-  /** A text of about 1 kB for each row, so that the output is written while the rows are read. */
+  /** A text of about 1 kB for each row, so that the rows fill several data-file parts. */
   readonly wide: string;
   /** An expression that ends the reading connection when evaluated for one row (or `'x'`). */
   readonly cut: string;
@@ -314,8 +314,9 @@ for (const dialect of DIALECTS) {
     });
 
     for (const [purpose, format] of FORMATS) {
-      it(`fails a ${format} export whose output fails with that error, not one from closing the read`, async () => {
+      it(`fails a ${format} export whose output fails mid-read with that error, not one from closing the read`, async () => {
         const full = new Error('ENOSPC: no space left on device, write');
+        let batches = 0;
         const failure = await produceArchive(
           {
             exportId: 'exp_full',
@@ -326,14 +327,17 @@ for (const dialect of DIALECTS) {
             csv: { bom: false, formulaProtection: false },
             generatedAt: new Date('2025-07-01T00:00:00.000Z'),
           },
-          { catalog, source, settings: { filesDir: dir } },
+          // Small parts: the first is written out while the rows of the next are read.
+          { catalog, source, settings: { filesDir: dir, partBytes: 64 * 1024 } },
           new Writable({ write: (_chunk, _encoding, done) => done(full) }),
-          { onProgress: () => undefined, signal: new AbortController().signal },
+          { onProgress: () => void batches++, signal: new AbortController().signal },
         ).then(
           () => null,
           (error: unknown) => error,
         );
         expect(causes(failure)).toContain(full);
+        // The read was still open: the last of its (at least two) batches was not handed over.
+        expect(batches).toBeLessThan(2);
       });
     }
 
