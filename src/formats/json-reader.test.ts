@@ -98,6 +98,12 @@ describe('parseJson refuses what it cannot carry', () => {
     expect(() => parseJson('{"a":'.repeat(200_000))).toThrow(/nesting deeper/);
   });
 
+  it('reads a record whose json field nests as deeply as a value may: one level more', () => {
+    const record = `{"doc":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+    expect(() => parseJson(record)).toThrow(/nesting deeper than 1000/);
+    expect(stringifyJson(parseJson(record, MAX_JSON_DEPTH + 1))).toBe(record);
+  });
+
   it('refuses what RFC 8259 does not allow', () => {
     for (const text of [
       '',

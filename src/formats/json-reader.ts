@@ -21,14 +21,16 @@ export class JsonTextError extends SyntaxError {
  *   {@link JsonNumber} holding it (see `jsonNumberOf`);
  * - a number beyond what a double reaches (`1E400`, `1E-400`), a key that
  *   appears twice in one object, a lone surrogate (escaped or raw) and
- *   nesting deeper than {@link MAX_JSON_DEPTH} are refused, not mended;
+ *   nesting deeper than `maxDepth` are refused, not mended;
  * - objects are plain objects holding their keys in the text's order (a
  *   `__proto__` key is an ordinary own key).
  *
+ * @param maxDepth - How deeply arrays and objects may nest (default
+ * {@link MAX_JSON_DEPTH}; a record holding `json` fields takes one more).
  * @throws {@link JsonTextError} naming the problem and its offset.
  */
-export function parseJson(text: string): JsonValue {
-  const reader = new Reader(text);
+export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonValue {
+  const reader = new Reader(text, maxDepth);
   reader.skipSpace();
   const value = reader.value(0);
   reader.skipSpace();
@@ -39,7 +41,10 @@ export function parseJson(text: string): JsonValue {
 class Reader {
   at = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {}
 
   fail(problem: string, at = this.at): never {
     throw new JsonTextError(`${problem} at offset ${at}`);
@@ -84,7 +89,7 @@ class Reader {
   }
 
   private array(depth: number): JsonValue[] {
-    if (depth > MAX_JSON_DEPTH) this.fail(`nesting deeper than ${MAX_JSON_DEPTH}`);
+    if (depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`);
     this.at++;
     const items: JsonValue[] = [];
     this.skipSpace();
@@ -103,7 +108,7 @@ class Reader {
   }
 
   private object(depth: number): { [key: string]: JsonValue } {
-    if (depth > MAX_JSON_DEPTH) this.fail(`nesting deeper than ${MAX_JSON_DEPTH}`);
+    if (depth > this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`);
     this.at++;
     const object: { [key: string]: JsonValue } = {};
     this.skipSpace();

@@ -1,7 +1,13 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { IncludedCategory } from '../catalog/index.js';
-import { categoryJsonSchema, JsonNumber, JsonTextError, parseJson } from '../formats/index.js';
+import {
+  categoryJsonSchema,
+  JsonNumber,
+  JsonTextError,
+  MAX_JSON_DEPTH,
+  parseJson,
+} from '../formats/index.js';
 import { ImportRefusal } from './import-error.js';
 
 /** Checks parsed records against their category's JSON Schema. */
@@ -52,6 +58,8 @@ export class RecordValidator {
  * {@link parseJson}, so that a `json` field's numbers keep every digit. A
  * `float` field holds a double, which its shortest text (`1e-7`) gives back
  * exactly: it is read as a number, whatever exact decimal the text spells.
+ * A `json` field nests as deeply as the export reads it, {@link MAX_JSON_DEPTH},
+ * inside the record's own object.
  * @throws {@link ImportRefusal} `schema_violation` for text that is not such JSON.
  */
 export function parseRecord(
@@ -61,7 +69,7 @@ export function parseRecord(
   category: IncludedCategory,
 ): Record<string, unknown> {
   try {
-    const record = parseJson(text) as Record<string, unknown>;
+    const record = parseJson(text, MAX_JSON_DEPTH + 1) as Record<string, unknown>;
     for (const name of floatFields(category)) {
       const value = record[name];
       if (value instanceof JsonNumber) record[name] = Number(value.text);

@@ -212,6 +212,43 @@ describe('import refusals leave the target unchanged', () => {
     expect(result.error?.message).toContain('/priority');
   });
 
+  for (const [what, edit, problem] of [
+    [
+      'a lone surrogate',
+      (line: string) => line.replace('"title":"', '"title":"\\ud800'),
+      /lone surrogate/,
+    ],
+    [
+      'a key twice',
+      (line: string) => line.replace(/^\{/, '{"title":"again",'),
+      /duplicate key "title"/,
+    ],
+    [
+      'a number beyond a double',
+      (line: string) => line.replace(/"priority":\d+/, '"priority":1E400'),
+      /1E400/,
+    ],
+  ] as const) {
+    it(`refuses a record holding ${what}, naming file and line (schema_violation)`, async () => {
+      const file = await editBundle(
+        bundle,
+        (path, bytes) => {
+          if (path !== 'data/tasks.jsonl') return bytes;
+          const lines = bytes.toString('utf8').split('\n');
+          const edited = edit(lines[2]!);
+          expect(edited).not.toBe(lines[2]);
+          lines[2] = edited;
+          return Buffer.from(lines.join('\n'));
+        },
+        true,
+      );
+      const result = await importUnchanged(file);
+      expect(result.error).toMatchObject({ code: 'schema_violation' });
+      expect(result.error?.message).toMatch(/^data\/tasks\.jsonl line 3 is not JSON: /);
+      expect(result.error?.message).toMatch(problem);
+    });
+  }
+
   it("refuses preserve over the tenant's own keys, naming them (id_conflict)", async () => {
     const result = await importUnchanged(bundle, { mode: 'preserve', tenant: 'acme' });
     expect(result.error).toMatchObject({ code: 'id_conflict' });

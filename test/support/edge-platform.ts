@@ -79,7 +79,7 @@ export const EDGE_TABLES: readonly EdgeTable[] = [
   },
   {
     name: 'times',
-    columns: [0, 3, 6].map((p) => ({
+    columns: [0, 1, 2, 3, 4, 5, 6].map((p) => ({
       name: `t_${p}`,
       type: 'timestamp' as const,
       precision: p,
