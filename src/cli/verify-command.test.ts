@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKeyring, type Keyring } from '../signing/index.js';
-import { auditFiles, flipByte, sumsOf, writeArchive } from '../../test/support/audit-archive-fixture.js';
+import {
+  auditFiles,
+  flipByte,
+  sumsOf,
+  writeArchive,
+} from '../../test/support/audit-archive-fixture.js';
 import { listSigningKeys, rotateSigningKeys } from './signing-command.js';
 import { verifyCommand } from './verify-command.js';
 import { loadSettings } from '../config/index.js';

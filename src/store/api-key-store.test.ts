@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAST_USED_RESOLUTION_MS, openStore, type Store } from './index.js';
-import { createStateDatabase, DIALECTS, type TestStateDatabase } from '../../test/support/state-stores.js';
+import {
+  createStateDatabase,
+  DIALECTS,
+  type TestStateDatabase,
+} from '../../test/support/state-stores.js';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);

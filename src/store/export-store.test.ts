@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Limits } from '../config/index.js';
 import { openStore, type ExportRequest, type Store } from './index.js';
-import { createStateDatabase, DIALECTS, type TestStateDatabase } from '../../test/support/state-stores.js';
+import {
+  createStateDatabase,
+  DIALECTS,
+  type TestStateDatabase,
+} from '../../test/support/state-stores.js';
 
 const limits: Limits = { perDay: 10, perMonth: 50, maxRunning: 2 };
 const request = (

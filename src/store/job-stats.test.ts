@@ -6,7 +6,11 @@ import { ImportStore } from './import-store.js';
 import { JobStats } from './job-stats.js';
 import type { StateDatabase } from './schema.js';
 import { openStateDb } from './state-db.js';
-import { createStateDatabase, DIALECTS, type TestStateDatabase } from '../../test/support/state-stores.js';
+import {
+  createStateDatabase,
+  DIALECTS,
+  type TestStateDatabase,
+} from '../../test/support/state-stores.js';
 
 const limits: Limits = { perDay: 1000, perMonth: 1000, maxRunning: 1000 };
 const BOUNDS = [1, 10, 60];

@@ -4,7 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import type { StateDatabase } from './schema.js';
 import { MIGRATIONS, openStateDb } from './state-db.js';
-import { createStateDatabase, DIALECTS, type TestStateDatabase } from '../../test/support/state-stores.js';
+import {
+  createStateDatabase,
+  DIALECTS,
+  type TestStateDatabase,
+} from '../../test/support/state-stores.js';
 
 /** A migration that creates one table named after it. */
 function creates(table: string): Migration {
