@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile, type Catalog } from '../../src/catalog/index.js';
+import { importFromFile } from '../../src/cli/import-command.js';
+import { loadSettings } from '../../src/config/index.js';
 import { DEMO_PLATFORMS } from '../../src/demo/index.js';
 import { openSource } from '../../src/sources/index.js';
 import {
   loadDemoPlatform,
   SOURCE_DIALECTS,
   type LoadedPlatform,
+  type SourceDialect,
 } from '../support/demo-databases.js';
 import { dropIfPassed, watchFailures } from '../support/postgres.js';
 
@@ -35,6 +38,38 @@ async function rowsOf(
   } finally {
     await source.close();
   }
+}
+
+/**
+ * `portage import <bundle> <args>`: spawned on SQLite, so that the command itself
+ * runs once per platform; on the server databases the command's own function in
+ * this process, with the same settings and the same output, since the command
+ * line has nothing that differs by database.
+ */
+async function portageImport(
+  dialect: SourceDialect,
+  env: NodeJS.ProcessEnv,
+  bundle: string,
+  args: { tenant: string; dryRun: boolean },
+): Promise<string> {
+  if (dialect === 'sqlite') {
+    const flags = [
+      '--tenant',
+      args.tenant,
+      '--mode',
+      'remap',
+      ...(args.dryRun ? ['--dry-run'] : []),
+    ];
+    return (await run('node', [BIN, 'import', bundle, ...flags], { env })).stdout;
+  }
+  let stdout = '';
+  await importFromFile(
+    loadSettings(env),
+    bundle,
+    { tenant: args.tenant, mode: 'remap', dryRun: args.dryRun },
+    (text) => (stdout += text),
+  );
+  return stdout;
 }
 
 const CASES = DEMO_PLATFORMS.flatMap((platform) =>
@@ -75,11 +110,10 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
 
   it('a dry run writes nothing; the import writes every category the source tenant holds', async () => {
     const before = await rowsOf(loaded.url, catalog, platform.emptyTenant);
-    const { stdout: dry } = await run(
-      'node',
-      [BIN, 'import', bundle, '--tenant', platform.emptyTenant, '--mode', 'remap', '--dry-run'],
-      { env },
-    );
+    const dry = await portageImport(dialect, env, bundle, {
+      tenant: platform.emptyTenant,
+      dryRun: true,
+    });
     expect(dry).toMatch(
       new RegExp(
         `^Import into ${platform.emptyTenant} \\(remap, dry run, trusted\\): would write \\d+ rows\\n`,
@@ -87,11 +121,10 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
     );
     expect(await rowsOf(loaded.url, catalog, platform.emptyTenant)).toEqual(before);
 
-    const { stdout } = await run(
-      'node',
-      [BIN, 'import', bundle, '--tenant', platform.emptyTenant, '--mode', 'remap'],
-      { env },
-    );
+    const stdout = await portageImport(dialect, env, bundle, {
+      tenant: platform.emptyTenant,
+      dryRun: false,
+    });
     const source = await rowsOf(loaded.url, catalog, from!.id);
     const target = await rowsOf(loaded.url, catalog, platform.emptyTenant);
     for (const [name, rows] of Object.entries(source)) {
