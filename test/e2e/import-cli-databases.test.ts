@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile, type Catalog } from '../../src/catalog/index.js';
+import { exportToFile } from '../../src/cli/export-command.js';
 import { importFromFile } from '../../src/cli/import-command.js';
 import { loadSettings } from '../../src/config/index.js';
 import { DEMO_PLATFORMS } from '../../src/demo/index.js';
@@ -40,12 +41,34 @@ async function rowsOf(
   }
 }
 
-/**
- * `portage import <bundle> <args>`: spawned on SQLite, so that the command itself
- * runs once per platform; on the server databases the command's own function in
- * this process, with the same settings and the same output, since the command
- * line has nothing that differs by database.
+/*
+ * `portage export` and `portage import` are spawned on SQLite, so that each
+ * command runs once per platform; on the server databases the commands' own
+ * functions run in this process, with the same settings and the same output,
+ * since the command line has nothing that differs by database.
  */
+
+/** `portage export --tenant <tenant> --purpose duplication --out <bundle>`. */
+async function portageExport(
+  dialect: SourceDialect,
+  env: NodeJS.ProcessEnv,
+  args: { tenant: string; out: string },
+): Promise<void> {
+  if (dialect === 'sqlite') {
+    const flags = ['--tenant', args.tenant, '--purpose', 'duplication', '--out', args.out];
+    await run('node', [BIN, 'export', ...flags], { env });
+  } else {
+    let summary = '';
+    await exportToFile(
+      loadSettings(env),
+      { tenant: args.tenant, purpose: 'duplication', out: args.out },
+      (text) => (summary += text),
+    );
+    expect(summary).toMatch(/^Wrote .*: \d+ bytes, sha256 [0-9a-f]{64}, \d+ rows\.\n$/);
+  }
+}
+
+/** `portage import <bundle> --tenant <tenant> --mode remap [--dry-run]`: its stdout. */
 async function portageImport(
   dialect: SourceDialect,
   env: NodeJS.ProcessEnv,
@@ -97,11 +120,7 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
       PORTAGE_FILES_DIR: loaded.filesDir,
     };
     bundle = join(dir, 'bundle.zip');
-    await run(
-      'node',
-      [BIN, 'export', '--tenant', from!.id, '--purpose', 'duplication', '--out', bundle],
-      { env },
-    );
+    await portageExport(dialect, env, { tenant: from!.id, out: bundle });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
