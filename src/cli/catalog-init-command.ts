@@ -16,9 +16,12 @@ export interface CatalogInitOptions {
 
 /**
  * Drafts a catalog from the live database and writes it to `--out` (or
- * stdout). Resolves to the draft; the summary goes to stderr.
+ * stdout). Resolves to the draft; the summary goes to `summary` (default: stderr).
  */
-export async function catalogInit(options: CatalogInitOptions): Promise<CatalogDraft> {
+export async function catalogInit(
+  options: CatalogInitOptions,
+  summary: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<CatalogDraft> {
   const source = openSource(options.source);
   let draft: CatalogDraft;
   try {
@@ -41,7 +44,7 @@ export async function catalogInit(options: CatalogInitOptions): Promise<CatalogD
       );
     });
   }
-  process.stderr.write(
+  summary(
     `Drafted ${draft.included + draft.excluded} categories (${draft.included} exported, ${draft.excluded} excluded)` +
       `${options.out === undefined ? '' : ` into ${options.out}`}; ${draft.todos} TODOs to write, then run portage check.\n`,
   );

@@ -25,9 +25,14 @@ export interface ExportOptions {
 
 /**
  * Writes the same archive the API would, straight to a file, without a server.
- * The file appears only once complete.
+ * The file appears only once complete; a line saying what it holds then goes
+ * to `summary` (default: stderr).
  */
-export async function exportToFile(settings: Settings, options: ExportOptions): Promise<void> {
+export async function exportToFile(
+  settings: Settings,
+  options: ExportOptions,
+  summary: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<void> {
   const folder = dirname(resolve(options.out));
   const found = await stat(folder).catch(() => null);
   if (found === null || !found.isDirectory())
@@ -79,7 +84,7 @@ export async function exportToFile(settings: Settings, options: ExportOptions): 
       },
     ).finally(() => bar.finish());
     await rename(partial, options.out);
-    process.stderr.write(
+    summary(
       `Wrote ${options.out}: ${result.bytes} bytes, sha256 ${result.sha256}, ${result.progress.rowsWritten} rows.\n`,
     );
   } catch (error) {

@@ -27,13 +27,15 @@ const MODES: readonly ImportMode[] = ['preserve', 'remap'];
 /**
  * `portage import <bundle.zip>`: the API's import, from the command line, into
  * the platform database of `PORTAGE_SOURCE_URL`. Prints a progress bar on a
- * terminal and a summary (rows per category, conflicts) at the end; a refused
- * import rejects with one line naming its code, after writing nothing.
+ * terminal and a summary (rows per category, conflicts) at the end, to
+ * `output` (default: stdout); a refused import rejects with one line naming
+ * its code, after writing nothing.
  */
 export async function importFromFile(
   settings: Settings,
   file: string,
   options: ImportCommandOptions,
+  output: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<void> {
   const mode = (options.mode ?? 'preserve') as ImportMode;
   if (!MODES.includes(mode)) {
@@ -77,7 +79,7 @@ export async function importFromFile(
     const verb = result.dryRun ? 'would write' : 'wrote';
     const lines = Object.entries(result.counts).map(([category, rows]) => `  ${category}: ${rows}`);
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
-    process.stdout.write(
+    output(
       `Import into ${options.tenant} (${mode}${result.dryRun ? ', dry run' : ''}, ${result.trusted ? 'trusted' : 'untrusted'}): ${verb} ${total} rows\n${lines.join('\n')}\n`,
     );
   } finally {

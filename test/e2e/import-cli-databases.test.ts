@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile, type Catalog } from '../../src/catalog/index.js';
+import { exportToFile } from '../../src/cli/export-command.js';
+import { importFromFile } from '../../src/cli/import-command.js';
+import { loadSettings } from '../../src/config/index.js';
 import { DEMO_PLATFORMS } from '../../src/demo/index.js';
 import { openSource } from '../../src/sources/index.js';
 import {
   loadDemoPlatform,
   SOURCE_DIALECTS,
   type LoadedPlatform,
+  type SourceDialect,
 } from '../support/demo-databases.js';
 import { dropIfPassed, watchFailures } from '../support/postgres.js';
 
@@ -35,6 +39,60 @@ async function rowsOf(
   } finally {
     await source.close();
   }
+}
+
+/*
+ * `portage export` and `portage import` are spawned on SQLite, so that each
+ * command runs once per platform; on the server databases the commands' own
+ * functions run in this process, with the same settings and the same output,
+ * since the command line has nothing that differs by database.
+ */
+
+/** `portage export --tenant <tenant> --purpose duplication --out <bundle>`. */
+async function portageExport(
+  dialect: SourceDialect,
+  env: NodeJS.ProcessEnv,
+  args: { tenant: string; out: string },
+): Promise<void> {
+  if (dialect === 'sqlite') {
+    const flags = ['--tenant', args.tenant, '--purpose', 'duplication', '--out', args.out];
+    await run('node', [BIN, 'export', ...flags], { env });
+  } else {
+    let summary = '';
+    await exportToFile(
+      loadSettings(env),
+      { tenant: args.tenant, purpose: 'duplication', out: args.out },
+      (text) => (summary += text),
+    );
+    expect(summary).toMatch(/^Wrote .*: \d+ bytes, sha256 [0-9a-f]{64}, \d+ rows\.\n$/);
+  }
+}
+
+/** `portage import <bundle> --tenant <tenant> --mode remap [--dry-run]`: its stdout. */
+async function portageImport(
+  dialect: SourceDialect,
+  env: NodeJS.ProcessEnv,
+  bundle: string,
+  args: { tenant: string; dryRun: boolean },
+): Promise<string> {
+  if (dialect === 'sqlite') {
+    const flags = [
+      '--tenant',
+      args.tenant,
+      '--mode',
+      'remap',
+      ...(args.dryRun ? ['--dry-run'] : []),
+    ];
+    return (await run('node', [BIN, 'import', bundle, ...flags], { env })).stdout;
+  }
+  let stdout = '';
+  await importFromFile(
+    loadSettings(env),
+    bundle,
+    { tenant: args.tenant, mode: 'remap', dryRun: args.dryRun },
+    (text) => (stdout += text),
+  );
+  return stdout;
 }
 
 const CASES = DEMO_PLATFORMS.flatMap((platform) =>
@@ -62,11 +120,7 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
       PORTAGE_FILES_DIR: loaded.filesDir,
     };
     bundle = join(dir, 'bundle.zip');
-    await run(
-      'node',
-      [BIN, 'export', '--tenant', from!.id, '--purpose', 'duplication', '--out', bundle],
-      { env },
-    );
+    await portageExport(dialect, env, { tenant: from!.id, out: bundle });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -75,11 +129,10 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
 
   it('a dry run writes nothing; the import writes every category the source tenant holds', async () => {
     const before = await rowsOf(loaded.url, catalog, platform.emptyTenant);
-    const { stdout: dry } = await run(
-      'node',
-      [BIN, 'import', bundle, '--tenant', platform.emptyTenant, '--mode', 'remap', '--dry-run'],
-      { env },
-    );
+    const dry = await portageImport(dialect, env, bundle, {
+      tenant: platform.emptyTenant,
+      dryRun: true,
+    });
     expect(dry).toMatch(
       new RegExp(
         `^Import into ${platform.emptyTenant} \\(remap, dry run, trusted\\): would write \\d+ rows\\n`,
@@ -87,11 +140,10 @@ describe.each(CASES)('portage import: $name on $dialect', ({ platform, dialect }
     );
     expect(await rowsOf(loaded.url, catalog, platform.emptyTenant)).toEqual(before);
 
-    const { stdout } = await run(
-      'node',
-      [BIN, 'import', bundle, '--tenant', platform.emptyTenant, '--mode', 'remap'],
-      { env },
-    );
+    const stdout = await portageImport(dialect, env, bundle, {
+      tenant: platform.emptyTenant,
+      dryRun: false,
+    });
     const source = await rowsOf(loaded.url, catalog, from!.id);
     const target = await rowsOf(loaded.url, catalog, platform.emptyTenant);
     for (const [name, rows] of Object.entries(source)) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type ApiKeyInfo } from '../../src/store/index.js';
+import { openStore, type ApiKeyInfo, type Store } from '../../src/store/index.js';
 import { api } from '../support/http.js';
 import { spawnPortage, type PortageProcess } from '../support/portage-process.js';
 import { demoDatabase, demoFiles } from '../support/portage-server.js';
@@ -36,6 +36,8 @@ async function portage(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
 describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 120_000 }, () => {
   let root: string;
   let state: TestDatabase | undefined;
+  /** The state the processes share, read directly where the test only needs to know what it holds. */
+  let store: Store | undefined;
   let env: NodeJS.ProcessEnv;
   const apis: (PortageProcess & { baseUrl: string })[] = [];
   const passed = watchFailures();
@@ -51,7 +53,7 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
     return JSON.parse(listed.stdout) as ApiKeyInfo[];
   };
   const idOf = async (tenant: string, key: string) =>
-    (await list(tenant)).find((k) => k.prefix === key.slice(0, 12))!.id;
+    (await store!.keys.list(tenant)).find((k) => k.prefix === key.slice(0, 12))!.id;
   const status = async (baseUrl: string, key: string) =>
     (await api(baseUrl, 'GET', '/v1/exports', { key })).status;
 
@@ -66,7 +68,7 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
       PORTAGE_FILES_DIR: demoFiles(),
     };
     // Migrated once, before the processes start.
-    await (await openStore(state.url)).close();
+    store = await openStore(state.url);
     // Each API process has a data directory of its own, as on separate machines;
     // started one after the other, with time to spare on a loaded machine.
     for (const name of ['api-1', 'api-2']) {
@@ -90,6 +92,7 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
   });
   afterAll(async () => {
     await Promise.all(apis.map((p) => p.stop('SIGKILL')));
+    await store?.close();
     if (passed()) await rm(root, { recursive: true, force: true });
     await dropIfPassed(state, passed());
   });
@@ -117,20 +120,13 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
   });
 
   it('an expired key answers 401 on both processes; one not yet expired works', async () => {
-    const store = await openStore(state!.url);
     const now = Date.now();
-    let expired: string;
-    let valid: string;
-    try {
-      await store.tenants.upsert('globex', 'globex');
-      expired = await store.tenants.createKey('globex', {
-        now: new Date(now - 2 * DAY),
-        expiresAt: new Date(now - DAY),
-      });
-      valid = await store.tenants.createKey('globex', { expiresAt: new Date(now + DAY) });
-    } finally {
-      await store.close();
-    }
+    await store!.tenants.upsert('globex', 'globex');
+    const expired = await store!.tenants.createKey('globex', {
+      now: new Date(now - 2 * DAY),
+      expiresAt: new Date(now - DAY),
+    });
+    const valid = await store!.tenants.createKey('globex', { expiresAt: new Date(now + DAY) });
     for (const server of apis) {
       const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: expired });
       expect(answer.status).toBe(401);
@@ -151,7 +147,8 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
     expect(created.stderr).toMatch(/expires at \S+Z/);
     expect(await status(apis[0]!.baseUrl, key)).toBe(200);
 
-    const [info] = (await list('initech')).filter((k) => k.prefix === key.slice(0, 12));
+    const listed = await list('initech');
+    const [info] = listed.filter((k) => k.prefix === key.slice(0, 12));
     expect(info).toBeDefined();
     expect(Date.parse(info!.expires_at!) - Date.parse(info!.created_at)).toBe(30 * DAY);
     expect(Date.parse(info!.created_at)).toBeGreaterThanOrEqual(before - 1000);
@@ -167,13 +164,15 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
         `^${info!.id}\\s+${key.slice(0, 12)}\\s+active\\s+${info!.created_at}\\s+\\S+Z\\s+${info!.expires_at}$`,
       ),
     );
-    for (const output of [table.stdout, JSON.stringify(await list('initech'))])
+    for (const output of [table.stdout, JSON.stringify(listed)])
       expect(output).not.toContain(key.slice(12));
   });
 
   it('keys create --expires-in with a bad duration exits 1 with one clear line, creating no key', async () => {
-    const count = (await list('acme')).length;
-    const bad = ['30', '30 days', '1.5h', '0d', '-1d', '12y', '99999999d', ''];
+    const count = (await store!.keys.list('acme')).length;
+    // One value per way the option reaches the parser (bare, dash-led, empty); every
+    // other duration the parser refuses is in src/auth/key-duration.test.ts.
+    const bad = ['30', '-1d', ''];
     const runs = await Promise.all(
       bad.map((value) =>
         portage(['keys', 'create', '--tenant', 'acme', `--expires-in=${value}`], env),
@@ -186,7 +185,7 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
         /^portage: option '--expires-in <duration>' argument '.*' is invalid\. must be a whole number and a unit, such as 90m, 12h, 30d or 2w [^\n]*\n$/,
       );
     }
-    expect((await list('acme')).length).toBe(count);
+    expect((await store!.keys.list('acme')).length).toBe(count);
   });
 
   it('revoking an unknown key, or listing a tenant Portage never met, exits 1 with one line', async () => {

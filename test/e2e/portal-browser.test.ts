@@ -60,6 +60,9 @@ async function startPortalServer(
     const server = await startServer(
       {
         PORTAGE_CATALOG: platform.catalogFile,
+        // Chromium keeps a connection open that never becomes idle in Node's sense; closing
+        // the server waited out the default 30 s idle timeout on it after each flow.
+        PORTAGE_HTTP_IDLE_TIMEOUT_MS: '2000',
         ...(database !== undefined && { PORTAGE_DATABASE_URL: database.url }),
       },
       { platform: { sourceUrl: loaded.url, filesDir: loaded.filesDir } },

@@ -9,6 +9,9 @@ interface Operation {
   readonly responses: Record<string, Json>;
 }
 
+/** Validators already compiled in this test file, by the text of their description. */
+const compiled = new Map<string, OpenApiValidator>();
+
 /**
  * Checks answers of a running Portage against its own `/openapi.json`: the
  * status must be documented for the operation, the body must match the
@@ -34,10 +37,20 @@ export class OpenApiValidator {
     }));
   }
 
-  /** Fetches and compiles the description a server serves. */
+  /**
+   * Fetches the description a server serves and compiles it, once per text:
+   * the servers of a test file mostly serve the same description, and each
+   * would otherwise compile its schemas anew when it closes.
+   */
   static async of(baseUrl: string): Promise<OpenApiValidator> {
     const response = await fetch(new URL('/openapi.json', baseUrl));
-    return new OpenApiValidator((await response.json()) as Json);
+    const text = await response.text();
+    let validator = compiled.get(text);
+    if (validator === undefined) {
+      validator = new OpenApiValidator(JSON.parse(text) as Json);
+      compiled.set(text, validator);
+    }
+    return validator;
   }
 
   /**
