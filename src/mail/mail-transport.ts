@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
 import type { MailSettings } from '../config/index.js';
 import type { MailContent } from './mail-content.js';
 
@@ -11,9 +12,13 @@ export interface MailTransport {
 /** Bounds on one SMTP conversation, so a server that stalls never holds a worker. */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
 
-/** An SMTP transport on `PORTAGE_SMTP_URL`, sending from `PORTAGE_MAIL_FROM`. */
+/**
+ * An SMTP transport on `PORTAGE_SMTP_URL`, sending from `PORTAGE_MAIL_FROM`.
+ * nodemailer loads with the first transport: without SMTP it never loads.
+ */
 export function smtpTransport(settings: MailSettings): MailTransport {
-  const transporter = nodemailer.createTransport({ url: settings.smtpUrl, ...TIMEOUTS });
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+  const transporter = createTransport({ url: settings.smtpUrl, ...TIMEOUTS });
   return {
     async send(to, content) {
       await transporter.sendMail({
