@@ -5,8 +5,10 @@
 // median and the 1-minute load average before each run, so that a figure is
 // never quoted without the load it was measured at.
 //
-//   node scripts/measure-start.js [--runs N] [--direct] [--keep-data]
+//   node scripts/measure-start.js [--runs N] [--direct] [--keep-data] [--root DIR]
 //
+// --root times the checkout in DIR (built, with its node_modules) instead of
+// this one, e.g. an older commit's, to compare the two under the same load.
 // --keep-data reuses one data directory for every run, which times a later
 // start (demo platform already generated) instead of the first one.
 import { spawn } from 'node:child_process';
@@ -14,12 +16,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
+const rootAt = args.indexOf('--root');
+const root = rootAt >= 0 ? resolve(args[rootAt + 1]) : join(import.meta.dirname, '..');
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 5;
 const direct = args.includes('--direct');
@@ -82,7 +86,7 @@ async function timeStart(dataDir) {
       if (exited) throw new Error(`the server exited before answering:\n${stderr}`);
       if (performance.now() - started > GIVE_UP_MS)
         throw new Error(`no 200 on /healthz after ${GIVE_UP_MS} ms:\n${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
   } finally {
     // npm starts node in a process group of its own: end the whole group.
@@ -94,7 +98,7 @@ async function timeStart(dataDir) {
   }
 }
 
-const what = direct ? 'node bin/portage.js serve' : 'npm start';
+const what = `${direct ? 'node bin/portage.js serve' : 'npm start'}${rootAt >= 0 ? ` in ${root}` : ''}`;
 const kept = keepData ? mkdtempSync(join(tmpdir(), 'portage-start-')) : null;
 const times = [];
 for (let i = 0; i < runs; i++) {
@@ -103,7 +107,7 @@ for (let i = 0; i < runs; i++) {
   try {
     const ms = await timeStart(dataDir);
     times.push(ms);
-    console.log(`run ${i + 1}: ${(ms / 1000).toFixed(2)} s (load average ${load})`);
+    process.stdout.write(`run ${i + 1}: ${(ms / 1000).toFixed(2)} s (load average ${load})\n`);
   } finally {
     if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
@@ -112,8 +116,8 @@ if (kept) rmSync(kept, { recursive: true, force: true });
 times.sort((a, b) => a - b);
 const mid = Math.floor(times.length / 2);
 const median = times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-console.log(
+process.stdout.write(
   `${what}${keepData ? ' (data kept)' : ''}: median ${(median / 1000).toFixed(2)} s to the first 200 on /healthz over ${runs} runs, load average ${loadavg()
     .map((n) => n.toFixed(2))
-    .join(' ')} after`,
+    .join(' ')} after\n`,
 );
