@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import process from 'node:process';
 
 const root = join(import.meta.dirname, '..');
@@ -34,13 +35,21 @@ export function buildIsStale() {
   return built < inputs;
 }
 
-/** Compiles src/ into dist/ with `tsc` and stamps the build; exits the process when tsc fails. */
-export function compile() {
+/**
+ * Compiles src/ into dist/ with `tsc`, writes the demo platform a first start
+ * copies (dist/demo-template/, instead of generating it then) and stamps the
+ * build; exits the process when tsc fails.
+ */
+export async function compile() {
   const result = spawnSync(
     process.execPath,
     [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
     { cwd: root, stdio: 'inherit' },
   );
   if (result.status !== 0) process.exit(result.status ?? 1);
+  const { writeDemoTemplate } = await import(
+    pathToFileURL(join(root, 'dist/demo/demo-template.js')).href
+  );
+  await writeDemoTemplate();
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

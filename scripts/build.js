@@ -9,4 +9,4 @@ if (process.argv.includes('--if-stale')) {
   if (!buildIsStale()) process.exit(0);
   process.stderr.write('Sources changed since the last build: compiling…\n');
 }
-compile();
+await compile();

@@ -7,7 +7,7 @@ import { buildIsStale, compile } from './build-stamp.js';
 
 if (buildIsStale()) {
   process.stderr.write('Sources changed since the last build: compiling…\n');
-  compile();
+  await compile();
 }
 process.argv.splice(2, 0, 'serve');
 await import('../bin/portage.js');

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { loadCatalogFile, type Catalog } from '../catalog/index.js';
 import { isMysqlUrl, isPostgresUrl, type Settings } from '../config/index.js';
-import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
+import { DEMO_CATALOG_FILE, DEMO_TENANTS, installDemoPlatform } from '../demo/index.js';
 import type { ExportContext } from '../jobs/index.js';
 import { eventLogger } from '../logging/index.js';
 import { loadKeyring } from '../signing/index.js';
@@ -27,7 +27,7 @@ export interface RuntimeOptions {
 
 /**
  * Opens Portage as the settings describe. On the embedded default it also
- * generates the demo platform on first start and registers its tenants.
+ * writes the demo platform on first start and registers its tenants.
  * @param log - Receives the lines a person starting Portage reads. (Default: none)
  */
 export async function openRuntime(
@@ -41,8 +41,8 @@ export async function openRuntime(
   // (A server-database source is never generated here: it is not a file path.)
   const sqliteSource = !isPostgresUrl(settings.sourceUrl) && !isMysqlUrl(settings.sourceUrl);
   if (settings.demo && sqliteSource && !existsSync(settings.sourceUrl)) {
-    log(`Generating the demo platform at ${settings.sourceUrl} …`);
-    await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
+    log(`Writing the demo platform at ${settings.sourceUrl} …`);
+    await installDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
   }
   const keyring = await loadKeyring(settings);
   const store: Store = await openStore(settings.databaseUrl);
