@@ -1,7 +1,7 @@
 // The build of src/ into dist/, and the stamp that says whether it is current:
 // shared by `npm run build` (scripts/build.js) and `npm start` (scripts/start.js).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
@@ -37,8 +37,9 @@ export function buildIsStale() {
 
 /**
  * Compiles src/ into dist/ with `tsc`, writes the demo platform a first start
- * copies (dist/demo-template/, instead of generating it then) and stamps the
- * build; exits the process when tsc fails.
+ * copies (dist/demo-template/, instead of generating it then) and the shipped
+ * catalogs already read (dist/catalog-cache/), and stamps the build; exits the
+ * process when tsc fails.
  */
 export async function compile() {
   const result = spawnSync(
@@ -47,9 +48,16 @@ export async function compile() {
     { cwd: root, stdio: 'inherit' },
   );
   if (result.status !== 0) process.exit(result.status ?? 1);
-  const { writeDemoTemplate } = await import(
-    pathToFileURL(join(root, 'dist/demo/demo-template.js')).href
-  );
+  const built = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
+  const { writeDemoTemplate } = await built('demo/demo-template.js');
   await writeDemoTemplate();
+  const { parseCatalog } = await built('catalog/catalog-loader.js');
+  const { COMPILED_CATALOG_DIR, writeCompiledCatalog } = await built('catalog/compiled-catalog.js');
+  rmSync(COMPILED_CATALOG_DIR, { recursive: true, force: true });
+  for (const name of readdirSync(join(root, 'catalog')).filter((n) => n.endsWith('.yaml'))) {
+    const file = join(root, 'catalog', name);
+    const text = readFileSync(file, 'utf8');
+    writeCompiledCatalog(text, parseCatalog(file, text));
+  }
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
