@@ -4,7 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 /**
  * fastify's own response serializers (fast-json-stringify), each built the
  * first time its route answers with its status instead of when the server
- * starts: compiling every route's schemas cost about a fifth of a start, and
+ * starts: compiling every route's schemas cost about a sixth of a start, and
  * most of them are not needed in a process's first seconds.
  */
 export function lazySerializers(): SerializerFactory {
