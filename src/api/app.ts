@@ -26,6 +26,7 @@ import { signingKeyRoutes } from './routes/signing-keys.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { ExportObject, Problem } from './schemas.js';
 import { validatorCompiler } from './validators.js';
+import { lazySerializers, lazyValidators } from './lazy-compilers.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -70,12 +71,13 @@ export async function buildApp(
     },
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
   app.server.maxConnections = http.maxConnections;
   answerRequestsNodeRefuses(app);
   // A text/plain body is never what an endpoint takes: it is refused with 415.
   app.removeContentTypeParser('text/plain');
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(lazyValidators(validatorCompiler()));
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

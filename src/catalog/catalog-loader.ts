@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CatalogError } from './catalog-error.js';
 import { checkCatalogRules } from './catalog-rules.js';
+import { readCompiledCatalog } from './compiled-catalog.js';
 import { readField } from './field-reader.js';
 import { readSource } from './source-reader.js';
 import type {
@@ -31,7 +32,11 @@ const CATEGORY_KEYS = [
   'excluded',
 ];
 
-/** Reads and validates a catalog file; throws {@link CatalogError} listing every issue. */
+/**
+ * Reads and validates a catalog file; throws {@link CatalogError} listing every
+ * issue. A file the build already read (the shipped catalogs) is taken from its
+ * compiled copy.
+ */
 export function loadCatalogFile(file: string): Catalog {
   let text: string;
   try {
@@ -42,7 +47,7 @@ export function loadCatalogFile(file: string): Catalog {
       { file, line: 1, field: '(file)', message: `cannot be read: ${reason}` },
     ]);
   }
-  return parseCatalog(file, text);
+  return readCompiledCatalog(file, text) ?? parseCatalog(file, text);
 }
 
 /** Parses and validates catalog YAML text; `file` names it in messages. */

@@ -1,5 +1,14 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { LineCounter, Node } from 'yaml';
 import type { CatalogIssue } from './catalog-error.js';
+
+let yamlModule: typeof Yaml | undefined;
+
+/** The yaml package, loaded at the first catalog read from YAML: a compiled catalog needs none. */
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+}
 
 /** The path of a node: mapping keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -12,14 +21,14 @@ type Path = YamlPath;
  */
 export class YamlReader {
   readonly issues: CatalogIssue[] = [];
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter = new (yaml().LineCounter)();
   private readonly doc;
 
   constructor(
     readonly file: string,
     text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines });
+    this.doc = yaml().parseDocument(text, { lineCounter: this.lines });
     for (const error of this.doc.errors) {
       const line = error.linePos?.[0].line ?? 1;
       this.issues.push({
@@ -57,10 +66,10 @@ export class YamlReader {
 
   private keyNode(path: Path): Node | undefined {
     const parent = this.doc.getIn(path.slice(0, -1), true) as Node | undefined;
-    if (!isMap(parent)) return undefined;
+    if (!yaml().isMap(parent)) return undefined;
     const name = path.at(-1);
-    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === name);
-    return isScalar(pair?.key) ? pair.key : undefined;
+    const pair = parent.items.find((p) => yaml().isScalar(p.key) && p.key.value === name);
+    return yaml().isScalar(pair?.key) ? pair.key : undefined;
   }
 
   /** Records a problem with the field at `path`. */
@@ -83,12 +92,12 @@ export class YamlReader {
   string<T>(path: Path, fallback: T): string | T;
   string<T>(path: Path, ...fallback: [T?]): string | T | undefined {
     const node = this.doc.getIn(path, true) as Node | undefined;
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yaml().isScalar(node) && node.value === null)) {
       if (fallback.length > 0) return fallback[0];
       this.fail(path, 'is required');
       return '';
     }
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') {
+    if (!yaml().isScalar(node) || typeof node.value !== 'string' || node.value.trim() === '') {
       this.fail(path, 'must be a non-empty string');
       return '';
     }
@@ -99,7 +108,7 @@ export class YamlReader {
   boolean(path: Path, fallback: boolean): boolean {
     const node = this.doc.getIn(path, true) as Node | undefined;
     if (node === undefined) return fallback;
-    if (!isScalar(node) || typeof node.value !== 'boolean') {
+    if (!yaml().isScalar(node) || typeof node.value !== 'boolean') {
       this.fail(path, 'must be true or false');
       return fallback;
     }
@@ -110,7 +119,7 @@ export class YamlReader {
   integer(path: Path, min: number, max: number): number | null {
     const node = this.doc.getIn(path, true) as Node | undefined;
     if (node === undefined) return null;
-    const value = isScalar(node) ? node.value : undefined;
+    const value = yaml().isScalar(node) ? node.value : undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       this.fail(path, `must be an integer from ${min} to ${max}`);
       return null;
@@ -121,7 +130,7 @@ export class YamlReader {
   /** A required string or non-empty list of strings, as a list. */
   stringOrList(path: Path): string[] {
     const node = this.doc.getIn(path, true) as Node | undefined;
-    if (isSeq(node)) {
+    if (yaml().isSeq(node)) {
       if (node.items.length === 0) this.fail(path, 'must name at least one column');
       return this.strings(path, true);
     }
@@ -132,7 +141,7 @@ export class YamlReader {
   scalar(path: Path): string | number | boolean | null | undefined {
     const node = this.doc.getIn(path, true) as Node | undefined;
     if (node === undefined) return undefined;
-    if (!isScalar(node)) {
+    if (!yaml().isScalar(node)) {
       this.fail(path, 'must be a string, number, boolean or null');
       return undefined;
     }
@@ -147,11 +156,11 @@ export class YamlReader {
   /** Length of the sequence at `path`; 0 (and, if `required`, an issue) when absent. */
   length(path: Path, required: boolean): number {
     const node = this.doc.getIn(path, true) as Node | undefined;
-    if (node === undefined || (isScalar(node) && node.value === null)) {
+    if (node === undefined || (yaml().isScalar(node) && node.value === null)) {
       if (required) this.fail(path, 'is required (a list)');
       return 0;
     }
-    if (!isSeq(node)) {
+    if (!yaml().isSeq(node)) {
       this.fail(path, 'must be a list');
       return 0;
     }
@@ -170,7 +179,7 @@ export class YamlReader {
   isMapping(path: Path): boolean {
     const node = this.doc.getIn(path, true) as Node | undefined;
     if (node === undefined) return false;
-    if (!isMap(node)) {
+    if (!yaml().isMap(node)) {
       this.fail(path, 'must be a mapping');
       return false;
     }
@@ -180,9 +189,9 @@ export class YamlReader {
   /** Keys of the mapping at `path` that are not in `allowed`, each reported as unknown. */
   rejectUnknownKeys(path: Path, allowed: readonly string[]): void {
     const node = this.doc.getIn(path, true) as Node | undefined;
-    if (!isMap(node)) return;
+    if (!yaml().isMap(node)) return;
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = yaml().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       if (!allowed.includes(key)) {
         this.fail([...path, key], `is not a known key (expected one of: ${allowed.join(', ')})`);
       }

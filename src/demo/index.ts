@@ -25,6 +25,7 @@ export {
   type DemoSummary,
   type GenerateDemoOptions,
 } from './generator.js';
+export { DEMO_TEMPLATE_DIR, installDemoPlatform, writeDemoTemplate } from './demo-template.js';
 export { NORTHWIND_CRM } from './northwind-crm/index.js';
 export {
   generateDemoPlatformInPostgres,

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { postgresPoolConfig, postgresTarget } from '../config/index.js';
 import { quoteIdent } from '../sources/index.js';
 import { countDemoRows } from './demo-counts.js';
@@ -50,7 +51,8 @@ export class PostgresSink implements RowSink {
     private readonly tenants: readonly string[],
   ) {
     this.named = postgresTarget(url).schema;
-    this.pool = new pg.Pool({
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    this.pool = new Pool({
       ...postgresPoolConfig(url, ['-c synchronous_commit=off', '-c maintenance_work_mem=256MB']),
       max: 8,
     });

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import type * as CopyStreams from 'pg-copy-streams';
+import type { CopyStreamQuery } from 'pg-copy-streams';
 import { toError } from '../errors/index.js';
 import { csvLine } from './postgres-schema.js';
 import type { SeedValue } from './row-sink.js';
@@ -69,6 +71,9 @@ export class TableCopy {
 
   private async start(): Promise<CopyStreamQuery> {
     const client = await this.pool.connect();
+    const { from: copyFrom } = createRequire(import.meta.url)(
+      'pg-copy-streams',
+    ) as typeof CopyStreams;
     const stream = client.query(copyFrom(this.sql));
     stream.on('error', (error) => {
       this.failure ??= toError(error);

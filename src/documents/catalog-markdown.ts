@@ -1,8 +1,11 @@
-import MarkdownIt from 'markdown-it';
+import { createRequire } from 'node:module';
+import type MarkdownIt from 'markdown-it';
 import type { TextStyle } from './pdf-fonts.js';
 
 /** The only link targets a catalog text may point to. */
 const SAFE_LINK = /^(?:https?:|mailto:)/i;
+
+let reader: MarkdownIt | undefined;
 
 /**
  * The one Markdown reader of catalog texts (descriptions of categories and
@@ -10,19 +13,25 @@ const SAFE_LINK = /^(?:https?:|mailto:)/i;
  * so only inline Markdown is read: `code`, *emphasis*, **strong**, links and
  * autolinks. Raw HTML is never passed through (`html: false` escapes it),
  * images are not read (a page must not load anything), and a link whose
- * target is not http(s) or mailto stays plain text.
+ * target is not http(s) or mailto stays plain text. Built at its first use:
+ * a process that renders no catalog text never loads markdown-it.
  */
-const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
-markdown.disable(['image']);
-markdown.validateLink = (url) => SAFE_LINK.test(url.trim());
-
-const defaultLinkOpen =
-  markdown.renderer.rules['link_open'] ??
-  ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-markdown.renderer.rules['link_open'] = (tokens, idx, options, env, self) => {
-  tokens[idx]?.attrSet('rel', 'noopener noreferrer');
-  return defaultLinkOpen(tokens, idx, options, env, self);
-};
+function markdown(): MarkdownIt {
+  if (reader !== undefined) return reader;
+  const Reader = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
+  const built = new Reader('default', { html: false, linkify: false, typographer: false });
+  built.disable(['image']);
+  built.validateLink = (url) => SAFE_LINK.test(url.trim());
+  const defaultLinkOpen =
+    built.renderer.rules['link_open'] ??
+    ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  built.renderer.rules['link_open'] = (tokens, idx, options, env, self) => {
+    tokens[idx]?.attrSet('rel', 'noopener noreferrer');
+    return defaultLinkOpen(tokens, idx, options, env, self);
+  };
+  reader = built;
+  return built;
+}
 
 /**
  * A catalog text as inline HTML, for `/docs/export`, `index.html` and the
@@ -30,7 +39,7 @@ markdown.renderer.rules['link_open'] = (tokens, idx, options, env, self) => {
  * `<script>` or a `javascript:` link renders as inert text.
  */
 export function catalogMarkdownHtml(text: string): string {
-  return markdown.renderInline(text);
+  return markdown().renderInline(text);
 }
 
 /** A run of plain text in one style, as a document without HTML (summary.pdf) sets it. */
@@ -49,7 +58,7 @@ export function catalogMarkdownSpans(text: string): PlainSpan[] {
   const spans: PlainSpan[] = [];
   let bold = 0;
   const hrefs: (string | null)[] = [];
-  for (const block of markdown.parseInline(text, {})) {
+  for (const block of markdown().parseInline(text, {})) {
     for (const token of block.children ?? []) {
       const style: TextStyle = bold > 0 ? 'bold' : 'regular';
       switch (token.type) {

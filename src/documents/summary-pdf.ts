@@ -5,7 +5,7 @@ import { catalogMarkdownSpans } from './catalog-markdown.js';
 import type { SummaryPdfInput } from './document-input.js';
 import { countRecords, describePurpose } from './document-wording.js';
 import { UNICODE_FONT, loadUnicodeFont } from './pdf-fonts.js';
-import { PDFDocument, type PdfDocument } from './pdfkit-document.js';
+import { newPdfDocument, type PdfDocument } from './pdfkit-document.js';
 import { paragraph, type Span } from './pdf-writer.js';
 
 /** Page margins and spacing; the compact layout is tried when the last page would hold only a few lines. */
@@ -43,7 +43,7 @@ async function renderWith(
   const e = input.manifest.export;
   const font = await loadUnicodeFont();
   const generatedAt = new Date(e.generated_at);
-  const doc = new PDFDocument({
+  const doc = newPdfDocument({
     size: 'A4',
     margins: { top: L.margin, bottom: L.margin, left: L.margin, right: L.margin },
     bufferPages: true,

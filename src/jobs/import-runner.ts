@@ -1,8 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   isMysqlUrl,
   isPostgresUrl,
@@ -309,6 +310,9 @@ export class ImportRunner {
   }
 }
 
+/** Loads pg for a PostgreSQL platform only: on SQLite, an import never loads it. */
+const requireCjs = createRequire(import.meta.url);
+
 function isServerDatabase(sourceUrl: string): boolean {
   return isPostgresUrl(sourceUrl) || isMysqlUrl(sourceUrl);
 }
@@ -316,7 +320,8 @@ function isServerDatabase(sourceUrl: string): boolean {
 /** A writable handle on the platform database the exports read (PostgreSQL, MySQL/MariaDB or SQLite). */
 export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
-    const pool = new pg.Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
+    const { Pool } = requireCjs('pg') as typeof pg;
+    const pool = new Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
     const writer = new PostgresWriter(pool);
     return {
       dialect: writer.dialect,

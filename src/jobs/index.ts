@@ -6,7 +6,6 @@ export { runExport } from './export-job.js';
 export type { ExportQueue } from './export-queue.js';
 export { expireDue, expireIfDue, housekeep, TEMPORARY_MAX_AGE_MS } from './expiry.js';
 export { openExportQueue, type OpenQueueOptions } from './open-queue.js';
-export { EXPORT_QUEUE_NAME, PgBossQueue, type ExportJobData } from './pg-boss-queue.js';
 export { produceArchive, type ArchiveSpec } from './produce-archive.js';
 export { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
 export { Reaper, type ReapResult } from './reaper.js';

@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailer from 'nodemailer';
 import type { MailSettings } from '../config/index.js';
 import type { MailContent } from './mail-content.js';
 
@@ -30,9 +31,13 @@ export function mailLeaseMs(settings: MailSettings): number {
   return connectionTimeout + greetingTimeout + socketTimeout + 5_000;
 }
 
-/** An SMTP transport on `PORTAGE_SMTP_URL`, sending from `PORTAGE_MAIL_FROM`. */
+/**
+ * An SMTP transport on `PORTAGE_SMTP_URL`, sending from `PORTAGE_MAIL_FROM`.
+ * nodemailer loads with the first transport: without SMTP it never loads.
+ */
 export function smtpTransport(settings: MailSettings): MailTransport {
-  const transporter = nodemailer.createTransport({ url: settings.smtpUrl, ...timeouts(settings) });
+  const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof nodemailer;
+  const transporter = createTransport({ url: settings.smtpUrl, ...timeouts(settings) });
   return {
     async send(to, content) {
       await transporter.sendMail({

@@ -3,8 +3,9 @@ import type { Writable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { loadCatalogFile, type Catalog } from '../catalog/index.js';
 import { isMysqlUrl, isPostgresUrl, type Settings } from '../config/index.js';
-import { DEMO_CATALOG_FILE, DEMO_TENANTS, generateDemoPlatform } from '../demo/index.js';
+import { DEMO_CATALOG_FILE, DEMO_TENANTS, installDemoPlatform } from '../demo/index.js';
 import type { ExportContext } from '../jobs/index.js';
+import { toError } from '../errors/index.js';
 import { eventLogger } from '../logging/index.js';
 import { loadKeyring } from '../signing/index.js';
 import { openSource, type SourceDatabase } from '../sources/index.js';
@@ -27,7 +28,7 @@ export interface RuntimeOptions {
 
 /**
  * Opens Portage as the settings describe. On the embedded default it also
- * generates the demo platform on first start and registers its tenants.
+ * writes the demo platform on first start and registers its tenants.
  * @param log - Receives the lines a person starting Portage reads. (Default: none)
  */
 export async function openRuntime(
@@ -40,12 +41,25 @@ export async function openRuntime(
   await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
   // (A server-database source is never generated here: it is not a file path.)
   const sqliteSource = !isPostgresUrl(settings.sourceUrl) && !isMysqlUrl(settings.sourceUrl);
-  if (settings.demo && sqliteSource && !existsSync(settings.sourceUrl)) {
-    log(`Generating the demo platform at ${settings.sourceUrl} …`);
-    await generateDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir });
+  const writeDemo = settings.demo && sqliteSource && !existsSync(settings.sourceUrl);
+  if (writeDemo) log(`Writing the demo platform at ${settings.sourceUrl} …`);
+  // Independent steps, run together; a failure is reported in this order.
+  const [demo, keys, state] = await Promise.allSettled([
+    writeDemo
+      ? installDemoPlatform({ file: settings.sourceUrl, filesDir: settings.filesDir })
+      : undefined,
+    loadKeyring(settings),
+    openStore(settings.databaseUrl),
+  ]);
+  if (demo.status === 'rejected' || keys.status === 'rejected' || state.status === 'rejected') {
+    if (state.status === 'fulfilled') await state.value.close();
+    const first = [demo, keys, state].find(
+      (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+    );
+    throw toError(first?.reason);
   }
-  const keyring = await loadKeyring(settings);
-  const store: Store = await openStore(settings.databaseUrl);
+  const keyring = keys.value;
+  const store: Store = state.value;
   let source: SourceDatabase | null = null;
   try {
     source = openSource(settings.sourceUrl);

@@ -1,8 +1,9 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, type Migration } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import * as initial from './migrations/0001-initial.js';
 import * as imports from './migrations/0002-imports.js';
 import * as importLeases from './migrations/0003-import-leases.js';
@@ -17,6 +18,9 @@ import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
+
+/** Loads pg on PostgreSQL state only: a process on SQLite state never loads it. */
+const requireCjs = createRequire(import.meta.url);
 
 /** Portage's state migrations, by name; applied in name order. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -85,7 +89,8 @@ function openSqlite(url: string): StateDb {
 }
 
 function openPostgres(url: string, options: StateDbOptions): StateDb {
-  const pool = new pg.Pool({
+  const { Pool } = requireCjs('pg') as typeof pg;
+  const pool = new Pool({
     ...POSTGRES_CONNECTION,
     connectionString: url,
     max: options.poolSize ?? 10,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/index.js';
 import { generateDemoPlatformInPostgres } from '../../src/demo/index.js';
-import { PgBossQueue } from '../../src/jobs/index.js';
+import { PgBossQueue } from '../../src/jobs/pg-boss-queue.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
 import { openStore, type ExportRecord, type Store } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';

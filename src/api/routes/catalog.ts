@@ -6,7 +6,8 @@ import { PUBLIC } from '../openapi-conventions.js';
 /** `GET /v1/catalog` and `GET /docs/export`: what exports contain, derived from the catalog (public). */
 export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const doc = buildCatalogDocument(ctx.catalog, ctx.settings);
-  const html = renderExportDocsHtml(doc);
+  // Rendered at the first request for the page, not at start.
+  let html: string | undefined;
   app.get(
     '/v1/catalog',
     {
@@ -46,6 +47,7 @@ export function catalogRoutes(app: FastifyInstance, ctx: ApiContext): void {
         },
       },
     },
-    (_request, reply) => reply.type('text/html; charset=utf-8').send(html),
+    (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send((html ??= renderExportDocsHtml(doc))),
   );
 }

@@ -1,4 +1,5 @@
-import mysql from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2/promise';
 
 /**
  * Session settings of every connection: UTC, so that DATETIME and TIMESTAMP
@@ -21,7 +22,9 @@ const SESSION_SETTINGS = [
  * @param maxConnections - Connections kept open at most.
  */
 export function openMysqlPool(url: string, maxConnections: number): mysql.Pool {
-  const pool = mysql.createPool({
+  // mysql2 loads with the first MySQL pool: a process that never opens one never loads it.
+  const { createPool } = createRequire(import.meta.url)('mysql2/promise') as typeof mysql;
+  const pool = createPool({
     uri: url.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: maxConnections,
     connectTimeout: 10_000,

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { PoolClient } from 'pg';
-import Cursor from 'pg-cursor';
+import type Cursor from 'pg-cursor';
 import { SOURCE_TYPES } from './postgres-types.js';
 import { categoryCount, categorySelect, quoteIdent } from '../sql-text.js';
 import type { CategoryRead, RawValue, SourceSnapshot } from '../types.js';
@@ -35,8 +36,9 @@ export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): Sourc
       const sql = categorySelect(read, (column) =>
         collatable.has(column) ? `${column} COLLATE "C"` : column,
       );
+      const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
       const cursor = client.query(
-        new Cursor<RawValue[]>(withPositionalTenant(sql), [read.tenant], {
+        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant], {
           rowMode: 'array',
           types: SOURCE_TYPES,
         }),

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { POSTGRES_CONNECTION, postgresPoolConfig } from '../../config/index.js';
 import { toError } from '../../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
@@ -37,7 +38,9 @@ export class PostgresSource implements SourceDatabase {
    * picks the schema the platform's tables are read from (Default: `public`).
    */
   constructor(url: string, options: PostgresSourceOptions = {}) {
-    this.pool = new pg.Pool({
+    // pg loads with the first PostgreSQL source: a process on SQLite never loads it.
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    this.pool = new Pool({
       ...POSTGRES_CONNECTION,
       ...postgresPoolConfig(url),
       max: options.maxConnections ?? 10,
