@@ -1,15 +1,14 @@
+import { join } from 'node:path';
 import { buildApp } from '../api/index.js';
 import type { Settings } from '../config/index.js';
 import { DEMO_TENANTS } from '../demo/index.js';
 import { ImportRunner, newWorkerOwner, openExportQueue } from '../jobs/index.js';
 import { MailSender } from '../mail/index.js';
+import { DEMO_KEYS_FILE, demoKeys } from './demo-keys.js';
 import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { openWebhookSender } from '../runtime/webhook-sender.js';
-
-/** The label of the keys a demo start prints; the next start revokes them. */
-const DEMO_KEY_LABEL = 'demo';
 
 /** Options of `portage serve`. */
 export interface ServeOptions {
@@ -56,15 +55,10 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     const base = settings.publicUrl ?? `http://localhost:${new URL(address).port}`;
     log('');
     log(`Portage is serving the demo platform "Acme Tasks" at ${base}`);
-    // Each start's keys replace the last start's: demo keys do not pile up.
-    log('API keys (new ones at every start; the previous start’s demo keys are revoked):');
-    let first = '';
-    for (const tenant of DEMO_TENANTS) {
-      await runtime.store.keys.revokeLabelled(tenant.id, DEMO_KEY_LABEL);
-      const key = await runtime.store.tenants.createKey(tenant.id, { label: DEMO_KEY_LABEL });
-      if (first === '') first = key;
-      log(`  ${tenant.id.padEnd(8)} ${key}`);
-    }
+    const keys = await demoKeys(runtime.store, settings.dataDir, DEMO_TENANTS);
+    log(`API keys (the same at every start, kept in ${join(settings.dataDir, DEMO_KEYS_FILE)}):`);
+    for (const tenant of DEMO_TENANTS) log(`  ${tenant.id.padEnd(8)} ${keys[tenant.id]}`);
+    const first = keys[DEMO_TENANTS[0]!.id]!;
     log('');
     log('Try:');
     log(
