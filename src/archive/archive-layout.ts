@@ -32,7 +32,7 @@ export const ARCHIVE_LAYOUT: readonly { readonly path: string; readonly descript
   {
     path: 'data/<category>.part-00001.<ext>',
     description:
-      'A data file that would pass the part size (`PORTAGE_PART_BYTES`, default 1 GiB) is split into parts numbered from 00001, in primary-key order: each part is a complete file of its format (a CSV part starts with the header row, a JSON part is a whole document), listed in the manifest and `SHA256SUMS` like any file.',
+      'A data file that reaches the part size (`PORTAGE_PART_BYTES`, default 1 GiB) before its last record is split into parts numbered from 00001, in primary-key order, each ending after the record that brings it to that size: each part is a complete file of its format (a CSV part starts with the header row, a JSON part is a whole document), listed in the manifest and `SHA256SUMS` like any file.',
   },
   {
     path: 'schemas/<category>.schema.json',

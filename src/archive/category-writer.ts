@@ -55,8 +55,8 @@ export interface CategoryWrite {
   /** Canonical records (RFC 8785 key order), as audit exports require. */
   readonly canonical: boolean;
   /**
-   * Largest data file, in bytes: a file that would pass it is written as
-   * parts of at most this size, each holding at least one record.
+   * Part size, in bytes: a data file is cut into parts, each ending after the
+   * record that brings it to this size, so that only its last record passes it.
    * (Default: {@link DEFAULT_PART_BYTES})
    */
   readonly partBytes?: number;
@@ -82,8 +82,8 @@ const CUT = Symbol('cut');
 
 /**
  * Writes `data/<category>.<ext>` for each format, each streamed from the
- * snapshot in primary-key order. A file that would pass `partBytes` is
- * written as `data/<category>.part-00001.<ext>`, `…part-00002…` instead, each
+ * snapshot in primary-key order. A file that reaches `partBytes` before its
+ * last record is written as `data/<category>.part-00001.<ext>`, `…part-00002…` instead, each
  * a complete file of its format (the CSV header, the JSON document around its
  * records). A read that fails part way fails the export, naming the category:
  * a silently truncated archive is worse than none.
@@ -232,6 +232,13 @@ async function* encodeRows(
         let full = false;
         try {
           for (; r < batch.length && out.length < CHUNK_BYTES; r++) {
+            // A part ends after the row that brings it to the part size (the
+            // file it would be, ended there): where parts are cut depends on
+            // the data alone. This row, the next, opens the next part.
+            if (rows > 0 && bytes + tailBytes(rows) >= limit) {
+              full = true;
+              break;
+            }
             const raw = batch[r]!;
             row = null;
             const values = new Array<JsonValue>(width);
@@ -240,12 +247,6 @@ async function* encodeRows(
             const mark = out.length;
             out.text(encoder.row(row, rows));
             const size = out.length - mark;
-            // A part ends before the row that would pass the part size; a part holds at least one row.
-            if (rows > 0 && bytes + size + tailBytes(rows + 1) > limit) {
-              out.truncate(mark);
-              full = true;
-              break;
-            }
             sample?.(row);
             bytes += size;
             rows++;
@@ -256,7 +257,7 @@ async function* encodeRows(
           throw rowFailure(category, encoder.format, batch[r]!, row, error);
         }
         if (full) {
-          // Close this part and open the next; the row is written again as its first.
+          // Close this part and open the next; the row is written as its first.
           if (out.length > 0) yield take();
           const tail = Buffer.from(encoder.end(rows));
           totals.bytesWritten += tail.length + head.length;
