@@ -69,6 +69,7 @@ const endpointExample = {
   created_at: '2026-11-30T18:04:05.123Z',
   disabled_at: null,
   disabled_reason: null,
+  secret: null,
 };
 
 const endpointFields = {
@@ -85,6 +86,10 @@ const endpointFields = {
   created_at: Time,
   disabled_at: Nullable(Time),
   disabled_reason: Nullable(Type.String()),
+  secret: Type.Null({
+    description:
+      'Always `null` here: the signing secret is shown only by the answer that created the endpoint.',
+  }),
 };
 
 /** A webhook endpoint; its secret is shown only by the answer that created it. */

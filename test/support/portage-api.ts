@@ -751,7 +751,8 @@ export interface components {
      *       "status": "enabled",
      *       "created_at": "2026-11-30T18:04:05.123Z",
      *       "disabled_at": null,
-     *       "disabled_reason": null
+     *       "disabled_reason": null,
+     *       "secret": null
      *     }
      */
     WebhookEndpoint: {
@@ -780,6 +781,8 @@ export interface components {
       created_at: string;
       disabled_at: string | null;
       disabled_reason: string | null;
+      /** @description Always `null` here: the signing secret is shown only by the answer that created the endpoint. */
+      secret: null;
     };
     /**
      * @example {

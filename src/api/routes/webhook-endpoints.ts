@@ -328,6 +328,8 @@ function endpointView(endpoint: WebhookEndpointRecord) {
     created_at: endpoint.createdAt,
     disabled_at: endpoint.disabledAt,
     disabled_reason: endpoint.disabledReason,
+    // Shown only by the answer that created the endpoint.
+    secret: null,
   };
 }
 
