@@ -13,7 +13,7 @@ import { PortageError, toError } from '../errors/index.js';
 export const TOKEN_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
 
 /** Clock skew allowed between the identity provider and Portage on `exp` and `nbf`, in seconds. */
-export const CLOCK_TOLERANCE_SECONDS = 5;
+export const CLOCK_TOLERANCE_SECONDS = 30;
 
 /** Longest tenant id a token may name. */
 const MAX_TENANT_LENGTH = 200;

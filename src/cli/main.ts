@@ -181,7 +181,7 @@ const duration = (value: string) => {
   const ms = parseDuration(value);
   if (ms === null)
     throw new InvalidArgumentError(
-      'must be a whole number and a unit, such as 90m, 12h, 30d or 2w (minutes, hours, days, weeks), from 1m to 3650d',
+      'must be a whole number and a unit, such as 45s, 90m, 12h, 30d or 2w (seconds, minutes, hours, days, weeks), from 1s to 3650d',
     );
   return ms;
 };

@@ -182,7 +182,7 @@ describe('the key lifecycle across two API processes on PostgreSQL', { timeout: 
       expect(failed.code, bad[i]).toBe(1);
       expect(failed.stdout).toBe('');
       expect(failed.stderr).toMatch(
-        /^portage: option '--expires-in <duration>' argument '.*' is invalid\. must be a whole number and a unit, such as 90m, 12h, 30d or 2w [^\n]*\n$/,
+        /^portage: option '--expires-in <duration>' argument '.*' is invalid\. must be a whole number and a unit, such as 45s, 90m, 12h, 30d or 2w [^\n]*\n$/,
       );
     }
     expect((await store!.keys.list('acme')).length).toBe(count);
