@@ -25,7 +25,7 @@ describe('platform tokens and the clock', () => {
       audience: AUDIENCE,
       tenantClaim: 'org_id',
       jwksTimeoutMs: 1000,
-    } as ConstructorParameters<typeof PlatformTokens>[0]);
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
