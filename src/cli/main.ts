@@ -96,7 +96,7 @@ program
   )
   .option(
     '--database <url>',
-    'a postgres:// URL (its ?schema=, else its current schema) or a mysql:// URL (its database) to write the demo tables into instead of SQLite',
+    'a postgres:// URL (its ?schema=, else public) or a mysql:// URL (its database) to write the demo tables into instead of SQLite',
     (value: string) => {
       if (!isPostgresUrl(value) && !isMysqlUrl(value)) {
         throw new InvalidArgumentError(

@@ -33,7 +33,7 @@ export const POSTGRES_CONNECTION = {
 export interface PostgresTarget {
   /** The URL without its `schema` parameter. */
   readonly connectionString: string;
-  /** The schema `?schema=` names; null when absent (the server's `search_path`, normally `public`). */
+  /** The schema `?schema=` names; null when absent (then `public`). */
   readonly schema: string | null;
 }
 
@@ -61,15 +61,19 @@ export function postgresTarget(url: string): PostgresTarget {
 }
 
 /**
- * `pg` pool settings for a PostgreSQL URL: its `?schema=` becomes every
- * session's `search_path`, so unqualified table names and introspection see
- * that schema alone. `options` are further `-c` settings to send.
+ * `pg` pool settings for a PostgreSQL URL: its `?schema=`, else `public`
+ * (SPEC §12.4), becomes every session's `search_path`, so unqualified table
+ * names and introspection see that schema alone, whatever the server's
+ * default `search_path` (`"$user", public`) would add. `options` are further
+ * `-c` settings to send.
  */
 export function postgresPoolConfig(
   url: string,
   options: readonly string[] = [],
-): { connectionString: string; options?: string } {
+): { connectionString: string; options: string } {
   const { connectionString, schema } = postgresTarget(url);
-  const all = schema === null ? [...options] : [`-c search_path=${schema}`, ...options];
-  return all.length === 0 ? { connectionString } : { connectionString, options: all.join(' ') };
+  return {
+    connectionString,
+    options: [`-c search_path=${schema ?? 'public'}`, ...options].join(' '),
+  };
 }
