@@ -12,6 +12,7 @@ import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
 import { documentCommonProblems, documentStreamedBodies } from './openapi-conventions.js';
 import { openApiDocument } from './openapi-document.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
+import { prefersHtml, sendHtmlProblem } from './html-problem.js';
 import { REFERENCE_PAGE } from './reference-page.js';
 import { portalRoutes } from './portal/index.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -79,13 +80,23 @@ export async function buildApp(
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(lazyValidators(validatorCompiler()));
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request);
+    // The pages a person opens answer a person's way (SPEC 12.4).
+    if (/^\/(?:portal|docs)(?:[/?]|$)/.test(path) && prefersHtml(request.headers.accept)) {
+      return sendHtmlProblem(
+        reply,
+        'route_not_found',
+        'Page not found',
+        `There is no page at ${path}. The API reference is at /docs.`,
+      );
+    }
+    return sendProblem(
       reply,
       'route_not_found',
-      `No endpoint ${request.method} ${pathOf(request)}; see /docs.`,
-    ),
-  );
+      `No endpoint ${request.method} ${path}; see /docs.`,
+    );
+  });
   app.addSchema(ExportObject);
   app.addSchema(Problem);
 

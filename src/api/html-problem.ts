@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
 import { escapeHtml } from '../documents/index.js';
 
 /**
- * Whether the request's `Accept` prefers HTML to JSON: `text/html` (or
- * `text/*`) weighs more than every JSON type, wildcards included. A browser
- * following a link does; `curl` (`*\/*`) and API clients do not.
+ * Whether an `Accept` header prefers an HTML page to a JSON problem: the
+ * weight of `text/html` (or `text/*`) is above zero and at least that of
+ * every JSON type it names (`application/json`, `application/problem+json`,
+ * `application/*`). A bare `*\/*` prefers neither, and gets JSON: a browser
+ * following a link names `text/html`; `curl` and API clients do not.
  */
-export function prefersHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  if (typeof accept !== 'string' || accept === '') return false;
+export function prefersHtml(accept: string | undefined): boolean {
+  if (accept === undefined || accept === '') return false;
   let html = 0;
   let json = 0;
   for (const part of accept.split(',')) {
@@ -26,12 +27,8 @@ export function prefersHtml(request: FastifyRequest): boolean {
       mediaType === 'application/*'
     )
       json = Math.max(json, q);
-    else if (mediaType === '*/*') {
-      html = Math.max(html, q * 0.99);
-      json = Math.max(json, q);
-    }
   }
-  return html > json;
+  return html > 0 && html >= json;
 }
 
 const STYLE =

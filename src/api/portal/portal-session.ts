@@ -42,19 +42,4 @@ export function portalSessionOf(request: FastifyRequest): PortalSession {
   return session;
 }
 
-/** Whether an `Accept` header prefers an HTML page to a JSON problem. */
-export function prefersHtml(accept: string | undefined): boolean {
-  if (accept === undefined) return false;
-  const weights = new Map<string, number>();
-  for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    weights.set(type.trim(), q === undefined ? 1 : Number(q));
-  }
-  const html = weights.get('text/html') ?? 0;
-  const json = Math.max(
-    weights.get('application/json') ?? 0,
-    weights.get('application/problem+json') ?? 0,
-  );
-  return html > 0 && html >= json;
-}
+export { prefersHtml } from '../html-problem.js';

@@ -78,7 +78,7 @@ export function emailLinkRoutes(app: FastifyInstance, ctx: ApiContext): void {
         return await follow(request, reply);
       } catch (thrown) {
         const heading = thrown instanceof PortageError ? HEADINGS[thrown.code] : undefined;
-        if (heading === undefined || !prefersHtml(request)) throw thrown;
+        if (heading === undefined || !prefersHtml(request.headers.accept)) throw thrown;
         return sendHtmlProblem(
           reply,
           (thrown as PortageError).code,
