@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive } from '../support/archive.js';
+import { portageClient } from '../support/api-client.js';
 import { api, waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 import { editBundle } from './import-fixtures.js';
@@ -16,7 +17,10 @@ async function waitForImport(
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await api(server.baseUrl, 'GET', `/v1/imports/${id}`, { key });
+    const { data } = await portageClient(server.baseUrl, key).GET('/v1/imports/{id}', {
+      params: { path: { id } },
+    });
+    const body = data as Record<string, unknown>;
     if (body.status !== 'pending' && body.status !== 'running') return body;
     if (Date.now() > deadline) throw new Error(`import ${id} still ${String(body.status)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -191,9 +195,10 @@ describe('a duplication round trip over HTTP', () => {
     expect(wrongType.body.code).toBe('unsupported_media_type');
     const badMode = await postImport(server, server.keys.initech, bundle, '?mode=merge');
     expect(badMode.status).toBe(422);
-    const foreign = await api(server.baseUrl, 'GET', `/v1/imports/${String(posted.body.id)}`, {
-      key: server.keys.globex,
-    });
-    expect(foreign.status).toBe(404);
+    const foreign = await portageClient(server.baseUrl, server.keys.globex).GET(
+      '/v1/imports/{id}',
+      { params: { path: { id: posted.body.id as string } } },
+    );
+    expect(foreign.response.status).toBe(404);
   });
 });
