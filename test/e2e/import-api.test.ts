@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive } from '../support/archive.js';
 import { portageClient } from '../support/api-client.js';
-import { api, waitForExport } from '../support/http.js';
+import type { operations } from '../support/portage-api.js';
+import { waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 import { editBundle } from './import-fixtures.js';
 
@@ -46,10 +47,12 @@ async function postImport(
   };
 }
 
-async function exportBytes(server: TestServer, key: string, body: unknown): Promise<Buffer> {
-  const created = await api(server.baseUrl, 'POST', '/v1/exports', { key, body });
-  expect(created.status).toBe(202);
-  const done = await waitForExport(server.baseUrl, key, created.body.id as string);
+type ExportRequest = operations['createExport']['requestBody']['content']['application/json'];
+
+async function exportBytes(server: TestServer, key: string, body: ExportRequest): Promise<Buffer> {
+  const created = await portageClient(server.baseUrl, key).POST('/v1/exports', { body });
+  expect(created.response.status).toBe(202);
+  const done = await waitForExport(server.baseUrl, key, created.data!.id);
   expect(done.status).toBe('completed');
   return Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer());
 }
