@@ -9,7 +9,11 @@ import {
   answerRequestsNodeRefuses,
 } from './client-errors.js';
 import { REQUEST_LOG_OPTIONS } from './log-redaction.js';
-import { documentCommonProblems, documentStreamedBodies } from './openapi-conventions.js';
+import {
+  documentCommonProblems,
+  documentOptionalBodies,
+  documentStreamedBodies,
+} from './openapi-conventions.js';
 import { openApiDocument } from './openapi-document.js';
 import { handleError, pathOf, sendProblem } from './problem.js';
 import { prefersHtml, sendHtmlProblem } from './html-problem.js';
@@ -104,6 +108,7 @@ export async function buildApp(
   await app.register(swagger, {
     openapi: openApiDocument(ctx.settings),
     transform: documentStreamedBodies,
+    transformObject: documentOptionalBodies,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,

@@ -1,4 +1,4 @@
-import type { SwaggerTransform } from '@fastify/swagger';
+import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { problems } from './problem-responses.js';
 
@@ -68,4 +68,25 @@ export function documentCommonProblems(app: FastifyInstance): void {
 export const documentStreamedBodies: SwaggerTransform = ({ schema, url }) => {
   const { streamedBody, ...rest } = schema as FastifySchema & { streamedBody?: unknown };
   return { schema: streamedBody === undefined ? schema : { ...rest, body: streamedBody }, url };
+};
+
+/**
+ * A route's schema says `[BODY_OPTIONAL]: true` when it also takes no body at
+ * all; Swagger marks every body required, so `documentOptionalBodies` (its
+ * `transformObject`) marks that operation's request body optional.
+ */
+export const BODY_OPTIONAL = 'x-body-optional';
+
+type Operation = { [BODY_OPTIONAL]?: boolean; requestBody?: { required?: boolean } };
+
+export const documentOptionalBodies: SwaggerTransformObject = (document) => {
+  if (!('openapiObject' in document)) return document.swaggerObject;
+  const paths = document.openapiObject.paths as
+    Record<string, Record<string, Operation>> | undefined;
+  for (const operation of Object.values(paths ?? {}).flatMap((path) => Object.values(path))) {
+    if (operation[BODY_OPTIONAL] !== true) continue;
+    delete operation[BODY_OPTIONAL];
+    if (operation.requestBody !== undefined) operation.requestBody.required = false;
+  }
+  return document.openapiObject;
 };

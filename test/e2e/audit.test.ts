@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive, type ExtractedArchive } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer } from '../support/portage-server.js';
 
 const run = promisify(execFile);
@@ -16,12 +17,11 @@ async function auditExport(
   dataDir: string,
 ): Promise<{ archive: ExtractedArchive; baseUrl: string; close: () => Promise<void> }> {
   const server = await startServer({}, { dataDir });
-  const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-    key: server.keys.acme,
+  const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
     body: { purpose: 'audit', formats: ['json', 'jsonl'] },
   });
-  expect(created.status).toBe(202);
-  const done = await waitForExport(server.baseUrl, server.keys.acme!, created.body.id as string);
+  expect(created.response.status).toBe(202);
+  const done = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
   expect(done.status).toBe('completed');
   const archive = await extractArchive(
     Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer()),

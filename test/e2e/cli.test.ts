@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 
 const run = promisify(execFile);
@@ -33,8 +34,8 @@ describe('the portage command', () => {
     expect(stdout).toMatch(/^ptg_[A-Za-z0-9_-]{43}\n$/);
     const server = await startServer({}, { dataDir: dir, worker: false });
     try {
-      const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: stdout.trim() });
-      expect(answer.status).toBe(200);
+      const answer = await portageClient(server.baseUrl, stdout.trim()).GET('/v1/exports');
+      expect(answer.response.status).toBe(200);
     } finally {
       await server.close();
     }
@@ -50,21 +51,18 @@ describe('the portage command', () => {
     const server = await startServer({}, { dataDir: dir, worker: false });
     try {
       const key = server.keys.globex;
-      const first = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const first = await portageClient(server.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      const second = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const second = await portageClient(server.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      expect([first.status, second.status]).toEqual([202, 429]);
-      expect(first.headers.get('ratelimit-policy')).toContain('"day";q=1;w=86400');
-      const other = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.acme,
+      expect([first.response.status, second.response.status]).toEqual([202, 429]);
+      expect(first.response.headers.get('ratelimit-policy')).toContain('"day";q=1;w=86400');
+      const other = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      expect(other.status).toBe(202);
+      expect(other.response.status).toBe(202);
     } finally {
       await server.close();
     }
@@ -85,15 +83,10 @@ describe('the portage command', () => {
 
     const server: TestServer = await startServer();
     try {
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.acme,
+      const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      const done = await waitForExport(
-        server.baseUrl,
-        server.keys.acme!,
-        created.body.id as string,
-      );
+      const done = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
       const bytes = Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer());
       const fromApi = await extractArchive(bytes);
       const apiManifest = await fromApi.json<Manifest>('manifest.json');
@@ -147,11 +140,10 @@ describe('the portage command', () => {
         expect(out).toMatch(new RegExp(`^  ${tenant} +ptg_`, 'm'));
       const curl = /curl -s -X POST (\S+)\/v1\/exports -H "Authorization: Bearer (\S+)"/.exec(out);
       expect(curl).not.toBeNull();
-      const created = await api(curl![1]!, 'POST', '/v1/exports', {
-        key: curl![2]!,
+      const created = await portageClient(curl![1]!, curl![2]).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      expect(created.status).toBe(202);
+      expect(created.response.status).toBe(202);
       expect(existsSync(join(home, 'demo-platform.sqlite'))).toBe(true);
       expect(logs).not.toContain('ptg_');
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

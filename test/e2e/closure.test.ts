@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive, sha256sumCheck, type ExtractedArchive } from '../support/archive.js';
 import { launchOfflineBrowser } from '../support/browser.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
 const run = promisify(execFile);
@@ -17,17 +18,12 @@ describe('a closure export explains itself', () => {
   let manifest: Manifest;
   beforeAll(async () => {
     server = await startServer();
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.globex,
+    const created = await portageClient(server.baseUrl, server.keys.globex).POST('/v1/exports', {
       body: { purpose: 'closure' },
     });
-    expect(created.status).toBe(202);
-    expect(created.body.formats).toEqual(['json', 'csv', 'pdf']);
-    const done = await waitForExport(
-      server.baseUrl,
-      server.keys.globex!,
-      created.body.id as string,
-    );
+    expect(created.response.status).toBe(202);
+    expect(created.data!.formats).toEqual(['json', 'csv', 'pdf']);
+    const done = await waitForExport(server.baseUrl, server.keys.globex!, created.data!.id);
     expect(done.status).toBe('completed');
     archive = await extractArchive(
       Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer()),

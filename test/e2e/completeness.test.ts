@@ -18,7 +18,8 @@ import { openSource, tenantScope } from '../../src/sources/index.js';
 import { runCheck } from '../../src/cli/check-command.js';
 import { extractArchive, sha256sumCheck, type ExtractedArchive } from '../support/archive.js';
 import { driftCases, expectedUndeclared, UNDECLARED_TABLE } from '../support/drift-cases.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { demoDatabase, demoFiles, startServer } from '../support/portage-server.js';
 
 const run = promisify(execFile);
@@ -283,18 +284,13 @@ describe('an export whose category cannot be read', () => {
     expect(text).not.toBe(await readFile(broken, 'utf8'));
     const server = await startServer({ PORTAGE_CATALOG: broken });
     try {
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.acme,
+      const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      const done = await waitForExport(
-        server.baseUrl,
-        server.keys.acme!,
-        created.body.id as string,
-      );
+      const done = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
       expect(done).toMatchObject({ status: 'failed', error: { code: 'source_read_failed' } });
       expect((done.error as { message: string }).message).toMatch(/category "task_labels"/);
-      const record = await server.runtime.store.exports.getById(created.body.id as string);
+      const record = await server.runtime.store.exports.getById(created.data!.id);
       expect(record?.storageKey).toBeNull();
     } finally {
       await server.close();

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import {
   demoDatabase,
   demoFiles,
@@ -48,11 +49,10 @@ describe('the log of a download', () => {
   beforeAll(async () => {
     server = await startServer({}, { logStream: logs.stream });
     key = server.keys.acme!;
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
+    const created = await portageClient(server.baseUrl, key).POST('/v1/exports', {
       body: { purpose: 'migration', formats: ['json', 'csv'] },
     });
-    exported = await waitForExport(server.baseUrl, key, String(created.body.id));
+    exported = await waitForExport(server.baseUrl, key, String(created.data!.id));
     expect(exported.status).toBe('completed');
   });
   afterAll(async () => server?.close());
@@ -164,11 +164,10 @@ describe('a download its client abandons', () => {
       { logStream: logs.stream, platform: { sourceUrl: demoDatabase(), filesDir: files } },
     );
     key = server.keys.acme!;
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
+    const created = await portageClient(server.baseUrl, key).POST('/v1/exports', {
       body: { purpose: 'migration', categories: ['attachments'], formats: ['json'] },
     });
-    exported = await waitForExport(server.baseUrl, key, String(created.body.id));
+    exported = await waitForExport(server.baseUrl, key, String(created.data!.id));
     expect(exported.status).toBe('completed');
     expect((exported.file as { bytes: number }).bytes).toBeGreaterThan(48 * 1024 * 1024);
   }, 120_000);

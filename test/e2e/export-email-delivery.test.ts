@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_MAX_ATTEMPTS } from '../../src/mail/index.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer } from '../support/portage-server.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
@@ -23,11 +24,10 @@ describe('mail delivery', () => {
     let id: string;
     try {
       const key = first.keys.acme!;
-      const created = await api(first.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const created = await portageClient(first.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'duplication', notify_email: ADDRESS },
       });
-      id = created.body.id as string;
+      id = created.data!.id;
       expect((await waitForExport(first.baseUrl, key, id)).status).toBe('completed');
       // The first attempt meets a refused connection and is recorded, without the address.
       for (;;) {
@@ -91,16 +91,15 @@ describe('notify_email, refused', () => {
         `${'a'.repeat(250)}@x.example`,
         '',
       ]) {
-        const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
-          key,
+        const answer = await portageClient(server.baseUrl, key).POST('/v1/exports', {
           body: { purpose: 'migration', notify_email: address },
         });
-        expect(answer.status, JSON.stringify(address)).toBe(422);
-        expect(answer.body.code).toBe('validation_failed');
-        expect(JSON.stringify(answer.body.errors)).toContain('/notify_email');
+        expect(answer.response.status, JSON.stringify(address)).toBe(422);
+        expect(answer.error?.code).toBe('validation_failed');
+        expect(JSON.stringify(answer.error?.errors)).toContain('/notify_email');
       }
-      const list = await api(server.baseUrl, 'GET', '/v1/exports', { key });
-      expect(list.body.data).toEqual([]);
+      const list = await portageClient(server.baseUrl, key).GET('/v1/exports');
+      expect(list.data!.data).toEqual([]);
       expect(smtpUp.received).toHaveLength(0);
     } finally {
       await server.close();
@@ -111,20 +110,18 @@ describe('notify_email, refused', () => {
   it('answers 422 naming notify_email when this Portage sends no mail', async () => {
     const server = await startServer({}, { worker: false });
     try {
-      const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.acme!,
+      const answer = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
-      expect(answer.status).toBe(422);
-      expect(answer.body.errors).toEqual([
+      expect(answer.response.status).toBe(422);
+      expect(answer.error?.errors).toEqual([
         { pointer: '/notify_email', detail: expect.stringMatching(/PORTAGE_SMTP_URL/) as string },
       ]);
-      const plain = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.acme!,
+      const plain = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      expect(plain.status).toBe(202);
-      expect(plain.body.notify_email).toBeNull();
+      expect(plain.response.status).toBe(202);
+      expect(plain.data!.notify_email).toBeNull();
     } finally {
       await server.close();
     }

@@ -8,7 +8,8 @@ import { parse, stringify } from 'yaml';
 import type { Manifest } from '../../src/archive/index.js';
 import { DEMO_PLATFORMS, type DemoPlatform } from '../../src/demo/index.js';
 import { extractArchive } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import {
   demoDatabase,
   demoFiles,
@@ -18,6 +19,14 @@ import {
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 
 const HOUR = 3_600_000;
+
+/** Follows a mail's link (`/v1/exports/{id}/email-link?expires=&signature=`) as a client does. */
+function followLink(baseUrl: string, link: URL) {
+  const id = link.pathname.split('/')[3]!;
+  return portageClient(baseUrl).GET('/v1/exports/{id}/email-link', {
+    params: { path: { id }, query: Object.fromEntries(link.searchParams) },
+  });
+}
 const ADDRESS = 'ada.lovelace+exports@customer.example';
 const FROM = 'Portage exports <exports@portage.example>';
 const METRICS_TOKEN = 'mail-metrics-token';
@@ -101,13 +110,13 @@ for (const platform of DEMO_PLATFORMS) {
       const clock = testClock();
       const { server, key } = await startPlatform(platform, smtp, clock.now, logs.stream);
       try {
-        const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-          key,
+        const client = portageClient(server.baseUrl, key);
+        const created = await client.POST('/v1/exports', {
           body: { purpose: 'migration', notify_email: ADDRESS },
         });
-        expect(created.status).toBe(202);
-        expect(created.body.notify_email).toBe(ADDRESS);
-        const done = await waitForExport(server.baseUrl, key, created.body.id as string);
+        expect(created.response.status).toBe(202);
+        expect(created.data?.notify_email).toBe(ADDRESS);
+        const done = await waitForExport(server.baseUrl, key, created.data!.id);
         expect(done.status).toBe('completed');
         expect(done.notify_email).toBe(ADDRESS);
         const file = done.file as { name: string; sha256: string; bytes: number };
@@ -177,23 +186,19 @@ for (const platform of DEMO_PLATFORMS) {
         expect(body).toMatch(/<h1>This export has expired<\/h1>/);
         expect(body).toContain('export_expired');
         expect(body).not.toMatch(/<script/i);
-        const problem = await api(
-          server.baseUrl,
-          'GET',
-          new URL(link).pathname + new URL(link).search,
-        );
-        expect(problem.status).toBe(410);
-        expect(problem.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(problem.body.code).toBe('export_expired');
+        const problem = await followLink(server.baseUrl, new URL(link));
+        expect(problem.response.status).toBe(410);
+        expect(problem.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(problem.error?.code).toBe('export_expired');
 
         const outbox = await server.runtime.store.mails.get(done.id as string);
         expect(outbox).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
 
         // The tenant sees the mail was sent, without the address; another tenant sees nothing.
-        const mailPath = `/v1/exports/${done.id as string}/mail`;
-        const shown = await api(server.baseUrl, 'GET', mailPath, { key });
-        expect(shown.status).toBe(200);
-        expect(shown.body).toMatchObject({
+        const ofExport = { params: { path: { id: done.id as string } } };
+        const shown = await client.GET('/v1/exports/{id}/mail', ofExport);
+        expect(shown.response.status).toBe(200);
+        expect(shown.data).toMatchObject({
           object: 'export_mail',
           export_id: done.id,
           status: 'sent',
@@ -201,14 +206,17 @@ for (const platform of DEMO_PLATFORMS) {
           next_attempt_at: null,
           last_error: null,
         });
-        expect(Date.parse(shown.body.sent_at as string)).not.toBeNaN();
-        expect(JSON.stringify(shown.body)).not.toContain('customer.example');
+        expect(Date.parse(shown.data!.sent_at!)).not.toBeNaN();
+        expect(JSON.stringify(shown.data)).not.toContain('customer.example');
         const other = platform.emptyTenant;
         await server.runtime.store.tenants.upsert(other, other);
         const otherKey = await server.runtime.store.tenants.createKey(other);
-        const foreign = await api(server.baseUrl, 'GET', mailPath, { key: otherKey });
-        expect(foreign.status).toBe(404);
-        expect(foreign.body.code).toBe('not_found');
+        const foreign = await portageClient(server.baseUrl, otherKey).GET(
+          '/v1/exports/{id}/mail',
+          ofExport,
+        );
+        expect(foreign.response.status).toBe(404);
+        expect(foreign.error?.code).toBe('not_found');
         const metrics = await fetch(new URL('/metrics', server.baseUrl), {
           headers: { authorization: `Bearer ${METRICS_TOKEN}` },
         });
@@ -244,18 +252,17 @@ describe('the export mail', () => {
     const clock = testClock();
     const { server, key } = await startPlatform(platform, smtp, clock.now);
     try {
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const created = await portageClient(server.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
-      await waitForExport(server.baseUrl, key, created.body.id as string);
+      await waitForExport(server.baseUrl, key, created.data!.id);
       const link = new URL(linkIn((await smtp.nextMail()).mail.text ?? ''));
       const signature = link.searchParams.get('signature')!;
       const flipped = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
       const altered = [
         `${link.pathname}?expires=${link.searchParams.get('expires')}&signature=${flipped}`,
         `${link.pathname}?expires=${Number(link.searchParams.get('expires')) + 86_400}&signature=${signature}`,
-        `${link.pathname.replace(created.body.id as string, 'exp_000000000000000000000000')}${link.search}`,
+        `${link.pathname.replace(created.data!.id, 'exp_000000000000000000000000')}${link.search}`,
         link.pathname,
         // The export's own download signature is not a mail link's.
         `${link.pathname}?expires=1&signature=<script>alert(1)</script>`,
@@ -270,9 +277,9 @@ describe('the export mail', () => {
         expect(body, path).toMatch(/<h1>This link is not valid<\/h1>/);
         expect(body, path).not.toMatch(/<script/i);
         expect(body).not.toContain('PK');
-        const problem = await api(server.baseUrl, 'GET', path);
-        expect(problem.status, path).toBe(403);
-        expect(problem.body.code, path).toBe('download_link_invalid');
+        const problem = await followLink(server.baseUrl, new URL(path, server.baseUrl));
+        expect(problem.response.status, path).toBe(403);
+        expect(problem.error?.code, path).toBe('download_link_invalid');
       }
     } finally {
       await server.close();
@@ -293,11 +300,10 @@ describe('the export mail', () => {
     );
     try {
       const key = server.keys[tenantOf(platform)]!;
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const created = await portageClient(server.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
-      const done = await waitForExport(server.baseUrl, key, created.body.id as string);
+      const done = await waitForExport(server.baseUrl, key, created.data!.id);
       expect(done.status).toBe('failed');
       const error = done.error as { code: string; message: string };
       const { to, mail } = await smtp.nextMail();
@@ -319,39 +325,33 @@ describe('the export mail', () => {
     );
     try {
       const key = server.keys[tenantOf(platform)]!;
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const client = portageClient(server.baseUrl, key);
+      const created = await client.POST('/v1/exports', {
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
-      const mailPath = `/v1/exports/${created.body.id as string}/mail`;
+      const id = created.data!.id;
+      const ofExport = { params: { path: { id } } };
       // Not ended yet: the mail is pending, no attempt made.
-      expect((await api(server.baseUrl, 'GET', mailPath, { key })).body).toMatchObject({
+      expect((await client.GET('/v1/exports/{id}/mail', ofExport)).data).toMatchObject({
         status: 'pending',
         attempts: 0,
         sent_at: null,
       });
-      const silent = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
-        body: { purpose: 'migration' },
-      });
+      const silent = await client.POST('/v1/exports', { body: { purpose: 'migration' } });
       expect(
-        (await api(server.baseUrl, 'GET', `/v1/exports/${silent.body.id as string}/mail`, { key }))
-          .body,
+        (
+          await client.GET('/v1/exports/{id}/mail', {
+            params: { path: { id: silent.data!.id } },
+          })
+        ).data,
       ).toMatchObject({ status: 'none', attempts: 0 });
-      const canceled = await api(
-        server.baseUrl,
-        'DELETE',
-        `/v1/exports/${created.body.id as string}`,
-        {
-          key,
-        },
-      );
-      expect(canceled.body).toMatchObject({ status: 'failed', error: { code: 'canceled' } });
+      const canceled = await client.DELETE('/v1/exports/{id}', ofExport);
+      expect(canceled.data).toMatchObject({ status: 'failed', error: { code: 'canceled' } });
       await server.runtime.store.mails.enqueueEnded(new Date());
-      expect(await server.runtime.store.mails.get(created.body.id as string)).toMatchObject({
+      expect(await server.runtime.store.mails.get(id)).toMatchObject({
         status: 'skipped',
       });
-      expect((await api(server.baseUrl, 'GET', mailPath, { key })).body).toMatchObject({
+      expect((await client.GET('/v1/exports/{id}/mail', ofExport)).data).toMatchObject({
         status: 'skipped',
         sent_at: null,
       });

@@ -1,7 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
@@ -22,11 +23,10 @@ describe('what Portage keeps on disk is readable by its own user alone', () => {
   beforeAll(async () => {
     server = await startServer();
     const key = server.keys.acme!;
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
+    const created = await portageClient(server.baseUrl, key).POST('/v1/exports', {
       body: { purpose: 'migration', categories: ['account'], formats: ['json'] },
     });
-    expect((await waitForExport(server.baseUrl, key, String(created.body.id))).status).toBe(
+    expect((await waitForExport(server.baseUrl, key, String(created.data!.id))).status).toBe(
       'completed',
     );
   });

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { extractArchive } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import type { operations } from '../support/portage-api.js';
+import { waitForExport } from '../support/http.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 import { editBundle } from './import-fixtures.js';
 
@@ -16,7 +18,10 @@ async function waitForImport(
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await api(server.baseUrl, 'GET', `/v1/imports/${id}`, { key });
+    const { data } = await portageClient(server.baseUrl, key).GET('/v1/imports/{id}', {
+      params: { path: { id } },
+    });
+    const body = data as Record<string, unknown>;
     if (body.status !== 'pending' && body.status !== 'running') return body;
     if (Date.now() > deadline) throw new Error(`import ${id} still ${String(body.status)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -42,10 +47,12 @@ async function postImport(
   };
 }
 
-async function exportBytes(server: TestServer, key: string, body: unknown): Promise<Buffer> {
-  const created = await api(server.baseUrl, 'POST', '/v1/exports', { key, body });
-  expect(created.status).toBe(202);
-  const done = await waitForExport(server.baseUrl, key, created.body.id as string);
+type ExportRequest = operations['createExport']['requestBody']['content']['application/json'];
+
+async function exportBytes(server: TestServer, key: string, body: ExportRequest): Promise<Buffer> {
+  const created = await portageClient(server.baseUrl, key).POST('/v1/exports', { body });
+  expect(created.response.status).toBe(202);
+  const done = await waitForExport(server.baseUrl, key, created.data!.id);
   expect(done.status).toBe('completed');
   return Buffer.from(await (await fetch(done.download_url as string)).arrayBuffer());
 }
@@ -191,9 +198,10 @@ describe('a duplication round trip over HTTP', () => {
     expect(wrongType.body.code).toBe('unsupported_media_type');
     const badMode = await postImport(server, server.keys.initech, bundle, '?mode=merge');
     expect(badMode.status).toBe(422);
-    const foreign = await api(server.baseUrl, 'GET', `/v1/imports/${String(posted.body.id)}`, {
-      key: server.keys.globex,
-    });
-    expect(foreign.status).toBe(404);
+    const foreign = await portageClient(server.baseUrl, server.keys.globex).GET(
+      '/v1/imports/{id}',
+      { params: { path: { id: posted.body.id as string } } },
+    );
+    expect(foreign.response.status).toBe(404);
   });
 });

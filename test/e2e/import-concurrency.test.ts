@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoPlatformInPostgres } from '../../src/demo/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 import { demoCopy, exportBundle, writableCategories, catalog } from './import-fixtures.js';
@@ -30,7 +30,10 @@ async function waitForImport(
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await api(server.baseUrl, 'GET', `/v1/imports/${id}`, { key });
+    const { data } = await portageClient(server.baseUrl, key).GET('/v1/imports/{id}', {
+      params: { path: { id } },
+    });
+    const body = data as Record<string, unknown>;
     if (done(body.status as Status)) return body;
     if (Date.now() > deadline) throw new Error(`import ${id} still ${String(body.status)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -96,10 +99,18 @@ describe('imports of several tenants at once', { timeout: 120_000 }, () => {
       expect(otherDone).toMatchObject({ status: 'completed', error: null });
       // The second acme import was passed over for the first's sake, not run.
       expect(
-        (await api(server.baseUrl, 'GET', `/v1/imports/${second}`, { key: acme })).body,
+        (
+          await portageClient(server.baseUrl, acme).GET('/v1/imports/{id}', {
+            params: { path: { id: second } },
+          })
+        ).data,
       ).toMatchObject({ status: 'pending', started_at: null });
       expect(
-        (await api(server.baseUrl, 'GET', `/v1/imports/${stuck}`, { key: acme })).body,
+        (
+          await portageClient(server.baseUrl, acme).GET('/v1/imports/{id}', {
+            params: { path: { id: stuck } },
+          })
+        ).data,
       ).toMatchObject({ status: 'running' });
 
       await locker.query('COMMIT');

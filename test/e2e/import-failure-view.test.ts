@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import { demoCopy } from './import-fixtures.js';
 
@@ -27,7 +27,11 @@ describe('a failed import, as the tenant sees it', () => {
     expect(created.counts).toBeNull();
     let body: Record<string, unknown> = {};
     for (let i = 0; i < 600; i++) {
-      body = (await api(server.baseUrl, 'GET', `/v1/imports/${created.id}`, { key })).body;
+      body = (
+        await portageClient(server.baseUrl, key).GET('/v1/imports/{id}', {
+          params: { path: { id: created.id } },
+        })
+      ).data as Record<string, unknown>;
       if (body.status === 'completed' || body.status === 'failed') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { mailLeaseMs } from '../../src/mail/mail-transport.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { spawnWorker } from '../support/portage-process.js';
 import { startServer } from '../support/portage-server.js';
 import { startSmtpServer } from '../support/smtp-server.js';
@@ -29,11 +30,10 @@ describe('a worker killed with a mail in flight', { timeout: 120_000 }, () => {
     let id: string;
     try {
       const key = apiServer.keys.acme!;
-      const created = await api(apiServer.baseUrl, 'POST', '/v1/exports', {
-        key,
+      const created = await portageClient(apiServer.baseUrl, key).POST('/v1/exports', {
         body: { purpose: 'migration', notify_email: ADDRESS },
       });
-      id = created.body.id as string;
+      id = created.data!.id;
       expect((await waitForExport(apiServer.baseUrl, key, id)).status).toBe('completed');
       // The worker is sending the mail: the SMTP server has its data and holds its answer.
       await smtp.held();
@@ -62,10 +62,11 @@ describe('a worker killed with a mail in flight', { timeout: 120_000 }, () => {
         outbox = await second.runtime.store.mails.get(id);
       }
       expect(outbox).toMatchObject({ status: 'sent', attempts: 2 });
-      const shown = await api(second.baseUrl, 'GET', `/v1/exports/${id}/mail`, {
-        key: second.keys.acme!,
-      });
-      expect(shown.body).toMatchObject({ status: 'sent', attempts: 2 });
+      const shown = await portageClient(second.baseUrl, second.keys.acme).GET(
+        '/v1/exports/{id}/mail',
+        { params: { path: { id } } },
+      );
+      expect(shown.data).toMatchObject({ status: 'sent', attempts: 2 });
       expect(smtp.received).toHaveLength(1);
     } finally {
       await second.close();

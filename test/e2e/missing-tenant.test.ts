@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoPlatformInPostgres, NORTHWIND_CRM } from '../../src/demo/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { demoDatabase, startServer, type TestServer } from '../support/portage-server.js';
 import {
   createTestDatabase,
@@ -79,15 +79,14 @@ describe('a tenant the platform holds no account for', () => {
   });
 
   it('POST /v1/exports answers 403 tenant_not_found for a key whose account is gone', async () => {
-    const answer = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.initech,
+    const answer = await portageClient(server.baseUrl, server.keys.initech).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(answer.status).toBe(403);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(answer.body).toMatchObject({ status: 403, code: 'tenant_not_found' });
-    const list = await api(server.baseUrl, 'GET', '/v1/exports', { key: server.keys.initech });
-    expect(list.body.data).toEqual([]);
+    expect(answer.response.status).toBe(403);
+    expect(answer.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(answer.error).toMatchObject({ status: 403, code: 'tenant_not_found' });
+    const list = await portageClient(server.baseUrl, server.keys.initech).GET('/v1/exports');
+    expect(list.data!.data).toEqual([]);
   });
 });
 

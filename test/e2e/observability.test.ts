@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG_FILE } from '../../src/demo/index.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
 const TOKEN = 'metrics-token-for-the-test';
@@ -42,16 +43,14 @@ describe('export lifecycle in the metrics and the log', () => {
       { logStream: stream },
     );
     const key = server.keys.globex!;
-    const good = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
+    const good = await portageClient(server.baseUrl, key).POST('/v1/exports', {
       body: { purpose: 'migration', categories: ['projects'] },
     });
-    const bad = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
+    const bad = await portageClient(server.baseUrl, key).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    completed = await waitForExport(server.baseUrl, key, String(good.body.id));
-    failed = await waitForExport(server.baseUrl, key, String(bad.body.id));
+    completed = await waitForExport(server.baseUrl, key, String(good.data!.id));
+    failed = await waitForExport(server.baseUrl, key, String(bad.data!.id));
   });
   afterAll(async () => {
     await server?.close();

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import {
   s3rverClient,
@@ -46,12 +47,11 @@ describe('storage unavailable for a while (s3rver behind a cut line)', { timeout
   });
 
   const create = async (): Promise<string> => {
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.acme,
+    const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    return created.body.id as string;
+    expect(created.response.status).toBe(202);
+    return created.data!.id;
   };
   const keysOf = async (id: string): Promise<string[]> => {
     const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
@@ -150,12 +150,11 @@ describe('a long storage outage in the middle of an upload', { timeout: 60_000 }
 
   it('completes on its first attempt: the parts in flight are resent, the archive is not rebuilt', async () => {
     const cut = proxy.cutAfter(64 * 1024);
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.acme,
+    const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
+    expect(created.response.status).toBe(202);
+    const id = created.data!.id;
     await cut;
     const statusOf = async () => (await server.runtime.store.exports.getById(id))?.status;
     while (proxy.refused < 40 && (await statusOf()) === 'running') await sleep(10);
@@ -193,11 +192,10 @@ describe('storage that refuses (no such bucket)', { timeout: 30_000 }, () => {
   });
 
   it('fails at once with storage_failed: a 4xx is not retried', async () => {
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.acme,
+    const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    const done = await waitForExport(server.baseUrl, server.keys.acme!, created.body.id as string);
+    const done = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
     expect(done.status).toBe('failed');
     const error = done.error as { code: string; message: string };
     expect(error.code).toBe('storage_failed');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PLATFORMS } from '../../src/demo/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import {
   AUDIENCE,
   createIdentityProvider,
@@ -26,11 +26,15 @@ import {
 // Portage accepts them as bearer credentials (PORTAGE_AUTH_*), on both demo
 // platforms (integer-like text tenant ids and UUIDs).
 
-const problem = (answer: { status: number; headers: Headers; body: Record<string, unknown> }) => ({
-  status: answer.status,
-  type: answer.headers.get('content-type')?.split(';')[0],
-  code: answer.body.code,
+const problem = (answer: { response: Response; error?: { code?: string } }) => ({
+  status: answer.response.status,
+  type: answer.response.headers.get('content-type')?.split(';')[0],
+  code: answer.error?.code,
 });
+
+/** The exports `key` lists. */
+const listExports = (baseUrl: string, key: string) =>
+  portageClient(baseUrl, key).GET('/v1/exports');
 
 for (const platform of DEMO_PLATFORMS)
   describe(`platform-issued tokens on ${platform.title}`, { timeout: 60_000 }, () => {
@@ -64,47 +68,43 @@ for (const platform of DEMO_PLATFORMS)
 
     it.each(IDP_ALGORITHMS)('accepts a %s token as its tenant’s credential', async (alg) => {
       const token = await idp.mint({ org_id: tenantA }, { alg });
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: token,
-        body: { purpose: 'migration' },
-      });
-      expect(created.status).toBe(202);
-      const listed = await api<{ data: { id: string }[] }>(server.baseUrl, 'GET', '/v1/exports', {
-        key: token,
-      });
-      expect(listed.status).toBe(200);
-      expect(listed.body.data.map((e) => e.id)).toContain(created.body.id);
+      const client = portageClient(server.baseUrl, token);
+      const created = await client.POST('/v1/exports', { body: { purpose: 'migration' } });
+      expect(created.response.status).toBe(202);
+      const listed = await client.GET('/v1/exports');
+      expect(listed.response.status).toBe(200);
+      expect(listed.data?.data.map((e) => e.id)).toContain(created.data?.id);
     });
 
     it("answers 404 to tenant B's token on tenant A's export, and shows it no data", async () => {
       const tokenA = await idp.mint({ org_id: tenantA });
       const tokenB = await idp.mint({ org_id: tenantB });
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: tokenA,
-        body: { purpose: 'closure' },
-      });
-      expect(created.status).toBe(202);
-      const id = String(created.body.id);
-      for (const path of [`/v1/exports/${id}`, `/v1/exports/${id}/download`]) {
-        const answer = await api(server.baseUrl, 'GET', path, { key: tokenB });
+      const clientA = portageClient(server.baseUrl, tokenA);
+      const clientB = portageClient(server.baseUrl, tokenB);
+      const created = await clientA.POST('/v1/exports', { body: { purpose: 'closure' } });
+      expect(created.response.status).toBe(202);
+      const id = created.data!.id;
+      const params = { path: { id } };
+      for (const answer of [
+        await clientB.GET('/v1/exports/{id}', { params }),
+        await clientB.GET('/v1/exports/{id}/download', { params }),
+      ]) {
         expect(problem(answer)).toEqual({
           status: 404,
           type: 'application/problem+json',
           code: 'not_found',
         });
-        expect(JSON.stringify(answer.body)).not.toContain(tenantA);
+        expect(JSON.stringify(answer.error)).not.toContain(tenantA);
       }
-      const own = await api(server.baseUrl, 'GET', `/v1/exports/${id}`, { key: tokenA });
-      expect(own.status).toBe(200);
-      const listedB = await api<{ data: { id: string }[] }>(server.baseUrl, 'GET', '/v1/exports', {
-        key: tokenB,
-      });
-      expect(listedB.body.data.map((e) => e.id)).not.toContain(id);
+      const own = await clientA.GET('/v1/exports/{id}', { params });
+      expect(own.response.status).toBe(200);
+      const listedB = await clientB.GET('/v1/exports');
+      expect(listedB.data?.data.map((e) => e.id)).not.toContain(id);
     });
 
     it('answers 403 tenant_not_found to a valid token naming a tenant the platform does not hold', async () => {
       const token = await idp.mint({ org_id: 'no-such-tenant' });
-      const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: token });
+      const answer = await listExports(server.baseUrl, token);
       expect(problem(answer)).toEqual({
         status: 403,
         type: 'application/problem+json',
@@ -180,20 +180,20 @@ for (const platform of DEMO_PLATFORMS)
       ],
     ];
     it.each(refused)('answers 401 problem+json to %s', async (_name, token, reason) => {
-      const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: await token() });
+      const answer = await listExports(server.baseUrl, await token());
       expect(problem(answer)).toEqual({
         status: 401,
         type: 'application/problem+json',
         code: 'unauthorized',
       });
-      expect(String(answer.body.detail)).toMatch(reason);
-      expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(answer.error?.detail).toMatch(reason);
+      expect(answer.response.headers.get('www-authenticate')).toContain('error="invalid_token"');
     });
 
     it.each(['hello', 'a.b', 'x'.repeat(4000), 'ptg_notakey', '...', 'a.b.c'])(
       'answers 401 problem+json to a bearer value that is neither a key nor a token: %s',
       async (value) => {
-        const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key: value });
+        const answer = await listExports(server.baseUrl, value);
         expect(problem(answer)).toEqual({
           status: 401,
           type: 'application/problem+json',
@@ -205,8 +205,8 @@ for (const platform of DEMO_PLATFORMS)
     it('still accepts the tenants’ API keys beside tokens', async () => {
       await server.runtime.store.tenants.upsert(tenantA, tenantA);
       const key = await server.runtime.store.tenants.createKey(tenantA);
-      const answer = await api(server.baseUrl, 'GET', '/v1/exports', { key });
-      expect(answer.status).toBe(200);
+      const answer = await listExports(server.baseUrl, key);
+      expect(answer.response.status).toBe(200);
     });
   });
 
@@ -236,29 +236,30 @@ describe('a JWKS URL that answers slowly, badly or not at all', { timeout: 60_00
   it('answers 503 identity_provider_unavailable when the key set never comes, then recovers', async () => {
     jwks.behaviour = 'hang';
     const token = await idp.mint({ tenant: 'acme' });
-    const hung = await api(server.baseUrl, 'GET', '/v1/exports', { key: token });
+    const hung = await listExports(server.baseUrl, token);
     expect(problem(hung)).toEqual({
       status: 503,
       type: 'application/problem+json',
       code: 'identity_provider_unavailable',
     });
-    expect(String(hung.body.detail)).toMatch(/within 300 ms/);
-    expect(hung.headers.get('retry-after')).toBe('5');
+    expect(hung.error?.detail).toMatch(/within 300 ms/);
+    expect(hung.response.headers.get('retry-after')).toBe('5');
 
     jwks.behaviour = 'error';
-    const failed = await api(server.baseUrl, 'GET', '/v1/exports', { key: token });
+    const failed = await listExports(server.baseUrl, token);
     expect(problem(failed).code).toBe('identity_provider_unavailable');
 
     jwks.behaviour = 'serve';
-    const served = await api(server.baseUrl, 'GET', '/v1/exports', { key: token });
-    expect(served.status).toBe(200);
+    const served = await listExports(server.baseUrl, token);
+    expect(served.response.status).toBe(200);
     // The key set is cached: more tokens cost no more fetches.
     const fetched = jwks.requests();
     for (const alg of ['ES256', 'EdDSA'] as const) {
-      const again = await api(server.baseUrl, 'GET', '/v1/exports', {
-        key: await idp.mint({ tenant: 'globex' }, { alg }),
-      });
-      expect(again.status).toBe(200);
+      const again = await listExports(
+        server.baseUrl,
+        await idp.mint({ tenant: 'globex' }, { alg }),
+      );
+      expect(again.response.status).toBe(200);
     }
     expect(jwks.requests()).toBe(fetched);
   });

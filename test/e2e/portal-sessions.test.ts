@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_CSP } from '../../src/portal/index.js';
+import { portageClient } from '../support/api-client.js';
 import { api } from '../support/http.js';
 import { portalLink, openPortalLink, portalCall } from '../support/portal.js';
 import {
@@ -47,27 +48,27 @@ describe('portal sessions over HTTP', () => {
 
   it('answers 201 with a one-time link under Portage, valid for 5 minutes', async () => {
     const before = Date.now();
-    const answer = await api(server.baseUrl, 'POST', '/v1/portal-sessions', {
-      key: server.keys.acme,
-      body: { return_url: 'https://app.example.com/settings/data' },
-    });
-    expect(answer.status).toBe(201);
-    expect(answer.headers.get('cache-control')).toBe('no-store');
-    expect(Object.keys(answer.body).sort()).toEqual(['expires_at', 'url']);
-    expect(answer.body.url).toMatch(
+    const answer = await portageClient(server.baseUrl, server.keys.acme).POST(
+      '/v1/portal-sessions',
+      { body: { return_url: 'https://app.example.com/settings/data' } },
+    );
+    expect(answer.response.status).toBe(201);
+    expect(answer.response.headers.get('cache-control')).toBe('no-store');
+    expect(Object.keys(answer.data!).sort()).toEqual(['expires_at', 'url']);
+    expect(answer.data?.url).toMatch(
       new RegExp(`^${server.baseUrl}/portal/start/[A-Za-z0-9_-]{43}$`),
     );
-    const expires = Date.parse(answer.body.expires_at as string);
+    const expires = Date.parse(answer.data!.expires_at);
     expect(expires - before).toBeGreaterThan(299_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(300_000);
   });
 
   it('takes no body at all, and refuses a body that is not JSON or names an unknown field', async () => {
-    const bare = await fetch(new URL('/v1/portal-sessions', server.baseUrl), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.keys.acme}` },
-    });
-    expect(bare.status).toBe(201);
+    // The description says so: its request body is optional.
+    const bare = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/portal-sessions');
+    expect(bare.response.status).toBe(201);
+    expect(bare.data?.url).toContain('/portal/start/');
+    // A form body and an unknown field are what the description forbids, so sent raw.
     const text = await api(server.baseUrl, 'POST', '/v1/portal-sessions', {
       key: server.keys.acme,
       rawBody: 'return_url=https://x',
@@ -83,6 +84,7 @@ describe('portal sessions over HTTP', () => {
   });
 
   it('accepts only an absolute https return_url (http on localhost), never script or credentials', async () => {
+    const client = portageClient(server.baseUrl, server.keys.acme);
     for (const bad of [
       'javascript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
@@ -92,33 +94,29 @@ describe('portal sessions over HTTP', () => {
       'https://user:secret@app.example.com/',
       `https://app.example.com/${'a'.repeat(2100)}`,
     ]) {
-      const answer = await api(server.baseUrl, 'POST', '/v1/portal-sessions', {
-        key: server.keys.acme,
-        body: { return_url: bad },
-      });
-      expect(answer.status, bad).toBe(422);
-      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(answer.body).toMatchObject({ code: 'validation_failed' });
-      expect((answer.body.errors as { pointer: string }[])[0]?.pointer).toBe('/return_url');
+      const answer = await client.POST('/v1/portal-sessions', { body: { return_url: bad } });
+      expect(answer.response.status, bad).toBe(422);
+      expect(answer.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.error).toMatchObject({ code: 'validation_failed' });
+      expect(answer.error?.errors?.[0]?.pointer).toBe('/return_url');
     }
     for (const good of ['https://app.example.com/back?x=1', 'http://localhost:3000/back']) {
-      const answer = await api(server.baseUrl, 'POST', '/v1/portal-sessions', {
-        key: server.keys.acme,
-        body: { return_url: good },
-      });
-      expect(answer.status, good).toBe(201);
+      const answer = await client.POST('/v1/portal-sessions', { body: { return_url: good } });
+      expect(answer.response.status, good).toBe(201);
     }
   });
 
   it('answers 401 without a key and 403 tenant_not_found for a tenant without an account row', async () => {
-    const anonymous = await api(server.baseUrl, 'POST', '/v1/portal-sessions', { body: {} });
-    expect(anonymous.status).toBe(401);
-    const gone = await api(server.baseUrl, 'POST', '/v1/portal-sessions', {
-      key: server.keys.initech,
+    const anonymous = await portageClient(server.baseUrl).POST('/v1/portal-sessions', {
       body: {},
     });
-    expect(gone.status).toBe(403);
-    expect(gone.body).toMatchObject({ code: 'tenant_not_found' });
+    expect(anonymous.response.status).toBe(401);
+    const gone = await portageClient(server.baseUrl, server.keys.initech).POST(
+      '/v1/portal-sessions',
+      { body: {} },
+    );
+    expect(gone.response.status).toBe(403);
+    expect(gone.error).toMatchObject({ code: 'tenant_not_found' });
   });
 
   it('opens once: a cookie session for /portal (HttpOnly, SameSite=Strict, 1 hour), then 410', async () => {
@@ -208,22 +206,16 @@ describe('portal sessions over HTTP', () => {
   });
 
   it("never lets one tenant's cookie reach another tenant's exports", async () => {
-    const globex = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.globex,
+    const globex = await portageClient(server.baseUrl, server.keys.globex).POST('/v1/exports', {
       body: { purpose: 'audit' },
     });
-    expect(globex.status).toBe(202);
+    expect(globex.response.status).toBe(202);
     const cookie = await openPortalLink(server, 'acme');
-    const other = await portalCall(
-      server,
-      cookie,
-      'GET',
-      `/portal/api/exports/${String(globex.body.id)}`,
-    );
+    const other = await portalCall(server, cookie, 'GET', `/portal/api/exports/${globex.data!.id}`);
     expect(other.status).toBe(404);
     expect(other.body).toMatchObject({ code: 'not_found' });
     const list = await portalCall(server, cookie, 'GET', '/portal/api/exports');
-    expect((list.body.data as { id: string }[]).map((e) => e.id)).not.toContain(globex.body.id);
+    expect((list.body.data as { id: string }[]).map((e) => e.id)).not.toContain(globex.data!.id);
     const imported = await portalCall(server, cookie, 'GET', '/portal/api/imports/imp_nothing');
     expect(imported.status).toBe(404);
   });
@@ -283,6 +275,7 @@ describe('portal sessions over HTTP', () => {
   });
 
   it('describes POST /v1/portal-sessions in the OpenAPI document', async () => {
+    // The description itself is no operation of the description: a plain request.
     const { body } = await api(server.baseUrl, 'GET', '/openapi.json');
     const paths = body.paths as Record<string, Record<string, Record<string, unknown>>>;
     const op = paths['/v1/portal-sessions']!.post!;

@@ -9,7 +9,7 @@ import { generateDemoPlatform } from '../../src/demo/index.js';
 import { importUploadKey } from '../../src/jobs/import-upload.js';
 import { FileStore } from '../../src/storage/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 import { catalog, exportBundle, writableCategories } from './import-fixtures.js';
@@ -85,7 +85,10 @@ describe('imports across API processes', { timeout: 90_000 }, () => {
   async function finished(baseUrl: string, id: string): Promise<Record<string, unknown>> {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const { body } = await api(baseUrl, 'GET', `/v1/imports/${id}`, { key: keys.sandbox });
+      const { data } = await portageClient(baseUrl, keys.sandbox).GET('/v1/imports/{id}', {
+        params: { path: { id } },
+      });
+      const body = data as Record<string, unknown>;
       if (body.status === 'completed' || body.status === 'failed') return body;
       if (Date.now() > deadline) throw new Error(`import ${id} still ${String(body.status)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANTS } from '../../src/demo/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
 import { demoDatabase, demoFiles } from '../support/portage-server.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
@@ -104,25 +104,24 @@ describe('webhooks and mails from several processes on PostgreSQL', { timeout: 1
   });
 
   const endpoint = async (tenant: string, url: string, baseUrl: string) => {
-    const created = await api(baseUrl, 'POST', '/v1/webhook-endpoints', {
-      key: keys[tenant],
+    const created = await portageClient(baseUrl, keys[tenant]).POST('/v1/webhook-endpoints', {
       body: { url, events: ['export.failed'] },
     });
-    expect(created.status).toBe(201);
-    return created.body as { id: string; secret: string };
+    expect(created.response.status).toBe(201);
+    return created.data as { id: string; secret: string };
   };
   /** An export created through one API process and canceled through the other. */
   const canceledExport = async (tenant: string, i: number) => {
-    const created = await api(apis[i % 2]!.baseUrl, 'POST', '/v1/exports', {
-      key: keys[tenant],
+    const created = await portageClient(apis[i % 2]!.baseUrl, keys[tenant]).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
-    const canceled = await api(apis[(i + 1) % 2]!.baseUrl, 'DELETE', `/v1/exports/${id}`, {
-      key: keys[tenant],
-    });
-    expect(canceled.status).toBe(200);
+    expect(created.response.status).toBe(202);
+    const id = created.data!.id;
+    const canceled = await portageClient(apis[(i + 1) % 2]!.baseUrl, keys[tenant]).DELETE(
+      '/v1/exports/{id}',
+      { params: { path: { id } } },
+    );
+    expect(canceled.response.status).toBe(200);
   };
   const deliveryStatuses = async (endpointId: string, tenant: string) =>
     (await store.webhookDeliveries.list(tenant, endpointId, 100, null)).map((d) => d.status);
@@ -193,12 +192,11 @@ describe('webhooks and mails from several processes on PostgreSQL', { timeout: 1
   it('sends a mail at least once, and it is received once, when the worker sending it is killed', async () => {
     const tenant = tenants[1]!;
     smtp.holding = true;
-    const created = await api(apis[1]!.baseUrl, 'POST', '/v1/exports', {
-      key: keys[tenant],
+    const created = await portageClient(apis[1]!.baseUrl, keys[tenant]).POST('/v1/exports', {
       body: { purpose: 'migration', notify_email: ADDRESS },
     });
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
+    expect(created.response.status).toBe(202);
+    const id = created.data!.id;
     // A worker is sending the mail: the SMTP server has its data and holds its answer.
     await smtp.held();
     const owner = await leaseOwner(database.url, 'export_mails', 'export_id', id);

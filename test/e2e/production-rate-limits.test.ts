@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 
@@ -47,12 +47,18 @@ describe('two API processes sharing PostgreSQL', () => {
     else process.stderr.write(`kept test database ${database.url}\n`);
   });
 
-  const post = (i: number, key: string, headers: Record<string, string> = {}) =>
-    api(apis[i % apis.length]!.baseUrl, 'POST', '/v1/exports', {
-      key,
-      body: { purpose: 'migration' },
-      headers,
-    });
+  const post = async (i: number, key: string, idempotencyKey?: string) => {
+    const { data, response } = await portageClient(apis[i % apis.length]!.baseUrl, key).POST(
+      '/v1/exports',
+      {
+        params: {
+          header: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+        },
+        body: { purpose: 'migration' },
+      },
+    );
+    return { status: response.status, headers: response.headers, id: data?.id };
+  };
 
   it('grants exactly the daily limit to 200 concurrent POSTs spread over both', async () => {
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => post(i, keys.acme!)));
@@ -66,28 +72,27 @@ describe('two API processes sharing PostgreSQL', () => {
     // Each process answered 100 of them, so ten grants in all (not ten
     // each) means each process counted the other's; which process won the
     // races is up to the scheduler.
-    const listed = await api(apis[1]!.baseUrl, 'GET', '/v1/exports?limit=100', {
-      key: keys.acme,
+    const listed = await portageClient(apis[1]!.baseUrl, keys.acme).GET('/v1/exports', {
+      params: { query: { limit: 100 } },
     });
-    expect((listed.body.data as unknown[]).length).toBe(10);
+    expect(listed.data?.data).toHaveLength(10);
     // Each created export was announced to the queue once.
     expect(await queuedJobs(database.url)).toBe(10);
   });
 
   it('creates one export for one Idempotency-Key sent 100 times at once to both', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => post(i, keys.globex!, { 'idempotency-key': 'once' })),
+      Array.from({ length: 100 }, (_, i) => post(i, keys.globex!, 'once')),
     );
     expect(answers.every((a) => a.status === 202)).toBe(true);
-    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
     const fresh = answers.filter((a) => a.headers.get('idempotent-replayed') !== 'true');
     expect(fresh).toHaveLength(1);
-    const again = await api(apis[0]!.baseUrl, 'POST', '/v1/exports', {
-      key: keys.globex,
+    const again = await portageClient(apis[0]!.baseUrl, keys.globex).POST('/v1/exports', {
+      params: { header: { 'idempotency-key': 'once' } },
       body: { purpose: 'audit' },
-      headers: { 'idempotency-key': 'once' },
     });
-    expect(again.status).toBe(422);
+    expect(again.response.status).toBe(422);
     // The replays spent no quota.
     const next = await post(1, keys.globex!);
     expect(next.headers.get('ratelimit')).toMatch(/r=8\b/);

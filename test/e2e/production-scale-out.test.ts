@@ -9,7 +9,8 @@ import type { Manifest } from '../../src/archive/index.js';
 import { generateDemoPlatformInPostgres } from '../../src/demo/index.js';
 import { openStore } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import type { components } from '../support/portage-api.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 import { s3rverClient, startS3Server, type TestS3Server } from '../support/s3-server.js';
@@ -25,15 +26,8 @@ const PURPOSES = ['migration', 'closure', 'audit', 'duplication'] as const;
 const EXPORTS = 30;
 const PREFIX = 'exports/';
 
-interface ExportView {
-  readonly id: string;
-  readonly status: string;
-  readonly purpose: string;
-  readonly created_at: string;
-  readonly completed_at: string | null;
-  readonly file?: { readonly name: string; readonly bytes: number; readonly sha256: string };
-  readonly error?: { readonly code: string; readonly message: string };
-}
+/** An export as the API shows it. */
+type ExportView = components['schemas']['Export'];
 
 interface Created {
   readonly id: string;
@@ -130,12 +124,12 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
       Array.from({ length: EXPORTS }, async (_, i) => {
         const tenant = TENANTS[i % TENANTS.length]!;
         const purpose = PURPOSES[i % PURPOSES.length]!;
-        const answer = await api(apis[i % apis.length]!.baseUrl, 'POST', '/v1/exports', {
-          key: keys[tenant],
-          body: { purpose },
-        });
-        expect(answer.status, JSON.stringify(answer.body)).toBe(202);
-        return { id: answer.body.id as string, tenant, purpose };
+        const answer = await portageClient(apis[i % apis.length]!.baseUrl, keys[tenant]).POST(
+          '/v1/exports',
+          { body: { purpose } },
+        );
+        expect(answer.response.status, JSON.stringify(answer.error)).toBe(202);
+        return { id: answer.data!.id, tenant, purpose };
       }),
     );
     expect(new Set(created.map((c) => c.id)).size).toBe(EXPORTS);
@@ -254,14 +248,12 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
         }
         mostRunning = Math.max(mostRunning, ...perTenant.values());
         for (const tenant of TENANTS) {
-          const listed = await api<{ data: ExportView[] }>(
-            apis[tick % apis.length]!.baseUrl,
-            'GET',
-            '/v1/exports?limit=100',
-            { key: keys[tenant] },
+          const listed = await portageClient(apis[tick % apis.length]!.baseUrl, keys[tenant]).GET(
+            '/v1/exports',
+            { params: { query: { limit: 100 } } },
           );
-          expect(listed.status).toBe(200);
-          for (const view of listed.body.data) views.set(view.id, view);
+          expect(listed.response.status).toBe(200);
+          for (const view of listed.data!.data) views.set(view.id, view);
         }
         const open = created.filter((c) => {
           const status = views.get(c.id)?.status;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoPlatform } from '../../src/demo/index.js';
 import { openStore, type ExportRecord, type Store } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
 import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
 
@@ -71,12 +72,11 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
     return process;
   };
   const create = async (tenant: string): Promise<string> => {
-    const created = await api(apiProcess.baseUrl, 'POST', '/v1/exports', {
-      key: keys[tenant],
+    const created = await portageClient(apiProcess.baseUrl, keys[tenant]).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    return created.body.id as string;
+    expect(created.response.status).toBe(202);
+    return created.data!.id;
   };
   /** Waits until the export is running under attempt `attempt`; returns it. */
   const runningAttempt = async (id: string, attempt: number): Promise<ExportRecord> => {

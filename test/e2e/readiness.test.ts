@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 
 describe('GET /readyz', () => {
@@ -26,18 +26,18 @@ describe('GET /readyz', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const answer = await api(server.baseUrl, 'GET', '/readyz');
-      expect(answer.status).toBe(503);
-      expect(answer.body).toMatchObject({ code: 'not_ready' });
-      expect(String(answer.body.detail)).toContain('storage');
+      const answer = await portageClient(server.baseUrl).GET('/readyz');
+      expect(answer.response.status).toBe(503);
+      expect(answer.error).toMatchObject({ code: 'not_ready' });
+      expect(answer.error?.detail).toContain('storage');
       // The cause is logged, not shown to whoever probes.
-      expect(String(answer.body.detail)).not.toContain('/srv/keys');
+      expect(answer.error?.detail).not.toContain('/srv/keys');
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
       vi.restoreAllMocks();
     }
-    expect((await api(server.baseUrl, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+    expect((await portageClient(server.baseUrl).GET('/readyz')).data).toEqual({ status: 'ready' });
   });
 });

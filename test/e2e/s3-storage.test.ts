@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import {
   s3rverClient,
@@ -28,16 +29,11 @@ describe('an export stored in S3 (s3rver), end to end over HTTP', () => {
     // The AWS SDK reads its endpoint, region and credentials from process.env.
     restoreEnv = setProcessEnv(s3.env);
     server = await startServer({ PORTAGE_STORAGE_URL: `s3://${s3.bucket}/exports`, ...s3.env });
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.acme,
+    const created = await portageClient(server.baseUrl, server.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
-    exportObject = await waitForExport(
-      server.baseUrl,
-      server.keys.acme!,
-      created.body.id as string,
-    );
+    expect(created.response.status).toBe(202);
+    exportObject = await waitForExport(server.baseUrl, server.keys.acme!, created.data!.id);
   });
   afterAll(async () => {
     await server?.close();
@@ -81,10 +77,11 @@ describe('an export stored in S3 (s3rver), end to end over HTTP', () => {
   });
 
   it('removes the object when the completed export is deleted', async () => {
-    const deleted = await api(server.baseUrl, 'DELETE', `/v1/exports/${String(exportObject.id)}`, {
-      key: server.keys.acme,
-    });
-    expect(deleted.status).toBe(200);
+    const deleted = await portageClient(server.baseUrl, server.keys.acme).DELETE(
+      '/v1/exports/{id}',
+      { params: { path: { id: exportObject.id as string } } },
+    );
+    expect(deleted.response.status).toBe(200);
     expect(await keys()).toEqual([]);
   });
 });

@@ -5,11 +5,18 @@ import { loadCatalogFile } from '../../src/catalog/index.js';
 import { DEFAULT_DEMO_PLATFORM, DEMO_PLATFORMS } from '../../src/demo/index.js';
 import { openWebhookSender } from '../../src/runtime/webhook-sender.js';
 import { RETRY_DELAYS_SECONDS, WebhookSender } from '../../src/webhooks/index.js';
+import { portageClient } from '../support/api-client.js';
 import { api, waitForExport } from '../support/http.js';
+import type { operations } from '../support/portage-api.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const METRICS_TOKEN = 'webhook-metrics-token';
+
+type EndpointCreation =
+  operations['createWebhookEndpoint']['requestBody']['content']['application/json'];
+type EndpointUpdate =
+  operations['updateWebhookEndpoint']['requestBody']['content']['application/json'];
 
 /** A clock a test moves by hand. */
 function manualClock(start = new Date()) {
@@ -40,9 +47,10 @@ describe('webhooks over HTTP', () => {
     receivers = [];
     // Each test starts with no endpoint, so that it sees its own deliveries only.
     for (const key of [acme, globex]) {
-      const listed = await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key });
-      for (const { id } of listed.body.data as { id: string }[])
-        await api(server.baseUrl, 'DELETE', `/v1/webhook-endpoints/${id}`, { key });
+      const client = portageClient(server.baseUrl, key);
+      const listed = await client.GET('/v1/webhook-endpoints');
+      for (const { id } of listed.data!.data)
+        await client.DELETE('/v1/webhook-endpoints/{id}', { params: { path: { id } } });
     }
   });
 
@@ -51,33 +59,33 @@ describe('webhooks over HTTP', () => {
     receivers.push(started);
     return started;
   };
-  const createEndpoint = async (key: string, body: Record<string, unknown>) => {
-    const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', { key, body });
-    expect(answer.status).toBe(201);
-    return answer.body as { id: string; secret: string };
+  const createEndpoint = async (key: string, body: EndpointCreation) => {
+    const answer = await portageClient(server.baseUrl, key).POST('/v1/webhook-endpoints', {
+      body,
+    });
+    expect(answer.response.status).toBe(201);
+    return answer.data!;
   };
   /** An export its client cancels at once: the quickest `export.failed`. */
   const canceledExport = async (key: string) => {
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key,
-      body: { purpose: 'migration' },
-    });
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
-    await api(server.baseUrl, 'DELETE', `/v1/exports/${id}`, { key });
+    const client = portageClient(server.baseUrl, key);
+    const created = await client.POST('/v1/exports', { body: { purpose: 'migration' } });
+    expect(created.response.status).toBe(202);
+    const id = created.data!.id;
+    await client.DELETE('/v1/exports/{id}', { params: { path: { id } } });
     return id;
   };
 
   it('creates an endpoint with a secret shown once, lists, gets and deletes it, for its tenant only', async () => {
-    const created = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
-      key: acme,
+    const client = portageClient(server.baseUrl, acme);
+    const created = await client.POST('/v1/webhook-endpoints', {
       body: { url: 'https://hooks.example.com/portage', description: 'billing' },
     });
-    expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(
-      `/v1/webhook-endpoints/${String(created.body.id)}`,
+    expect(created.response.status).toBe(201);
+    expect(created.response.headers.get('location')).toBe(
+      `/v1/webhook-endpoints/${created.data?.id}`,
     );
-    expect(created.body).toMatchObject({
+    expect(created.data).toMatchObject({
       object: 'webhook_endpoint',
       url: 'https://hooks.example.com/portage',
       description: 'billing',
@@ -90,36 +98,33 @@ describe('webhooks over HTTP', () => {
         'import.failed',
       ],
     });
-    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    const id = created.body.id as string;
+    expect(created.data?.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const id = created.data!.id;
+    const params = { path: { id } };
 
-    const listed = await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key: acme });
-    expect(listed.body.data).toEqual([expect.objectContaining({ id })]);
-    expect(JSON.stringify(listed.body)).not.toContain('whsec_');
-    const got = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${id}`, { key: acme });
-    expect(got.body).toHaveProperty('secret', null);
+    const listed = await client.GET('/v1/webhook-endpoints');
+    expect(listed.data?.data).toEqual([expect.objectContaining({ id, secret: null })]);
+    expect(JSON.stringify(listed.data)).not.toContain('whsec_');
+    const got = await client.GET('/v1/webhook-endpoints/{id}', { params });
+    expect(got.data).toHaveProperty('secret', null);
 
     // Another tenant: 404 everywhere, exactly as for a missing endpoint.
-    for (const [method, path] of [
-      ['GET', `/v1/webhook-endpoints/${id}`],
-      ['GET', `/v1/webhook-endpoints/${id}/deliveries`],
-      ['DELETE', `/v1/webhook-endpoints/${id}`],
-    ] as const) {
-      const answer = await api(server.baseUrl, method, path, { key: globex });
-      expect(answer.status).toBe(404);
-      expect(answer.headers.get('content-type')).toContain('application/problem+json');
-      expect(answer.body.code).toBe('not_found');
+    const foreign = portageClient(server.baseUrl, globex);
+    for (const answer of [
+      await foreign.GET('/v1/webhook-endpoints/{id}', { params }),
+      await foreign.GET('/v1/webhook-endpoints/{id}/deliveries', { params }),
+      await foreign.DELETE('/v1/webhook-endpoints/{id}', { params }),
+    ]) {
+      expect(answer.response.status).toBe(404);
+      expect(answer.response.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.error?.code).toBe('not_found');
     }
-    expect(
-      (await api(server.baseUrl, 'GET', '/v1/webhook-endpoints', { key: globex })).body.data,
-    ).toEqual([]);
+    expect((await foreign.GET('/v1/webhook-endpoints')).data?.data).toEqual([]);
 
-    expect(
-      (await api(server.baseUrl, 'DELETE', `/v1/webhook-endpoints/${id}`, { key: acme })).status,
-    ).toBe(204);
-    expect(
-      (await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${id}`, { key: acme })).status,
-    ).toBe(404);
+    expect((await client.DELETE('/v1/webhook-endpoints/{id}', { params })).response.status).toBe(
+      204,
+    );
+    expect((await client.GET('/v1/webhook-endpoints/{id}', { params })).response.status).toBe(404);
   });
 
   it('refuses an obviously unusable URL or event with a 422 naming the field', async () => {
@@ -134,6 +139,7 @@ describe('webhooks over HTTP', () => {
       [{}, '/url'],
     ];
     for (const [body, pointer] of cases) {
+      // Bodies the description forbids, so sent raw.
       const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
         key: acme,
         body,
@@ -145,8 +151,11 @@ describe('webhooks over HTTP', () => {
       );
     }
     expect(
-      (await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', { body: { url: 'https://a.b' } }))
-        .status,
+      (
+        await portageClient(server.baseUrl).POST('/v1/webhook-endpoints', {
+          body: { url: 'https://a.b' },
+        })
+      ).response.status,
     ).toBe(401);
   });
 
@@ -154,11 +163,10 @@ describe('webhooks over HTTP', () => {
     const hooks = await receiver();
     const endpoint = await createEndpoint(acme, { url: hooks.url, events: ['export.completed'] });
     const sender = await openWebhookSender(server.runtime, { log: () => undefined });
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: acme,
+    const created = await portageClient(server.baseUrl, acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    const done = await waitForExport(server.baseUrl, acme, created.body.id as string);
+    const done = await waitForExport(server.baseUrl, acme, created.data!.id);
     expect(done.status).toBe('completed');
     expect(await sender.runDue()).toBe(1);
     expect(hooks.received).toHaveLength(1);
@@ -199,13 +207,11 @@ describe('webhooks over HTTP', () => {
       }),
     ).toThrow(/timestamp/i);
 
-    const deliveries = await api(
-      server.baseUrl,
-      'GET',
-      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
-      { key: acme },
+    const deliveries = await portageClient(server.baseUrl, acme).GET(
+      '/v1/webhook-endpoints/{id}/deliveries',
+      { params: { path: { id: endpoint.id } } },
     );
-    expect(deliveries.body.data).toEqual([
+    expect(deliveries.data?.data).toEqual([
       expect.objectContaining({
         object: 'webhook_delivery',
         event_id: headers['webhook-id'],
@@ -258,15 +264,12 @@ describe('webhooks over HTTP', () => {
     expect(seconds.at(-1)! - seconds[0]!).toBe(444_905);
     expect(clock.now().getTime() - start).toBeGreaterThan(24 * 3600_000);
 
-    const deliveries = await api(
-      server.baseUrl,
-      'GET',
-      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
-      { key: globex },
-    );
-    const [delivery] = deliveries.body.data as Record<string, unknown>[];
+    const client = portageClient(server.baseUrl, globex);
+    const params = { path: { id: endpoint.id } };
+    const deliveries = await client.GET('/v1/webhook-endpoints/{id}/deliveries', { params });
+    const [delivery] = deliveries.data!.data;
     expect(delivery).toMatchObject({ status: 'failed', next_attempt_at: null });
-    const attempts = delivery!.attempts as Record<string, unknown>[];
+    const attempts = delivery!.attempts;
     expect(attempts.map((a) => a.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for (const attempt of attempts) {
       expect(attempt).toMatchObject({
@@ -276,23 +279,21 @@ describe('webhooks over HTTP', () => {
       });
       expect(attempt.duration_ms).toEqual(expect.any(Number));
     }
-    const got = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${endpoint.id}`, {
-      key: globex,
-    });
-    expect(got.body).toMatchObject({ status: 'disabled' });
-    expect(got.body.disabled_reason).toMatch(/5 days/);
+    const got = await client.GET('/v1/webhook-endpoints/{id}', { params });
+    expect(got.data).toMatchObject({ status: 'disabled' });
+    expect(got.data?.disabled_reason).toMatch(/5 days/);
     // A disabled endpoint gets no more events.
     await canceledExport(globex);
     expect(await sender.runDue()).toBe(0);
 
     // Its tenant enables it again: the run of failures starts from zero, so
     // one more failure five days after the first does not disable it at once.
-    const enabled = await api(server.baseUrl, 'PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
-      key: globex,
+    const enabled = await client.PATCH('/v1/webhook-endpoints/{id}', {
+      params,
       body: { status: 'enabled' },
     });
-    expect(enabled.status).toBe(200);
-    expect(enabled.body).toMatchObject({
+    expect(enabled.response.status).toBe(200);
+    expect(enabled.data).toMatchObject({
       status: 'enabled',
       disabled_at: null,
       disabled_reason: null,
@@ -300,10 +301,8 @@ describe('webhooks over HTTP', () => {
     await canceledExport(globex);
     expect(await sender.runDue()).toBe(1);
     expect(hooks.received).toHaveLength(13);
-    const after = await api(server.baseUrl, 'GET', `/v1/webhook-endpoints/${endpoint.id}`, {
-      key: globex,
-    });
-    expect(after.body).toMatchObject({ status: 'enabled' });
+    const after = await client.GET('/v1/webhook-endpoints/{id}', { params });
+    expect(after.data).toMatchObject({ status: 'enabled' });
     // Once it answers, the retry goes through with the same webhook-id.
     hooks.answer = () => 204;
     clock.advance(RETRY_DELAYS_SECONDS[0]!);
@@ -325,22 +324,24 @@ describe('webhooks over HTTP', () => {
       events: ['export.completed'],
       description: 'billing',
     });
-    const path = `/v1/webhook-endpoints/${endpoint.id}`;
-    const patch = (key: string, body: unknown) => api(server.baseUrl, 'PATCH', path, { key, body });
+    const params = { path: { id: endpoint.id } };
+    const patch = (key: string, body: EndpointUpdate) =>
+      portageClient(server.baseUrl, key).PATCH('/v1/webhook-endpoints/{id}', { params, body });
 
     // Another tenant: 404, exactly as for a missing endpoint, and nothing changes.
     const foreign = await patch(globex, { url: second.url, status: 'disabled' });
-    expect(foreign.status).toBe(404);
-    expect(foreign.body.code).toBe('not_found');
+    expect(foreign.response.status).toBe(404);
+    expect(foreign.error?.code).toBe('not_found');
+    const client = portageClient(server.baseUrl, acme);
     expect(
       (
-        await api(server.baseUrl, 'PATCH', '/v1/webhook-endpoints/we_missing', {
-          key: acme,
+        await client.PATCH('/v1/webhook-endpoints/{id}', {
+          params: { path: { id: 'we_missing' } },
           body: { status: 'enabled' },
         })
-      ).status,
+      ).response.status,
     ).toBe(404);
-    expect((await api(server.baseUrl, 'GET', path, { key: acme })).body).toMatchObject({
+    expect((await client.GET('/v1/webhook-endpoints/{id}', { params })).data).toMatchObject({
       url: first.url,
       status: 'enabled',
     });
@@ -354,7 +355,11 @@ describe('webhooks over HTTP', () => {
       [{ description: 'x'.repeat(501) }, '/description'],
       [{ secret: 'whsec_x' }, '/secret'],
     ] as const) {
-      const answer = await patch(acme, body);
+      // Bodies the description forbids, so sent raw.
+      const answer = await api(server.baseUrl, 'PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
+        key: acme,
+        body,
+      });
       expect(answer.status, JSON.stringify(body)).toBe(422);
       expect(answer.body.code).toBe('validation_failed');
       expect(answer.body.errors).toEqual(
@@ -367,17 +372,17 @@ describe('webhooks over HTTP', () => {
       events: ['export.failed'],
       description: null,
     });
-    expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({
+    expect(updated.response.status).toBe(200);
+    expect(updated.data).toMatchObject({
       id: endpoint.id,
       url: second.url,
       events: ['export.failed'],
       description: null,
       status: 'enabled',
     });
-    expect(updated.body).toHaveProperty('secret', null);
+    expect(updated.data).toHaveProperty('secret', null);
     // A field left out keeps its value.
-    expect((await patch(acme, { description: 'audit' })).body).toMatchObject({
+    expect((await patch(acme, { description: 'audit' })).data).toMatchObject({
       url: second.url,
       events: ['export.failed'],
       description: 'audit',
@@ -398,14 +403,14 @@ describe('webhooks over HTTP', () => {
 
     // Disabled by its tenant: no event is sent until it is enabled again.
     const disabled = await patch(acme, { status: 'disabled' });
-    expect(disabled.body).toMatchObject({
+    expect(disabled.data).toMatchObject({
       status: 'disabled',
       disabled_reason: 'Disabled by its tenant.',
     });
-    expect(disabled.body.disabled_at).toEqual(expect.any(String));
+    expect(disabled.data?.disabled_at).toEqual(expect.any(String));
     await canceledExport(acme);
     expect(await sender.runDue()).toBe(0);
-    expect((await patch(acme, { status: 'enabled' })).body).toMatchObject({
+    expect((await patch(acme, { status: 'enabled' })).data).toMatchObject({
       status: 'enabled',
       disabled_at: null,
     });
@@ -425,11 +430,12 @@ describe('webhooks over HTTP', () => {
     });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
-    let shown: Record<string, unknown>;
+    const client = portageClient(server.baseUrl, acme);
+    let shown;
     do {
-      shown = (await api(server.baseUrl, 'GET', `/v1/imports/${id}`, { key: acme })).body;
-    } while (shown.status === 'pending' || shown.status === 'running');
-    expect(shown.status).toBe('failed');
+      shown = (await client.GET('/v1/imports/{id}', { params: { path: { id } } })).data;
+    } while (shown?.status === 'pending' || shown?.status === 'running');
+    expect(shown?.status).toBe('failed');
     await sender.runDue();
     expect(hooks.received).toHaveLength(1);
     const body = new Webhook(endpoint.secret).verify(
@@ -452,16 +458,11 @@ describe('webhooks over HTTP', () => {
     await canceledExport(acme);
     expect(await sender.runDue()).toBe(1);
     expect(hooks.received).toEqual([]);
-    const deliveries = await api(
-      server.baseUrl,
-      'GET',
-      `/v1/webhook-endpoints/${endpoint.id}/deliveries`,
-      { key: acme },
+    const deliveries = await portageClient(server.baseUrl, acme).GET(
+      '/v1/webhook-endpoints/{id}/deliveries',
+      { params: { path: { id: endpoint.id } } },
     );
-    const [delivery] = deliveries.body.data as {
-      status: string;
-      attempts: Record<string, unknown>[];
-    }[];
+    const [delivery] = deliveries.data!.data;
     expect(delivery?.status).toBe('pending');
     expect(delivery?.attempts[0]).toMatchObject({ outcome: 'refused', response_status: null });
     expect(String(delivery?.attempts[0]?.error)).toContain('127.0.0.1');
@@ -488,11 +489,10 @@ describe('webhooks over HTTP', () => {
       await canceledExport(globex);
       await fast.waitFor(1);
       // The slow one still holds its answer, and exports still run.
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: acme,
+      const created = await portageClient(server.baseUrl, acme).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      expect((await waitForExport(server.baseUrl, acme, created.body.id as string)).status).toBe(
+      expect((await waitForExport(server.baseUrl, acme, created.data!.id)).status).toBe(
         'completed',
       );
       expect(slow.received).toHaveLength(1);
@@ -524,12 +524,11 @@ describe('webhook URLs without PORTAGE_WEBHOOK_ALLOW_PRIVATE', () => {
       'http://[fd00:ec2::254]/x',
       'http://0.0.0.0/x',
     ]) {
-      const answer = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
-        key,
+      const answer = await portageClient(server.baseUrl, key).POST('/v1/webhook-endpoints', {
         body: { url },
       });
-      expect(answer.status, url).toBe(422);
-      expect(answer.body.errors).toEqual([expect.objectContaining({ pointer: '/url' })]);
+      expect(answer.response.status, url).toBe(422);
+      expect(answer.error?.errors).toEqual([expect.objectContaining({ pointer: '/url' })]);
     }
   });
 });
@@ -552,19 +551,16 @@ for (const platform of DEMO_PLATFORMS.filter((p) => p !== DEFAULT_DEMO_PLATFORM)
     it('signs export.completed with the export object, whose link downloads the archive', async () => {
       const tenant = platform.tenants[0]!.id;
       const key = server.keys[tenant]!;
-      const created = await api(server.baseUrl, 'POST', '/v1/webhook-endpoints', {
-        key,
+      const client = portageClient(server.baseUrl, key);
+      const created = await client.POST('/v1/webhook-endpoints', {
         body: { url: hooks.url, events: ['export.completed'] },
       });
-      expect(created.status).toBe(201);
-      const secret = created.body.secret as string;
+      expect(created.response.status).toBe(201);
+      const secret = created.data!.secret;
       const sender = await openWebhookSender(server.runtime, { log: () => undefined });
-      const requested = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key,
-        body: { purpose: 'migration' },
-      });
-      expect(requested.status).toBe(202);
-      const done = await waitForExport(server.baseUrl, key, requested.body.id as string);
+      const requested = await client.POST('/v1/exports', { body: { purpose: 'migration' } });
+      expect(requested.response.status).toBe(202);
+      const done = await waitForExport(server.baseUrl, key, requested.data!.id);
       expect(done.status).toBe('completed');
       expect(await sender.runDue()).toBe(1);
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitForExport } from '../support/http.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
 import { startServer } from '../support/portage-server.js';
 
 describe('exports survive their process', () => {
@@ -14,20 +15,15 @@ describe('exports survive their process', () => {
 
   it('a pending export is picked up by the next start', async () => {
     const first = await startServer({}, { dataDir, worker: false });
-    const created = await api(first.baseUrl, 'POST', '/v1/exports', {
-      key: first.keys.acme,
+    const created = await portageClient(first.baseUrl, first.keys.acme).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    expect(created.status).toBe(202);
+    expect(created.response.status).toBe(202);
     await first.close();
 
     const second = await startServer({}, { dataDir });
     try {
-      const done = await waitForExport(
-        second.baseUrl,
-        second.keys.acme!,
-        created.body.id as string,
-      );
+      const done = await waitForExport(second.baseUrl, second.keys.acme!, created.data!.id);
       expect(done.status).toBe('completed');
     } finally {
       await second.close();
@@ -36,11 +32,10 @@ describe('exports survive their process', () => {
 
   it('a running export whose worker died is taken over once its lease lapses', async () => {
     const server = await startServer({ PORTAGE_LEASE_SECONDS: '1' }, { dataDir, worker: false });
-    const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-      key: server.keys.globex,
+    const created = await portageClient(server.baseUrl, server.keys.globex).POST('/v1/exports', {
       body: { purpose: 'migration' },
     });
-    const id = created.body.id as string;
+    const id = created.data!.id;
     // A worker that claims the export and then dies without a word.
     const claimed = await server.runtime.store.leases.claim({
       owner: 'dead-worker',
@@ -50,8 +45,11 @@ describe('exports survive their process', () => {
     });
     expect(claimed?.export.id).toBe(id);
     expect(
-      (await api(server.baseUrl, 'GET', `/v1/exports/${id}`, { key: server.keys.globex })).body
-        .status,
+      (
+        await portageClient(server.baseUrl, server.keys.globex).GET('/v1/exports/{id}', {
+          params: { path: { id } },
+        })
+      ).data!.status,
     ).toBe('running');
     await server.close();
 
@@ -80,11 +78,10 @@ describe('exports survive their process', () => {
       { dataDir, worker: false },
     );
     try {
-      const created = await api(server.baseUrl, 'POST', '/v1/exports', {
-        key: server.keys.initech,
+      const created = await portageClient(server.baseUrl, server.keys.initech).POST('/v1/exports', {
         body: { purpose: 'migration' },
       });
-      const id = created.body.id as string;
+      const id = created.data!.id;
       const options = {
         owner: 'crashing-worker',
         leaseMs: 1,
@@ -97,10 +94,12 @@ describe('exports survive their process', () => {
       }
       expect(await server.runtime.store.leases.claim(options)).toBeNull();
       const failed = (
-        await api(server.baseUrl, 'GET', `/v1/exports/${id}`, { key: server.keys.initech })
-      ).body;
+        await portageClient(server.baseUrl, server.keys.initech).GET('/v1/exports/{id}', {
+          params: { path: { id } },
+        })
+      ).data;
       expect(failed).toMatchObject({ status: 'failed', error: { code: 'attempts_exhausted' } });
-      expect((failed.error as { message: string }).message).toMatch(/attempted 2 times/);
+      expect(failed?.error?.message).toMatch(/attempted 2 times/);
       const quotas = await server.runtime.store.exports.quotas('initech', server.settings.limits);
       expect(quotas[0]!.remaining).toBe(server.settings.limits.perDay);
     } finally {

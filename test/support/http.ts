@@ -7,7 +7,13 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   readonly body: T;
 }
 
-/** Calls the API over real HTTP and parses the JSON answer. */
+/**
+ * Calls the API over real HTTP and parses the JSON answer, checked against the
+ * description like the client's. For requests the description does not allow
+ * (malformed JSON, a wrong content type, an unknown field, a missing or
+ * malformed Authorization header, a hostile path): a call the description
+ * allows goes through `portageClient`, which types it.
+ */
 export async function api<T = Record<string, unknown>>(
   baseUrl: string,
   method: string,

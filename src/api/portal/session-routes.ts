@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PortageError } from '../../errors/index.js';
 import { requireTenantAccount } from '../../jobs/index.js';
 import { checkReturnUrl, renderContinuePage, sessionCookie } from '../../portal/index.js';
-import { BEARER_AUTH, PUBLIC } from '../openapi-conventions.js';
+import { BEARER_AUTH, BODY_OPTIONAL, PUBLIC } from '../openapi-conventions.js';
 import type { ApiContext } from '../api-context.js';
 import { linksFor } from '../api-context.js';
 import { requireTenant, tenantOf } from '../auth.js';
@@ -68,6 +68,7 @@ export function portalSessionRoutes(app: FastifyInstance, ctx: ApiContext): void
         tags: ['portal'],
         security: BEARER_AUTH,
         body: CreatePortalSessionBody,
+        [BODY_OPTIONAL]: true,
         response: {
           201: { description: 'The one-time link.', ...Type.Ref('PortalSession') },
           ...problems(400, 401, 403, 415, 422, 'identity_provider_unavailable'),
