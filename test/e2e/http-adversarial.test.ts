@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { prefersHtml } from '../../src/api/html-problem.js';
+import { ERROR_CODES } from '../../src/errors/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/portage-server.js';
 import { rawRequest } from '../support/raw-http.js';
@@ -173,10 +175,22 @@ describe('adversarial HTTP: generated malformed requests', () => {
         expect(status, `${a.method} ${a.path}`).toBeLessThan(500);
         expect(status, `${a.method} ${a.path}`).toBeGreaterThanOrEqual(200);
         if (status >= 400 && a.method !== 'HEAD') {
-          expect(answer.text).toMatch(/\r\ncontent-type: application\/problem\+json/i);
-          const problem = JSON.parse(answer.body) as { code?: unknown; status?: unknown };
-          expect(typeof problem.code).toBe('string');
-          expect(problem.status).toBe(status);
+          // The pages a person opens answer a browser with a page (SPEC 12.4), the same status and code in it.
+          const accept = a.headers.filter(([name]) => name === 'Accept').map(([, v]) => v);
+          const page =
+            /^\/(?:portal|docs)(?:[/?]|$)/.test(a.path) &&
+            prefersHtml(accept.length === 0 ? undefined : accept.join(', ')) &&
+            /\r\ncontent-type: text\/html/i.test(answer.text);
+          if (page) {
+            expect(answer.body).toContain(String(status));
+            const codes = Object.keys(ERROR_CODES).filter((code) => answer.body.includes(code));
+            expect(codes, answer.body.slice(0, 300)).not.toEqual([]);
+          } else {
+            expect(answer.text).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+            const problem = JSON.parse(answer.body) as { code?: unknown; status?: unknown };
+            expect(typeof problem.code).toBe('string');
+            expect(problem.status).toBe(status);
+          }
         }
       }),
       { numRuns: 400, seed: 9 },
