@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,7 +11,12 @@ import { FileStore } from '../../src/storage/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { portageClient } from '../support/api-client.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  dropIfPassed,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 import { catalog, exportBundle, writableCategories } from './import-fixtures.js';
 
 // Two stateless API processes, each with a data directory of its own, on one
@@ -73,12 +78,7 @@ describe('imports across API processes', { timeout: 90_000 }, () => {
   afterAll(async () => {
     await Promise.all(apis.map((p) => p.stop('SIGKILL')));
     await store?.close();
-    if (passed()) {
-      await rm(root, { recursive: true, force: true });
-      await database.drop();
-    } else {
-      process.stderr.write(`kept ${root} and test database ${database.url}\n`);
-    }
+    await dropIfPassed(database, passed(), [root]);
   });
 
   /** Polls the import through `baseUrl` until it has finished. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -8,7 +8,12 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { portageClient } from '../support/api-client.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
 import { demoDatabase, demoFiles } from '../support/portage-server.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  dropIfPassed,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -95,12 +100,7 @@ describe('webhooks and mails from several processes on PostgreSQL', { timeout: 1
     await Promise.all(receivers.map((r) => r.close()));
     await smtp.close();
     await store.close();
-    if (passed()) {
-      await rm(dataDir, { recursive: true, force: true });
-      await database.drop();
-    } else {
-      process.stderr.write(`kept ${dataDir} and test database ${database.url}\n`);
-    }
+    await dropIfPassed(database, passed(), [dataDir]);
   });
 
   const endpoint = async (tenant: string, url: string, baseUrl: string) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -9,7 +9,12 @@ import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { portageClient } from '../support/api-client.js';
 import { waitForExport } from '../support/http.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  dropIfPassed,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 
 // `portage worker` processes (built `dist/`) on pg-boss and PostgreSQL state,
 // with short leases so that a killed worker's export is taken over quickly.
@@ -53,12 +58,7 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
   afterAll(async () => {
     await Promise.all([apiProcess, ...started].map((p) => p?.stop('SIGKILL')));
     await store.close();
-    if (passed()) {
-      await rm(dataDir, { recursive: true, force: true });
-      await database.drop();
-    } else {
-      process.stderr.write(`kept ${dataDir} and test database ${database.url}\n`);
-    }
+    await dropIfPassed(database, passed(), [dataDir]);
   });
 
   // Each test starts with no worker running.

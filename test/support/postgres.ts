@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { beforeEach } from 'vitest';
 
@@ -62,15 +63,19 @@ export function watchFailures(): () => boolean {
 }
 
 /**
- * Drops the test database when the tests passed, and otherwise keeps it and
- * names it on stderr for inspection.
+ * Drops the test database and removes `dirs` when the tests passed, and
+ * otherwise keeps them and names them on stderr for inspection.
  */
 export async function dropIfPassed(
   database: TestDatabase | undefined,
   passed: boolean,
+  dirs: readonly string[] = [],
 ): Promise<void> {
-  if (database === undefined) return;
-  if (passed) await database.drop();
-  else
-    process.stderr.write(`kept test database ${database.name} for inspection: ${database.url}\n`);
+  if (passed) {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await database?.drop();
+    return;
+  }
+  const kept = [...dirs, ...(database === undefined ? [] : [database.url])];
+  if (kept.length > 0) process.stderr.write(`kept for inspection: ${kept.join(', ')}\n`);
 }
