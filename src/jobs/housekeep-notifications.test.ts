@@ -85,56 +85,40 @@ for (const dialect of DIALECTS)
     const deliveries = (endpointId: string) =>
       store.webhookDeliveries.list('acme', endpointId, 100, null);
 
-    const keptFor = (notificationRetentionDays: number) => ({ notificationRetentionDays });
+    it.each([30, 7])(
+      'forgets ended deliveries, their attempts and events, and ended mails with their address, after PORTAGE_NOTIFICATION_RETENTION_DAYS (%i) days',
+      async (days) => {
+        const { endpoint, exports, ended } = await notified();
+        const storage = new FileStore(join(dir, 'archives'));
+        const settings = { notificationRetentionDays: days };
 
-    it('forgets ended deliveries, their attempts and events, and ended mails with their address, after 30 days', async () => {
-      const { endpoint, exports, ended } = await notified();
-      const storage = new FileStore(join(dir, 'archives'));
-      const settings = keptFor(30);
+        await housekeep({ store, storage, settings }, at(days - 1));
+        expect(await deliveries(endpoint.id)).toHaveLength(4);
+        for (const id of exports) expect(await store.mails.get(id)).not.toBeNull();
 
-      await housekeep({ store, storage, settings }, at(29));
-      expect(await deliveries(endpoint.id)).toHaveLength(4);
-      for (const id of exports) expect(await store.mails.get(id)).not.toBeNull();
-
-      await housekeep({ store, storage, settings }, at(31));
-      const left = await deliveries(endpoint.id);
-      expect(left.map((d) => d.status)).toEqual(['pending', 'pending']);
-      for (const id of exports) {
-        const gone = ended.includes(id);
-        expect(await store.mails.get(id), id).toEqual(
-          gone ? null : expect.objectContaining({ status: 'pending' }),
-        );
-        expect((await store.exports.getById(id))?.notifyEmail).toBe(
-          gone ? null : 'ops@customer.example',
-        );
-      }
-      // A forgotten mail is never queued again.
-      expect(await store.mails.enqueueEnded(at(31))).toBe(0);
-      // Nothing was left for a second pass.
-      expect(await store.notificationRetention.purge(at(1))).toEqual({
-        deliveries: 0,
-        attempts: 0,
-        events: 0,
-        mails: 0,
-      });
-    });
-
-    it('keeps them as many days as PORTAGE_NOTIFICATION_RETENTION_DAYS says', async () => {
-      const { endpoint, exports, ended } = await notified();
-      const storage = new FileStore(join(dir, 'archives'));
-      const settings = keptFor(7);
-
-      await housekeep({ store, storage, settings }, at(6));
-      expect(await deliveries(endpoint.id)).toHaveLength(4);
-      for (const id of ended) expect(await store.mails.get(id)).not.toBeNull();
-
-      await housekeep({ store, storage, settings }, at(8));
-      expect((await deliveries(endpoint.id)).map((d) => d.status)).toEqual(['pending', 'pending']);
-      for (const id of exports)
-        expect(await store.mails.get(id), id).toEqual(
-          ended.includes(id) ? null : expect.objectContaining({ status: 'pending' }),
-        );
-    });
+        await housekeep({ store, storage, settings }, at(days + 1));
+        const left = await deliveries(endpoint.id);
+        expect(left.map((d) => d.status)).toEqual(['pending', 'pending']);
+        for (const id of exports) {
+          const gone = ended.includes(id);
+          expect(await store.mails.get(id), id).toEqual(
+            gone ? null : expect.objectContaining({ status: 'pending' }),
+          );
+          expect((await store.exports.getById(id))?.notifyEmail).toBe(
+            gone ? null : 'ops@customer.example',
+          );
+        }
+        // A forgotten mail is never queued again.
+        expect(await store.mails.enqueueEnded(at(days + 1))).toBe(0);
+        // Nothing was left for a second pass.
+        expect(await store.notificationRetention.purge(at(1))).toEqual({
+          deliveries: 0,
+          attempts: 0,
+          events: 0,
+          mails: 0,
+        });
+      },
+    );
 
     it('deletes in batches until nothing ended before the cutoff is left', async () => {
       const { endpoint } = await notified();
