@@ -28,6 +28,22 @@ const ROWS = 1200;
 /** The row whose value cannot be exported, whose query fails, whose read loses its connection. */
 const BAD_ROW = 1100;
 
+/** A category read by a query of the notes, whose `word` is `word` (an SQL expression). */
+function queryCategory(name: string, title: string, description: string, word: string): string {
+  return `  - name: ${name}
+    title: ${title}
+    description: ${description}
+    source:
+      query: >-
+        SELECT id, ${word} AS word
+        FROM notes WHERE tenant_id = :tenant
+      table: notes
+    primary_key: [id]
+    fields:
+      - { name: id, type: integer, description: Key. }
+      - { name: word, type: string, computed: made by the query, description: A word. }`;
+}
+
 const CATALOG = `
 version: '1'
 platform: { name: Failures, description: A platform with one bad value. }
@@ -49,40 +65,9 @@ categories:
       - { name: id, type: integer, description: Key. }
       - { name: tenant_id, type: string, description: Tenant. }
       - { name: body, type: json, description: A JSON document. }
-  - name: broken_notes
-    title: Broken notes
-    description: A query that fails part way.
-    source:
-      query: >-
-        SELECT id, CASE WHEN id = ${BAD_ROW} THEN @FAIL@ ELSE 'x' END AS word
-        FROM notes WHERE tenant_id = :tenant
-      table: notes
-    primary_key: [id]
-    fields:
-      - { name: id, type: integer, description: Key. }
-      - { name: word, type: string, computed: made by the query, description: A word. }
-  - name: plain_notes
-    title: Plain notes
-    description: Notes that all export, for a writer that fails.
-    source:
-      query: SELECT id, @WIDE@ AS word FROM notes WHERE tenant_id = :tenant
-      table: notes
-    primary_key: [id]
-    fields:
-      - { name: id, type: integer, description: Key. }
-      - { name: word, type: string, computed: made by the query, description: A word. }
-  - name: cut_notes
-    title: Cut notes
-    description: A read whose connection is lost part way.
-    source:
-      query: >-
-        SELECT id, CASE WHEN id = ${BAD_ROW} THEN @CUT@ ELSE 'x' END AS word
-        FROM notes WHERE tenant_id = :tenant
-      table: notes
-    primary_key: [id]
-    fields:
-      - { name: id, type: integer, description: Key. }
-      - { name: word, type: string, computed: made by the query, description: A word. }
+${queryCategory('broken_notes', 'Broken notes', 'A query that fails part way.', `CASE WHEN id = ${BAD_ROW} THEN @FAIL@ ELSE 'x' END`)}
+${queryCategory('plain_notes', 'Plain notes', 'Notes that all export, for a writer that fails.', '@WIDE@')}
+${queryCategory('cut_notes', 'Cut notes', 'A read whose connection is lost part way.', `CASE WHEN id = ${BAD_ROW} THEN @CUT@ ELSE 'x' END`)}
 `;
 
 /** One source database holding the notes, with what makes its query fail at {@link BAD_ROW}. */
