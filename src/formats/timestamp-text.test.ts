@@ -72,7 +72,9 @@ describe('timestampFromText', () => {
     try {
       expect(timestampFromText('2024-07-01 12:00:00', where)).toBe('2024-07-01T12:00:00.000Z');
     } finally {
-      process.env.TZ = zone;
+      // Assigning undefined would leave the text "undefined" as the zone.
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
     }
   });
 
