@@ -9,6 +9,7 @@ import { exitOnSignal } from './graceful-shutdown.js';
 import { logDestination, resolveLogFormat } from '../logging/index.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { openWebhookSender } from '../runtime/webhook-sender.js';
+import { WorkerThreadQueue } from '../runtime/worker-thread-queue.js';
 
 /** Options of `portage serve`. */
 export interface ServeOptions {
@@ -29,21 +30,36 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   // terminal); what a person starting Portage reads goes to standard error, so
   // the two never share a stream.
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const logStream = logDestination(resolveLogFormat(settings.logFormat));
+  const logFormat = resolveLogFormat(settings.logFormat);
+  const logStream = logDestination(logFormat);
   const runtime = await openRuntime(settings, log, { events: logStream });
-  const queue = await openExportQueue(runtime, { work: options.worker }).catch(
-    async (error: unknown) => {
-      await runtime.close();
-      throw error;
-    },
-  );
+  // The workers run on a thread of their own; without them the API only announces.
+  const queue = options.worker
+    ? new WorkerThreadQueue({
+        settings,
+        logFormat,
+        kind: runtime.store.dialect === 'postgres' ? 'pg-boss' : 'embedded',
+        onFailure: (error) => {
+          log(`portage serve: the workers' thread failed, stopping: ${error.message}`);
+          process.exit(1);
+        },
+      })
+    : await openExportQueue(runtime, { work: false }).catch(async (error: unknown) => {
+        await runtime.close();
+        throw error;
+      });
   const downloadSecret = await runtime.store.tenants.secret('download-url');
   const importRunner = new ImportRunner(runtime);
   const app = await buildApp(
     { ...runtime, dispatcher: queue, downloadSecret, importRunner },
     { logger: true, logStream },
   );
-  if (options.worker) await queue.start();
+  if (options.worker) {
+    await queue.start().catch(async (error: unknown) => {
+      await runtime.close();
+      throw error;
+    });
+  }
   const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
   webhooks?.start();
   const mail = new MailSender(runtime, { owner: newWorkerOwner() });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from './compiled-once.js';
 import { hashApiKey, isoTime, newApiKey, newId } from './ids.js';
 import type { StateDatabase } from './schema.js';
 
@@ -50,7 +51,14 @@ type KeyRow = StateDatabase['api_keys'];
  * so a revocation or an expiry holds from the next request in every process.
  */
 export class ApiKeyStore {
-  constructor(private readonly db: Kysely<StateDatabase>) {}
+  /** The row of a key hash; built once, as every request checks a key. */
+  private readonly byHash: (keyHash: string) => Promise<KeyRow[]>;
+
+  constructor(private readonly db: Kysely<StateDatabase>) {
+    this.byHash = compiledOnce(db, 1, (keyHash: string) =>
+      db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash),
+    );
+  }
 
   /** Creates a key for an existing tenant; the key is returned once and only its hash is kept. */
   async create(
@@ -79,11 +87,7 @@ export class ApiKeyStore {
    * is older than {@link LAST_USED_RESOLUTION_MS}.
    */
   async check(key: string, now = new Date()): Promise<KeyCheck> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('key_hash', '=', hashApiKey(key))
-      .executeTakeFirst();
+    const [row] = await this.byHash(hashApiKey(key));
     if (row === undefined) return { ok: false, reason: 'unknown' };
     if (row.revoked_at !== null) return { ok: false, reason: 'revoked', at: row.revoked_at };
     if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime())

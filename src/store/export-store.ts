@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Limits } from '../config/index.js';
 import type { CsvOptions } from '../formats/types.js';
+import { compiledOnce } from './compiled-once.js';
 import { toExportRecord, type ExportRecord, type Purpose } from './export-record.js';
 import { isoTime, newId } from './ids.js';
 import type { StateDatabase } from './schema.js';
@@ -51,10 +52,20 @@ export type CreateResult =
 
 /** Creating, reading and listing exports, with quotas and idempotency. */
 export class ExportStore {
+  /** A tenant's export by id; built once, as every poll of an export reads it. */
+  private readonly ofTenant: (
+    tenantId: string,
+    id: string,
+  ) => Promise<Selectable<StateDatabase['exports']>[]>;
+
   constructor(
     private readonly db: Kysely<StateDatabase>,
     private readonly dialect: StateDialect,
-  ) {}
+  ) {
+    this.ofTenant = compiledOnce(db, 2, (tenantId: string, id: string) =>
+      db.selectFrom('exports').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId),
+    );
+  }
 
   /**
    * Creates a pending export unless the idempotency key replays an earlier one
@@ -139,12 +150,7 @@ export class ExportStore {
 
   /** One export of a tenant; `null` for a missing id and for another tenant's. */
   async get(tenantId: string, id: string): Promise<ExportRecord | null> {
-    const row = await this.db
-      .selectFrom('exports')
-      .selectAll()
-      .where('id', '=', id)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    const [row] = await this.ofTenant(tenantId, id);
     return row === undefined ? null : toExportRecord(row);
   }
 
