@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
   dateFromDate,
   dateFromText,
   timestampFromEpochMs,
@@ -132,6 +134,27 @@ describe('timestampFromEpochMs', () => {
     expect(() => timestampFromEpochMs(253_402_300_800_000, where)).toThrow(ValueError);
     expect(() => timestampFromEpochMs(-62_167_219_200_001, where)).toThrow(ValueError);
     expect(() => timestampFromEpochMs(Number.NaN, where)).toThrow(ValueError);
+  });
+
+  it('writes every day of years 0000–9999 as Date#toISOString does', () => {
+    const day = 86_400_000;
+    const instants = [MIN_EPOCH_MS, MAX_EPOCH_MS, MAX_EPOCH_MS - 999, 0, -1, 951_782_400_000];
+    // Every 11th day from 0000-01-01 to 9999-12-31, and every day of the years
+    // around century and leap-cycle turns, each at another time of day.
+    for (let ms = MIN_EPOCH_MS, k = 0; ms <= MAX_EPOCH_MS; ms += 11 * day, k++) {
+      instants.push(ms + ((k * 7_919_993) % day));
+    }
+    for (const year of [0, 1, 99, 100, 399, 400, 1899, 1900, 1969, 1970, 1999, 2000, 2100, 9999]) {
+      const first = new Date(0).setUTCFullYear(year, 0, 1);
+      for (let k = 0; k < 366; k++) {
+        const ms = first + k * day + ((k * 7_919_993) % day);
+        if (ms <= MAX_EPOCH_MS) instants.push(ms);
+      }
+    }
+    const differing = instants.filter(
+      (ms) => timestampFromEpochMs(ms, where) !== new Date(ms).toISOString(),
+    );
+    expect(differing.map((ms) => [ms, timestampFromEpochMs(ms, where)])).toEqual([]);
   });
 });
 

@@ -124,7 +124,48 @@ function fromEpochSeconds(seconds: number, fraction: string, where: string, raw:
   if (!(ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS)) {
     throw new ValueError(where, raw, 'is outside years 0000–9999 (UTC)');
   }
-  return new Date(ms).toISOString().slice(0, 19) + fraction + 'Z';
+  // Written from the calendar arithmetic below: `Date#toISOString` took a
+  // tenth of a SQLite export, whose demo timestamps carry zone offsets.
+  const days = Math.floor(seconds / 86_400);
+  const secondOfDay = seconds - days * 86_400;
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay % 3600) / 60);
+  return (
+    civilText(days) +
+    'T' +
+    twoDigits(hour) +
+    ':' +
+    twoDigits(minute) +
+    ':' +
+    twoDigits(secondOfDay % 60) +
+    fraction +
+    'Z'
+  );
+}
+
+/** `YYYY-MM-DD` of a day counted from 1970-01-01, years 0000–9999 (H. Hinnant's algorithm). */
+function civilText(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return String(year).padStart(4, '0') + '-' + twoDigits(month) + '-' + twoDigits(day);
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? '0' + value : String(value);
 }
 
 /**

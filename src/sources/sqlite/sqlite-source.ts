@@ -30,9 +30,16 @@ function exactText(column: string): string {
   return `CASE WHEN typeof(${column}) = 'text' THEN ${EXACT_TEXT}(CAST(${column} AS BLOB), ${column}) ELSE ${column} END`;
 }
 
-/** Whether a value read as text holds U+FFFD, as the driver's decoding of bytes that are not UTF-8 does. */
-function undecoded(value: RawValue): boolean {
-  return typeof value === 'string' && value.includes('\uFFFD');
+/**
+ * Whether a value of the row read as text holds U+FFFD, as the driver's
+ * decoding of bytes that are not UTF-8 does. A plain loop: it runs for every row.
+ */
+function undecoded(row: readonly RawValue[]): boolean {
+  for (let i = 0; i < row.length; i++) {
+    const value = row[i];
+    if (typeof value === 'string' && value.includes('\uFFFD')) return true;
+  }
+  return false;
 }
 
 /** Opens a snapshot's connection, with the function {@link exactText} calls. */
@@ -160,7 +167,7 @@ function snapshot(db: Database.Database, open: Set<IterableIterator<unknown>>): 
         for (;;) {
           let restart = false;
           for (const row of iterator) {
-            if (!exact && row.some(undecoded)) {
+            if (!exact && undecoded(row)) {
               restart = true;
               break;
             }
