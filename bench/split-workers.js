@@ -10,6 +10,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../dist/store/index.js';
@@ -24,6 +28,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.source) throw new Error('--source postgres://…/database is required');
+const { fetch, console } = globalThis;
 const BIN = join(import.meta.dirname, '../bin/portage.js');
 const TICKS = 100;
 
@@ -95,7 +100,7 @@ async function run(workers, splitRows) {
       r.json(),
     );
     if (done.status === 'completed' || done.status === 'failed') break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   const wall = (performance.now() - began) / 1000;
   const cpu = (await Promise.all(procs.map((p) => cpuSeconds(p.child.pid)))).map(

@@ -59,6 +59,13 @@ export class PieceWatch {
     return waiter?.promise ?? Promise.reject(new Error(`no piece ${key}`));
   }
 
+  /** Rejects every wait not yet over with `reason` (the export stops: lease lost, cancel, shutdown). */
+  abort(reason: unknown): void {
+    for (const waiter of this.#waiters.values()) {
+      if (!waiter.ended) waiter.reject(toError(reason));
+    }
+  }
+
   /** Stops polling; resolves with the ids of the jobs that had not ended. */
   async stop(ids: readonly string[], pieces: readonly PieceJobData[]): Promise<string[]> {
     this.#stopped.abort();

@@ -142,6 +142,35 @@ describe.each(DEMO_PLATFORMS.map((platform) => ({ name: platform.name, platform 
       );
     });
 
+    it('stops waiting for its pieces when the export is stopped, and drops their jobs', async () => {
+      const canceled: string[] = [];
+      let sent = 0;
+      const stopped = new AbortController();
+      // A queue whose pieces never run: the export waits until it is stopped.
+      const queue: PieceQueue = {
+        send: (pieces) => {
+          sent = pieces.length;
+          setImmediate(() => stopped.abort(new Error('lease lost')));
+          return Promise.resolve(pieces.map((_, i) => `job-${i}`));
+        },
+        states: (ids) => Promise.resolve(ids.map(() => ({ kind: 'waiting' as const }))),
+        cancel: (ids) => {
+          canceled.push(...ids);
+          return Promise.resolve();
+        },
+      };
+      await expect(
+        produceArchive(
+          spec('migration', ['jsonl']),
+          deps(undefined, queue),
+          new Writable({ write: (_chunk, _encoding, done) => done() }),
+          { onProgress: () => undefined, signal: stopped.signal },
+        ),
+      ).rejects.toThrow(/lease lost/);
+      expect(sent).toBeGreaterThan(0);
+      expect(canceled).toHaveLength(sent);
+    });
+
     it('refuses a piece written by another attempt', async () => {
       const inner = inProcessPieces({ catalog, source, storage });
       const queue: PieceQueue = {

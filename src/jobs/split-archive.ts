@@ -44,6 +44,8 @@ export async function buildSplitArchive(
   let last = { categoriesTotal: 0, categoriesDone: 0, rowsWritten: 0, bytesWritten: 0 };
   const report = () => input.onProgress({ ...last, rowsWritten: last.rowsWritten + watch.rows });
   const watch = new PieceWatch(split.queue, plan.pieces, ids, plan.counted, split.pollMs, report);
+  const stop = () => watch.abort(input.signal.reason);
+  input.signal.addEventListener('abort', stop, { once: true });
   try {
     const result = await buildArchive(
       {
@@ -66,6 +68,7 @@ export async function buildSplitArchive(
       progress: { ...result.progress, rowsWritten: result.progress.rowsWritten + watch.rows },
     };
   } finally {
+    input.signal.removeEventListener('abort', stop);
     const open = await watch.stop(ids, plan.pieces);
     if (open.length > 0) await split.queue.cancel(open).catch(() => undefined);
     for (const piece of plan.pieces) await split.objects.delete(piece.key).catch(() => undefined);

@@ -132,6 +132,15 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
     const killed = workers.find((w) => w.pid !== coordinator)!;
     await killed.stop('SIGKILL');
 
+    // Progress advances while the pieces are written, and never goes back.
+    const seen: { status: string; rows: number }[] = [];
+    const client = portageClient(apiProcess.baseUrl, key);
+    for (;;) {
+      const now = await client.GET('/v1/exports/{id}', { params: { path: { id } } });
+      seen.push({ status: now.data!.status, rows: now.data!.progress.rows_written });
+      if (now.data!.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const done = await waitForExport(apiProcess.baseUrl, key, id, 240_000);
     expect(done.status).toBe('completed');
     // One attempt: the coordinator lived, and the killed worker's piece ran again elsewhere.
@@ -157,6 +166,10 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
       );
     expect(files(manifest)).toEqual(files(single));
     expect(files(manifest).length).toBeGreaterThan(10);
+    const total = single.categories.reduce((sum, c) => sum + (c.included ? (c.rows ?? 0) : 0), 0);
+    expect(seen.at(-1)!.rows).toBe(total);
+    expect(seen.map((s) => s.rows)).toEqual(seen.map((s) => s.rows).sort((a, b) => a - b));
+    expect(seen.some((s) => s.status === 'running' && s.rows > 0 && s.rows < total)).toBe(true);
     expect(archive.sha256).toBe((done.file as { sha256: string }).sha256);
     // The pieces are gone from the store.
     expect(await readdir(join(dataDir, 'archives', 'pieces', id)).catch(() => [])).toEqual([]);
