@@ -1,12 +1,8 @@
 import type { IncludedCategory } from '../catalog/index.js';
-import { PortageError, toError } from '../errors/index.js';
 import {
   ByteWriter,
   compileConverter,
   createEncoder,
-  previewValue,
-  stringifyJson,
-  ValueError,
   type CsvOptions,
   type EncodedFormat,
   type FormatEncoder,
@@ -18,6 +14,10 @@ import type { ManifestFile } from './manifest.js';
 import type { ZipWriter } from './zip-writer.js';
 import { dataFilePath } from './archive-layout.js';
 import { HeldBytes } from './held-bytes.js';
+import { CUT, type EncodedParts } from './encoded-parts.js';
+import { readFailure, rowFailure } from './row-failure.js';
+import type { PieceSet } from './piece-format.js';
+import { pieceParts } from './piece-parts.js';
 
 /**
  * Deflate level of the data files: level 1, as `zip -1` and `gzip --fast`,
@@ -70,15 +70,14 @@ export interface CategoryWrite {
   readonly onProgress: () => void;
   /** Sees every row of the category once (for documents that show records), if set. */
   readonly sample?: (row: Row) => void;
+  /** Pieces written by other workers: a file that has pieces is assembled from them, not read. */
+  readonly pieces?: PieceSet;
 }
 
 /** Largest data file before a category is split into parts: 1 GiB. */
 export const DEFAULT_PART_BYTES = 1024 ** 3;
 
 const DEFAULT_HELD_MEMORY_BYTES = 8 * 1024 ** 2;
-
-/** Where an encoded data file ends one part, before the next part's bytes. */
-const CUT = Symbol('cut');
 
 /**
  * Writes `data/<category>.<ext>` for each format, each streamed from the
@@ -106,22 +105,18 @@ export async function writeCategoryData(
     });
     const first = files.length === 0;
     const sample = first ? job.sample : undefined;
+    const keys = job.pieces?.keys(job.category.name, format);
     // Each record counts once in the progress, whatever the number of formats.
-    const parts = encodeParts(job, encoder, sample, first);
+    const parts =
+      job.pieces !== undefined && keys !== undefined
+        ? pieceParts({ ...job, pieces: job.pieces, keys, limit: partLimit(job) }, encoder)
+        : encodeParts(job, encoder, sample, first);
     for (const part of await writeParts(zip, job, encoder.extension, parts)) {
       files.push({ ...part, format, media_type: encoder.mediaType });
     }
     rows = parts.rows;
   }
   return { rows, files };
-}
-
-/** An encoded data file: its bytes with {@link CUT} between parts, and the rows of each part once read. */
-interface EncodedParts extends AsyncIterable<Buffer | typeof CUT> {
-  /** Records of each part so far. */
-  readonly partRows: number[];
-  /** Records so far. */
-  readonly rows: number;
 }
 
 /** Writes the parts as zip entries; the first is held until it is known whether it is the only one. */
@@ -162,6 +157,10 @@ async function writeParts(
   return written;
 }
 
+function partLimit(job: CategoryWrite): number {
+  return job.partBytes ?? DEFAULT_PART_BYTES;
+}
+
 function encodeParts(
   job: CategoryWrite,
   encoder: FormatEncoder,
@@ -170,7 +169,7 @@ function encodeParts(
 ): EncodedParts {
   const partRows: number[] = [];
   const counter = { rows: 0 };
-  const limit = job.partBytes ?? DEFAULT_PART_BYTES;
+  const limit = partLimit(job);
   return {
     partRows,
     get rows() {
@@ -282,69 +281,4 @@ async function* encodeRows(
   const tail = Buffer.from(encoder.end(rows));
   totals.bytesWritten += tail.length;
   yield tail;
-}
-
-/** A read of the source that failed: a query error or a lost connection. */
-function readFailure(
-  category: IncludedCategory,
-  last: readonly unknown[] | null,
-  thrown: unknown,
-): PortageError {
-  const error = toError(thrown);
-  if (error instanceof PortageError) return error;
-  const where = last === null ? '' : ` after row ${rowKey(category, last)}`;
-  return new PortageError(
-    'source_read_failed',
-    `Reading category "${category.name}"${where} failed: ${error.message}`,
-    { cause: error },
-  );
-}
-
-/** A row whose value the value model or the encoder refused, named by category, field and key. */
-function rowFailure(
-  category: IncludedCategory,
-  format: string,
-  raw: readonly unknown[],
-  row: Row | null,
-  thrown: unknown,
-): PortageError {
-  const error = toError(thrown);
-  if (error instanceof PortageError) return error;
-  const key = rowKey(category, raw);
-  if (error instanceof ValueError) {
-    const field = error.where.slice(category.name.length + 1);
-    return new PortageError(
-      'value_out_of_range',
-      `Category "${category.name}", field "${field}", row ${key}: value ${error.preview} ${error.problem}`,
-      { cause: error },
-    );
-  }
-  const field = category.fields.find((_, i) => !writable(row?.[i] ?? null))?.name;
-  return new PortageError(
-    'value_out_of_range',
-    `Category "${category.name}"${field === undefined ? '' : `, field "${field}"`}, row ${key}: ` +
-      `the ${format} writer refused the row: ${error.message}`,
-    { cause: error },
-  );
-}
-
-/** Whether the canonical JSON writer takes the value (a converted one always should). */
-function writable(value: JsonValue): boolean {
-  try {
-    stringifyJson(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The primary key of a raw row, as `id=42` or `tenant_id="acme", number=7`. */
-function rowKey(category: IncludedCategory, raw: readonly unknown[]): string {
-  return category.primaryKey
-    .map((name) => {
-      const i = category.fields.findIndex((f) => f.name === name);
-      const value = i === -1 ? undefined : raw[i];
-      return `${name}=${typeof value === 'bigint' ? String(value) : previewValue(value)}`;
-    })
-    .join(', ');
 }

@@ -18,6 +18,7 @@ import { writeAttachments, type MissingFile } from './attachment-writer.js';
 import { BUNDLE_HEADER, bundleHeader } from './bundle-header.js';
 import { writeCategoryData, type Totals } from './category-writer.js';
 import { contentSha256, sha256sumsText } from './checksums.js';
+import type { PieceSet } from './piece-format.js';
 import { buildManifest, type Manifest, type WrittenCategory } from './manifest.js';
 import { ZipWriter } from './zip-writer.js';
 
@@ -49,6 +50,14 @@ export interface BuildInput {
   readonly filesDir: string;
   /** Largest data file before a category is split into parts. (Default: 1 GiB) */
   readonly partBytes?: number;
+  /**
+   * Pieces of a split export, written by other workers from this same
+   * snapshot: the files that have pieces are assembled from them. (Default:
+   * none; every file is read from the snapshot)
+   */
+  readonly pieces?: PieceSet;
+  /** Rows already read into the pieces, counted in the progress from the start. (Default: 0) */
+  readonly rowsRead?: number;
   /** Called after every batch of rows; must be cheap (throttle inside). */
   readonly onProgress: (progress: BuildProgress) => void;
   /** Aborts the build between batches (lost lease, cancel, shutdown). */
@@ -93,7 +102,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
   const totals: Totals = {
     categoriesTotal: toWrite.length,
     categoriesDone: 0,
-    rowsWritten: 0,
+    rowsWritten: input.rowsRead ?? 0,
     bytesWritten: 0,
   };
   const onProgress = () => input.onProgress({ ...totals });
@@ -119,6 +128,7 @@ async function writeArchive(zip: ZipWriter, input: BuildInput): Promise<BuildRes
       totals,
       onProgress,
       ...(sampler && { sample: (row: Row) => sampler.add(category.name, row) }),
+      ...(input.pieces !== undefined && { pieces: input.pieces }),
     });
     entries.push(...data.files);
     const schema = Buffer.from(

@@ -15,3 +15,5 @@ export * from './manifest.js';
 export { ZipWriter, type ZipEntryInfo, type ZipWriterOptions } from './zip-writer.js';
 export { ARCHIVE_LAYOUT, dataFilePart, dataFilePath, partWording } from './archive-layout.js';
 export { DEFAULT_PART_BYTES } from './category-writer.js';
+export { writePiece, type PieceWrite } from './piece-writer.js';
+export type { PieceObjects, PieceSet } from './piece-format.js';

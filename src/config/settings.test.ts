@@ -61,4 +61,15 @@ describe('settings of SPEC §12.4', () => {
       );
     }
   });
+
+  it('keeps every export on one worker unless PORTAGE_EXPORT_SPLIT_ROWS names a row count, and refuses one that is no count', () => {
+    expect(load({}).splitRows).toBe(0);
+    expect(load({ PORTAGE_EXPORT_SPLIT_ROWS: '0' }).splitRows).toBe(0);
+    expect(load({ PORTAGE_EXPORT_SPLIT_ROWS: '250000' }).splitRows).toBe(250_000);
+    for (const bad of ['-1', 'abc', '1.5', '1e6', '100k']) {
+      expect(() => load({ PORTAGE_EXPORT_SPLIT_ROWS: bad }), bad).toThrow(
+        /^PORTAGE_EXPORT_SPLIT_ROWS must be a whole number/,
+      );
+    }
+  });
 });

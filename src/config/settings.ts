@@ -77,6 +77,14 @@ export interface Settings {
    * default 1073741824: 1 GiB)
    */
   readonly partBytes: number;
+  /**
+   * Splits large exports over the workers: with PostgreSQL as both the source
+   * and Portage's state (pg-boss), a category of more rows than this is read
+   * in key ranges of this many rows by every worker process at once, in one
+   * snapshot, and assembled into the archive a single worker would write.
+   * 0 keeps every export on one worker. (`PORTAGE_EXPORT_SPLIT_ROWS`, default 0)
+   */
+  readonly splitRows: number;
   readonly importLimits: ImportQuota;
   /**
    * How each S3 request of an archive write (each part of its upload) is
@@ -345,6 +353,7 @@ export function loadSettings(env: Source = process.env, cwd = process.cwd()): Se
     importMaxBytes: int('PORTAGE_IMPORT_MAX_BYTES', 2 * 1024 ** 3, 1),
     importMaxExpandedBytes: int('PORTAGE_IMPORT_MAX_EXPANDED_BYTES', 4 * 1024 ** 3, 1),
     partBytes: int('PORTAGE_PART_BYTES', 1024 ** 3, 1),
+    splitRows: int('PORTAGE_EXPORT_SPLIT_ROWS', 0, 0),
     importLimits: {
       perDay: int('PORTAGE_IMPORT_LIMIT_PER_DAY', 10, 0),
       maxRunning: int('PORTAGE_IMPORT_MAX_RUNNING', 1, 1),

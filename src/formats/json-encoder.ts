@@ -29,6 +29,7 @@ export class JsonEncoder implements FormatEncoder {
   readonly format = 'json';
   readonly extension = 'json';
   readonly mediaType = JSON_MEDIA_TYPE;
+  readonly separator = ',';
   private readonly records: RecordWriter;
 
   constructor(private readonly ctx: EncoderContext) {

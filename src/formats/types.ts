@@ -52,6 +52,11 @@ export interface FormatEncoder {
   begin(): string;
   /** Text of one row; `index` is 0 for the first row. */
   row(row: Row, index: number): string;
+  /**
+   * What a row's text starts with after the first row and not on the first:
+   * `row(r, i)` for `i > 0` is this followed by `row(r, 0)`. (Default: empty)
+   */
+  readonly separator?: string;
   /** Text after the last row. */
   end(rowCount: number): string;
 }

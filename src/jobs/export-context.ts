@@ -5,6 +5,7 @@ import type { SourceDatabase } from '../sources/index.js';
 import type { ObjectStore } from '../storage/index.js';
 import type { Store } from '../store/index.js';
 import type { EventLog } from './lifecycle-log.js';
+import type { PieceQueue } from './piece-queue.js';
 
 /** What running an export needs: Portage's state, the platform, the catalog, storage. */
 export interface ExportContext {
@@ -15,6 +16,8 @@ export interface ExportContext {
   readonly storage: ObjectStore;
   /** Signs audit manifests; its public keys are served at `/v1/signing-keys`. */
   readonly keyring: Keyring;
+  /** Where a coordinator sends the pieces of a split export; absent where the queue is not shared. */
+  readonly pieces?: PieceQueue;
   /** Receives one event per export or import state change. (Default: none, nothing is logged) */
   readonly log?: EventLog;
 }

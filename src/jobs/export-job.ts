@@ -78,7 +78,19 @@ async function runClaimed(
         try {
           const built = await produceArchive(
             { ...record, exportId: record.id, tenant: record.tenantId, generatedAt: new Date() },
-            ctx,
+            {
+              ...ctx,
+              ...(ctx.pieces !== undefined &&
+                settings.splitRows > 0 && {
+                  split: {
+                    rows: settings.splitRows,
+                    queue: ctx.pieces,
+                    fence: lease.fence,
+                    objects: ctx.storage,
+                    pollMs: Math.min(settings.pollMs, 250),
+                  },
+                }),
+            },
             pending.writable,
             {
               signal,

@@ -19,3 +19,7 @@ export {
   logImportState,
   type EventLog,
 } from './lifecycle-log.js';
+export { runPiece, writePieceJob } from './piece-job.js';
+export type { PieceJobData, PieceOutcome, PieceQueue, PieceState } from './piece-queue.js';
+export { PieceLostError } from './piece-watch.js';
+export type { SplitOptions } from './split-archive.js';

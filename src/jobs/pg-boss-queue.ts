@@ -10,6 +10,9 @@ import { PORTAGE_LOCK_CLASS } from '../store/tenant-lock.js';
 import { Reaper } from './reaper.js';
 import { backoffMs } from './retry.js';
 import { newWorkerOwner } from './worker.js';
+import { runPiece } from './piece-job.js';
+import type { PieceJobData } from './piece-queue.js';
+import { PgBossPieces, PIECE_QUEUE_NAME, PIECE_QUEUE_OPTIONS } from './pg-boss-pieces.js';
 
 /** The pg-boss queue that carries one job per export to run. */
 export const EXPORT_QUEUE_NAME = 'portage-export';
@@ -44,6 +47,8 @@ export class PgBossQueue implements ExportQueue {
   private readonly running = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private readonly reaper: Reaper;
+  /** Where this process's exports send their pieces, and takes pieces from. */
+  private readonly pieces: PgBossPieces;
   private started = false;
   private stopping = false;
   private closed = false;
@@ -53,6 +58,7 @@ export class PgBossQueue implements ExportQueue {
     private readonly ctx: ExportContext,
   ) {
     this.reaper = new Reaper(ctx, (id) => this.announce(id));
+    this.pieces = new PgBossPieces(boss, pieceExpirySeconds(ctx.settings.leaseSeconds));
   }
 
   /** Connects to the queue, installing or migrating pg-boss's schema and the export queue if needed. */
@@ -64,6 +70,8 @@ export class PgBossQueue implements ExportQueue {
       application_name: 'portage-queue',
       max: ctx.settings.workerConcurrency + 2,
       supervise: work,
+      // Maintenance fails the expired jobs of dead workers: soon enough for a piece to run again.
+      maintenanceIntervalSeconds: Math.min(120, ctx.settings.leaseSeconds),
       schedule: false,
     });
     boss.on('error', (error) => console.error('queue:', toError(error).message));
@@ -104,6 +112,12 @@ export class PgBossQueue implements ExportQueue {
         { batchSize: 1, pollingIntervalSeconds },
         (jobs) => this.track(Promise.all(jobs.map((job) => this.handle(job.data.exportId)))),
       );
+      await this.boss.work<PieceJobData>(
+        PIECE_QUEUE_NAME,
+        { batchSize: 1, pollingIntervalSeconds },
+        // One job per fetch: what it returns is recorded as the job's output.
+        ([job]) => this.track(runPiece(this.ctx, job!.data, this.shutdown.signal)),
+      );
     }
     this.reaper.start();
   }
@@ -112,7 +126,10 @@ export class PgBossQueue implements ExportQueue {
     if (this.stopping) return;
     this.stopping = true;
     await this.reaper.stop();
-    if (this.started) await this.boss.offWork(EXPORT_QUEUE_NAME);
+    if (this.started) {
+      await this.boss.offWork(EXPORT_QUEUE_NAME);
+      await this.boss.offWork(PIECE_QUEUE_NAME);
+    }
     const timer = setTimeout(() => this.shutdown.abort(), graceMs);
     await Promise.allSettled([...this.running]);
     clearTimeout(timer);
@@ -132,7 +149,12 @@ export class PgBossQueue implements ExportQueue {
     }
     let outcome: QueuedExportOutcome;
     try {
-      outcome = await runQueuedExport(this.ctx, exportId, this.owner, this.shutdown.signal);
+      outcome = await runQueuedExport(
+        { ...this.ctx, pieces: this.pieces },
+        exportId,
+        this.owner,
+        this.shutdown.signal,
+      );
     } catch (error) {
       // Portage's database stayed away longer than the retries: the export's lease
       // lapses and the reaper hands it on. pg-boss records the job's end without
@@ -166,13 +188,25 @@ export class PgBossQueue implements ExportQueue {
 }
 
 /**
- * Creates the export queue unless it exists. pg-boss's `createQueue` is not
+ * Seconds a piece job may stay with its worker before pg-boss takes it as
+ * dead and runs it again: three leases. A piece that outlives it is run twice,
+ * harmlessly (each run writes the same bytes under the same key).
+ */
+function pieceExpirySeconds(leaseSeconds: number): number {
+  return leaseSeconds * 3;
+}
+
+/**
+ * Creates the export queue (and the queue of pieces) unless they exist. pg-boss's `createQueue` is not
  * safe to run from several processes at once (concurrent calls deadlock in
  * PostgreSQL), and a deployment often starts every process together, so the
  * check and the creation run under a session advisory lock.
  */
 async function ensureExportQueue(boss: PgBoss, databaseUrl: string): Promise<void> {
-  if ((await boss.getQueue(EXPORT_QUEUE_NAME)) !== null) return;
+  const present = async () =>
+    (await boss.getQueue(EXPORT_QUEUE_NAME)) !== null &&
+    (await boss.getQueue(PIECE_QUEUE_NAME)) !== null;
+  if (await present()) return;
   const lock = new pg.Client({
     ...POSTGRES_CONNECTION,
     connectionString: databaseUrl,
@@ -181,6 +215,10 @@ async function ensureExportQueue(boss: PgBoss, databaseUrl: string): Promise<voi
   await lock.connect();
   try {
     await lock.query(`select pg_advisory_lock($1, hashtext('queue setup'))`, [PORTAGE_LOCK_CLASS]);
+    if (await present()) return;
+    if ((await boss.getQueue(PIECE_QUEUE_NAME)) === null) {
+      await boss.createQueue(PIECE_QUEUE_NAME, PIECE_QUEUE_OPTIONS);
+    }
     if ((await boss.getQueue(EXPORT_QUEUE_NAME)) !== null) return;
     await boss.createQueue(EXPORT_QUEUE_NAME, {
       name: EXPORT_QUEUE_NAME,

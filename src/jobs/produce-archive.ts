@@ -1,10 +1,16 @@
 import type { Writable } from 'node:stream';
-import { buildArchive, type BuildProgress, type BuildResult } from '../archive/export-builder.js';
+import {
+  buildArchive,
+  type BuildInput,
+  type BuildProgress,
+  type BuildResult,
+} from '../archive/export-builder.js';
 import { checkDrift, type Catalog } from '../catalog/index.js';
 import type { CsvOptions } from '../formats/index.js';
 import { PortageError } from '../errors/index.js';
 import type { Keyring } from '../signing/index.js';
-import type { SourceDatabase } from '../sources/index.js';
+import type { SourceDatabase, SourceSnapshot } from '../sources/index.js';
+import { buildSplitArchive, type SplitOptions } from './split-archive.js';
 
 /** What to export, whoever asked (the API's job or the command line). */
 export interface ArchiveSpec {
@@ -27,7 +33,8 @@ const SIGNED_PURPOSES: ReadonlySet<string> = new Set(['audit', 'duplication']);
 
 /**
  * Reads the tenant's data in one consistent snapshot and writes the archive
- * to `output`, listing in the manifest whatever the database holds that the
+ * to `output` (with `deps.split`, the large categories read in pieces by
+ * every worker, in that same snapshot: see {@link buildSplitArchive}), listing in the manifest whatever the database holds that the
  * catalog does not declare, signed with the keyring's active key for the
  * purposes in {@link SIGNED_PURPOSES}.
  */
@@ -38,6 +45,8 @@ export async function produceArchive(
     source: SourceDatabase;
     settings: { filesDir: string; partBytes?: number };
     keyring?: Keyring;
+    /** Split the export into pieces for other workers, where the source shares snapshots. (Default: never) */
+    split?: SplitOptions;
   },
   output: Writable,
   options: { onProgress: (p: BuildProgress) => void; signal: AbortSignal },
@@ -53,26 +62,34 @@ export async function produceArchive(
     );
   }
   const { undeclared } = checkDrift(deps.catalog, await deps.source.introspect());
-  return deps.source.withSnapshot((snapshot) =>
-    buildArchive(
-      {
-        catalog: deps.catalog,
-        snapshot,
-        exportId: spec.exportId,
-        tenant: spec.tenant,
-        purpose: spec.purpose,
-        formats: spec.formats,
-        categories: spec.categories,
-        csv: spec.csv,
-        generatedAt: spec.generatedAt,
-        undeclared,
-        filesDir: deps.settings.filesDir,
-        ...(deps.settings.partBytes !== undefined && { partBytes: deps.settings.partBytes }),
-        signer,
-        onProgress: options.onProgress,
-        signal: options.signal,
-      },
-      output,
-    ),
-  );
+  const input = (snapshot: SourceSnapshot): BuildInput => ({
+    catalog: deps.catalog,
+    snapshot,
+    exportId: spec.exportId,
+    tenant: spec.tenant,
+    purpose: spec.purpose,
+    formats: spec.formats,
+    categories: spec.categories,
+    csv: spec.csv,
+    generatedAt: spec.generatedAt,
+    undeclared,
+    filesDir: deps.settings.filesDir,
+    ...(deps.settings.partBytes !== undefined && { partBytes: deps.settings.partBytes }),
+    signer,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const shared = deps.source.shared;
+  // A closure's documents show the first records of each category, which pieces do not carry.
+  if (deps.split !== undefined && shared !== undefined && spec.purpose !== 'closure') {
+    const split = deps.split;
+    return shared.exporting((snapshot, snapshotId) =>
+      buildSplitArchive(
+        input(snapshot),
+        { ...split, snapshotId, catalog: deps.catalog, spec },
+        output,
+      ),
+    );
+  }
+  return deps.source.withSnapshot((snapshot) => buildArchive(input(snapshot), output));
 }

@@ -1,3 +1,4 @@
+import { PieceLostError } from './piece-watch.js';
 import { StorageError, StorageRequestError } from '../storage/index.js';
 import { RetriesExhausted } from './retry.js';
 
@@ -57,6 +58,8 @@ export function isTransient(error: Error): boolean {
     // Retried already, and given up on: retrying around it again would multiply the waits.
     if (current instanceof RetriesExhausted) return false;
     if (isTransientItself(current)) return true;
+    // A piece of a split export lost: the whole archive is written again, from a new snapshot.
+    if (current instanceof PieceLostError) return true;
     if (current instanceof AggregateError) queue.push(...(current.errors as unknown[]));
     queue.push(current.cause);
   }

@@ -7,6 +7,7 @@ import { SqliteSource } from './sqlite/index.js';
 import type { SourceDatabase } from './types.js';
 
 export type * from './types.js';
+export { SnapshotGoneError } from './snapshot-gone.js';
 export {
   MysqlSource,
   mysqlTypeCast,

@@ -29,16 +29,25 @@ export function tenantScope(source: CategorySource): string {
  * The SELECT reading one category: its columns in order, scoped to the tenant
  * through the named parameter `:tenant`, ordered by the primary key compared as
  * bytes (`collate` is the dialect's byte-order collation, applied to text keys).
- * `select` wraps each selected column (Default: the column itself).
+ * `select` wraps each selected column (Default: the column itself); `where`
+ * narrows the rows further (Default: none).
  */
 export function categorySelect(
   read: Pick<CategoryRead, 'source' | 'columns' | 'orderBy'>,
   collate: (column: string) => string,
   select: (column: string) => string = (column) => column,
+  where?: string,
 ): string {
   const columns = read.columns.map((c) => select(`t0.${quoteIdent(c)}`)).join(', ');
   const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
-  return `SELECT ${columns} FROM ${tenantScope(read.source)}${order ? ` ORDER BY ${order}` : ''}`;
+  return `SELECT ${columns} FROM ${scopeWhere(read.source, where)}${order ? ` ORDER BY ${order}` : ''}`;
+}
+
+/** {@link tenantScope} narrowed by one more condition, if any. */
+export function scopeWhere(source: CategorySource, where: string | undefined): string {
+  const scope = tenantScope(source);
+  if (where === undefined) return scope;
+  return `${scope}${source.kind === 'query' ? ' WHERE ' : ' AND '}${where}`;
 }
 
 /** The COUNT(*) of one category's rows for the tenant. */

@@ -18,6 +18,18 @@ export interface CategoryRead {
   /** Columns to order by (the primary key), compared as bytes. */
   readonly orderBy: readonly string[];
   readonly tenant: string;
+  /** Only the rows whose key lies in this range, in `orderBy` order. (Default: every row) */
+  readonly range?: KeyRange;
+}
+
+/**
+ * A range of primary keys, compared in the order a category is read (text keys
+ * as bytes): the rows after `after` up to and including `through`. Key values
+ * are text, as the database prints them; `null` leaves that end open.
+ */
+export interface KeyRange {
+  readonly after: readonly string[] | null;
+  readonly through: readonly string[] | null;
 }
 
 /**
@@ -33,6 +45,30 @@ export interface SourceSnapshot {
   batches(read: CategoryRead): AsyncIterable<readonly (readonly RawValue[])[]>;
   /** Counts the rows of one category (what `rows` would yield). */
   count(read: Omit<CategoryRead, 'columns' | 'orderBy'>): Promise<number>;
+  /**
+   * The key of every `every`-th row of one category (the `every`-th, the
+   * `2·every`-th, …) in `read.orderBy` order, as text: where to cut it into
+   * ranges of `every` rows. Only where {@link SourceDatabase.shared} is offered.
+   */
+  keyBoundaries?(read: Omit<CategoryRead, 'columns'>, every: number): Promise<string[][]>;
+}
+
+/**
+ * Snapshots that other connections, in other processes, can read too
+ * (PostgreSQL's `pg_export_snapshot()` and `SET TRANSACTION SNAPSHOT`), so that
+ * one export can be read in pieces by several workers at one instant.
+ */
+export interface SharedSnapshots {
+  /**
+   * Runs `work` inside a snapshot that others can join by its `id` while
+   * `work` runs; the snapshot ends with it.
+   */
+  exporting<T>(work: (snapshot: SourceSnapshot, id: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` inside the snapshot `id` exported by another connection.
+   * @throws SnapshotGoneError when that snapshot has ended (its exporter is gone).
+   */
+  joining<T>(id: string, work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T>;
 }
 
 /** The platform's database, read by exports and checked by `portage check`. */
@@ -41,6 +77,8 @@ export interface SourceDatabase {
   readonly dialect: string;
   /** Runs `work` inside one consistent read snapshot, closed whatever happens. */
   withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T>;
+  /** Snapshots several processes can read at once; absent where the database has none. */
+  readonly shared?: SharedSnapshots;
   /** Every table and column of the database (used by the drift check). */
   introspect(): Promise<SourceColumn[]>;
   /** Every table with its columns, keys and foreign keys (used to draft a catalog). */

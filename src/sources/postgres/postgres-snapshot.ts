@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { PoolClient } from 'pg';
 import type Cursor from 'pg-cursor';
 import { SOURCE_TYPES } from './postgres-types.js';
-import { categoryCount, categorySelect, quoteIdent } from '../sql-text.js';
+import { categoryCount, categorySelect, quoteIdent, tenantScope } from '../sql-text.js';
 import type { CategoryRead, RawValue, SourceSnapshot } from '../types.js';
 
 /**
@@ -33,12 +33,12 @@ export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): Sourc
   return {
     async *batches(read: CategoryRead) {
       const collatable = await collatableColumns(client, read);
-      const sql = categorySelect(read, (column) =>
-        collatable.has(column) ? `${column} COLLATE "C"` : column,
-      );
+      const collate = byBytes(collatable);
+      const range = rangeCondition(read, collate);
+      const sql = categorySelect(read, collate, undefined, range.where);
       const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
       const cursor = client.query(
-        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant], {
+        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant, ...range.values], {
           rowMode: 'array',
           types: SOURCE_TYPES,
         }),
@@ -81,7 +81,50 @@ export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): Sourc
       });
       return Number(rows[0]?.[0] ?? 0);
     },
+    async keyBoundaries(read, every) {
+      const collate = byBytes(await collatableColumns(client, read));
+      const keys = read.orderBy.map((c, i) => `t0.${quoteIdent(c)} AS k${i}`).join(', ');
+      const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
+      const { rows } = await client.query<string[]>({
+        text:
+          `SELECT ${read.orderBy.map((_, i) => `k${i}::text`).join(', ')} FROM (` +
+          `SELECT ${keys}, row_number() OVER (ORDER BY ${order}) AS portage_row ` +
+          `FROM ${withPositionalTenant(tenantScope(read.source))}) AS numbered ` +
+          `WHERE portage_row % $2 = 0 ORDER BY portage_row`,
+        values: [read.tenant, every],
+        rowMode: 'array',
+      });
+      return rows;
+    },
   };
+}
+
+/** The order-by expression of a column: `COLLATE "C"` on those whose type has a collation. */
+function byBytes(collatable: Set<string>): (column: string) => string {
+  return (column) => (collatable.has(column) ? `${column} COLLATE "C"` : column);
+}
+
+/**
+ * The condition keeping a read's rows to its key range, compared as row values
+ * in the read's order (text keys as bytes), and its parameters from `$2` on;
+ * each key text takes the type of its column.
+ */
+function rangeCondition(
+  read: CategoryRead,
+  collate: (column: string) => string,
+): { where: string | undefined; values: string[] } {
+  const range = read.range;
+  if (range === undefined || (range.after === null && range.through === null)) {
+    return { where: undefined, values: [] };
+  }
+  const row = `(${read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ')})`;
+  const values: string[] = [];
+  const against = (key: readonly string[]) =>
+    `(${key.map((value) => (values.push(value), `$${values.length + 1}`)).join(', ')})`;
+  const conditions: string[] = [];
+  if (range.after !== null) conditions.push(`${row} > ${against(range.after)}`);
+  if (range.through !== null) conditions.push(`${row} <= ${against(range.through)}`);
+  return { where: conditions.join(' AND '), values };
 }
 
 /**
@@ -133,7 +176,10 @@ async function closeCursor(client: PoolClient, cursor: Cursor<RawValue[]>): Prom
  * varchar, citext, …): only those take `COLLATE "C"`. Learnt from the types
  * the category's own query returns, so it holds for table and query sources.
  */
-async function collatableColumns(client: PoolClient, read: CategoryRead): Promise<Set<string>> {
+async function collatableColumns(
+  client: PoolClient,
+  read: Omit<CategoryRead, 'columns'>,
+): Promise<Set<string>> {
   if (read.orderBy.length === 0) return new Set();
   const probe = categorySelect({ ...read, columns: read.orderBy, orderBy: [] }, (c) => c);
   const described = await client.query({

@@ -4,7 +4,14 @@ import { POSTGRES_CONNECTION, postgresPoolConfig } from '../../config/index.js';
 import { toError } from '../../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
 import { postgresSnapshot, type OpenRead } from './postgres-snapshot.js';
-import type { SchemaDescription, SourceColumn, SourceDatabase, SourceSnapshot } from '../types.js';
+import { SnapshotGoneError } from '../snapshot-gone.js';
+import type {
+  SchemaDescription,
+  SharedSnapshots,
+  SourceColumn,
+  SourceDatabase,
+  SourceSnapshot,
+} from '../types.js';
 
 /** Options of {@link PostgresSource}. */
 export interface PostgresSourceOptions {
@@ -22,6 +29,24 @@ const SNAPSHOT_SETTINGS = [
   "SET LOCAL IntervalStyle = 'iso_8601'",
   "SET LOCAL bytea_output = 'hex'",
 ].join('; ');
+
+/** `'text'` as an SQL string literal (a snapshot id, which has no placeholder form). */
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * PostgreSQL's refusal of a snapshot that no longer exists (SQLSTATE 22023,
+ * "invalid snapshot identifier") as a {@link SnapshotGoneError}; any other
+ * failure as it is.
+ */
+function goneOr(id: string, thrown: unknown): Error {
+  const error = toError(thrown);
+  const code = (error as Error & { code?: unknown }).code;
+  return code === '22023' && /snapshot/i.test(error.message)
+    ? new SnapshotGoneError(id, { cause: error })
+    : error;
+}
 
 /**
  * A platform database in PostgreSQL, read through a connection pool. A
@@ -51,16 +76,49 @@ export class PostgresSource implements SourceDatabase {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
-  async withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
+  withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
+    return this.inSnapshot(null, (snapshot) => work(snapshot));
+  }
+
+  readonly shared: SharedSnapshots = {
+    exporting: (work) => this.inSnapshot(null, work, true),
+    joining: (id, work) => this.inSnapshot(id, (snapshot) => work(snapshot)),
+  };
+
+  /**
+   * Runs `work` in a `REPEATABLE READ READ ONLY` transaction: a snapshot of
+   * its own, or the one exported as `joined`; `exported` also exports it and
+   * passes `work` its id.
+   */
+  private async inSnapshot<T>(
+    joined: string | null,
+    work: (snapshot: SourceSnapshot, id: string) => Promise<T>,
+    exported = false,
+  ): Promise<T> {
     const client = await this.pool.connect();
     const open = new Set<OpenRead>();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (joined !== null) {
+        // Before any other statement of the transaction, as PostgreSQL requires.
+        await client.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(joined)}`).catch((error) => {
+          throw goneOr(joined, error);
+        });
+      }
       await client.query(SNAPSHOT_SETTINGS);
       // The snapshot is taken by the first query: take it now, not at the first category.
-      await client.query('SELECT 1');
-      const result = await work(postgresSnapshot(client, open));
+      let id = '';
+      if (exported) {
+        const { rows } = await client.query<[string]>({
+          text: 'SELECT pg_export_snapshot()',
+          rowMode: 'array',
+        });
+        id = rows[0]![0];
+      } else {
+        await client.query('SELECT 1');
+      }
+      const result = await work(postgresSnapshot(client, open), id);
       for (const close of open) await close();
       await client.query('COMMIT');
       return result;

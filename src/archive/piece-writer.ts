@@ -1,0 +1,129 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { IncludedCategory } from '../catalog/index.js';
+import {
+  ByteWriter,
+  compileConverter,
+  createEncoder,
+  type CsvOptions,
+  type EncodedFormat,
+  type JsonValue,
+  type Row,
+} from '../formats/index.js';
+import type { KeyRange, SourceSnapshot } from '../sources/index.js';
+import { pushSize, trailerBytes } from './piece-format.js';
+import { readFailure, rowFailure } from './row-failure.js';
+import { DigestStream, type ByteDigest } from './zip-digest-stream.js';
+
+/** Bytes of encoded records handed to the output at once. */
+const CHUNK_BYTES = 128 * 1024;
+
+/** One piece to write: a key range of one category, in one format. */
+export interface PieceWrite {
+  readonly snapshot: SourceSnapshot;
+  readonly category: IncludedCategory;
+  readonly tenant: string;
+  readonly catalogVersion: string;
+  readonly format: EncodedFormat;
+  readonly csv: CsvOptions;
+  /** Canonical records (RFC 8785 key order), as audit exports require. */
+  readonly canonical: boolean;
+  readonly range: KeyRange;
+  /** Written into the piece, checked by the assembler (see `PieceTrailer.stamp`). */
+  readonly stamp: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Reads one key range of a category from the snapshot and writes it to
+ * `output` in the piece layout (see `PieceTrailer`): the records encoded as
+ * the category's data file holds them, with their sizes. Resolves with the
+ * rows written and the object's size and sha256, for its publication.
+ */
+export async function writePiece(
+  job: PieceWrite,
+  output: Writable,
+): Promise<ByteDigest & { rows: number }> {
+  const counted = { rows: 0 };
+  const digest = new DigestStream();
+  await pipeline(Readable.from(encodePiece(job, counted)), digest, output);
+  return { ...digest.digest(), rows: counted.rows };
+}
+
+async function* encodePiece(job: PieceWrite, counted: { rows: number }): AsyncGenerator<Buffer> {
+  const { category } = job;
+  const encoder = createEncoder(job.format, {
+    category,
+    fields: category.fields,
+    tenant: job.tenant,
+    catalogVersion: job.catalogVersion,
+    csv: job.csv,
+    canonical: job.canonical,
+  });
+  const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
+  const width = converters.length;
+  const out = new ByteWriter(CHUNK_BYTES * 2);
+  const sizes: number[] = [];
+  let dataBytes = 0;
+  const read = {
+    source: category.source,
+    columns: category.fields.map((f) => f.name),
+    orderBy: category.primaryKey,
+    tenant: job.tenant,
+    range: job.range,
+  };
+  const batches = job.snapshot.batches(read)[Symbol.asyncIterator]();
+  let last: readonly unknown[] | null = null;
+  try {
+    for (;;) {
+      let next: IteratorResult<readonly (readonly unknown[])[]>;
+      try {
+        next = await batches.next();
+      } catch (error) {
+        throw readFailure(category, last, error);
+      }
+      if (next.done) break;
+      job.signal.throwIfAborted();
+      const batch = next.value;
+      let row: Row | null = null;
+      let r = 0;
+      try {
+        for (; r < batch.length; r++) {
+          const raw = batch[r]!;
+          row = null;
+          const values = new Array<JsonValue>(width);
+          for (let i = 0; i < width; i++) values[i] = converters[i]!(raw[i] ?? null);
+          row = values;
+          const mark = out.length;
+          // As a record after the first: the assembler drops the separator where a file opens.
+          out.text(encoder.row(row, 1));
+          pushSize(sizes, out.length - mark);
+          counted.rows++;
+          if (out.length >= CHUNK_BYTES) {
+            const chunk = out.take();
+            dataBytes += chunk.length;
+            yield chunk;
+          }
+        }
+      } catch (error) {
+        throw rowFailure(category, encoder.format, batch[r]!, row, error);
+      }
+      if (batch.length > 0) last = batch[batch.length - 1]!;
+    }
+  } finally {
+    await batches.return?.();
+  }
+  if (out.length > 0) {
+    const chunk = out.take();
+    dataBytes += chunk.length;
+    yield chunk;
+  }
+  yield Buffer.from(sizes);
+  yield trailerBytes({
+    version: 1,
+    stamp: job.stamp,
+    rows: counted.rows,
+    dataBytes,
+    sizesBytes: sizes.length,
+  });
+}

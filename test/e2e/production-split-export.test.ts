@@ -1,0 +1,177 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogFile } from '../../src/catalog/index.js';
+import { ACME_TASKS, generateDemoPlatformInPostgres } from '../../src/demo/index.js';
+import { produceArchive } from '../../src/jobs/index.js';
+import { openSource } from '../../src/sources/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { extractArchive, sha256sumCheck } from '../support/archive.js';
+import { portageClient } from '../support/api-client.js';
+import { waitForExport } from '../support/http.js';
+import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
+import {
+  createTestDatabase,
+  dropIfPassed,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
+
+/** Rows per piece: the demo's larger categories at scale 2 are cut into a dozen pieces or more. */
+const SPLIT_ROWS = 400;
+
+// Three `portage worker` processes (built `dist/`) sharing one export split into
+// pieces, on pg-boss and PostgreSQL state, reading Acme Tasks from PostgreSQL.
+describe('an export split over worker processes', { timeout: 300_000 }, () => {
+  let state: TestDatabase;
+  let platform: TestDatabase;
+  let dataDir: string;
+  let store: Store;
+  let apiProcess: PortageProcess & { baseUrl: string };
+  const workers: PortageProcess[] = [];
+  let key: string;
+  let env: Record<string, string>;
+  const tenant = ACME_TASKS.tenants[0]!.id;
+  const passed = watchFailures();
+
+  beforeAll(async () => {
+    state = await createTestDatabase();
+    platform = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'portage-split-workers-'));
+    await generateDemoPlatformInPostgres({
+      platform: ACME_TASKS,
+      database: platform.url,
+      filesDir: join(dataDir, 'demo-files'),
+      scale: 2,
+    });
+    store = await openStore(state.url);
+    await store.tenants.upsert(tenant, tenant);
+    key = await store.tenants.createKey(tenant);
+    env = {
+      PORTAGE_DATABASE_URL: state.url,
+      PORTAGE_SOURCE_URL: platform.url,
+      PORTAGE_FILES_DIR: join(dataDir, 'demo-files'),
+      PORTAGE_DATA_DIR: dataDir,
+      PORTAGE_STORAGE_URL: `file://${join(dataDir, 'archives')}`,
+      PORTAGE_EXPORT_SPLIT_ROWS: String(SPLIT_ROWS),
+      PORTAGE_WORKER_CONCURRENCY: '1',
+      PORTAGE_LEASE_SECONDS: '2',
+      PORTAGE_REAPER_SECONDS: '1',
+    };
+    apiProcess = await spawnApi(env);
+  });
+
+  afterAll(async () => {
+    await Promise.all([apiProcess, ...workers].map((p) => p?.stop('SIGKILL')));
+    await store?.close();
+    await dropIfPassed(state, passed(), [dataDir]);
+    await dropIfPassed(platform, passed());
+  });
+
+  const query = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: state.url });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  /** The data files and content digest of one export of the tenant, read by this process alone. */
+  const singleWorkerExport = async () => {
+    const source = openSource(platform.url);
+    try {
+      const catalog = loadCatalogFile(ACME_TASKS.catalogFile);
+      const built = await produceArchive(
+        {
+          exportId: 'exp_single_worker',
+          tenant,
+          purpose: 'migration',
+          formats: ['json', 'jsonl', 'csv'],
+          categories: catalog.categories.filter((c) => c.included).map((c) => c.name),
+          csv: { bom: false, formulaProtection: false },
+          generatedAt: new Date(),
+        },
+        { catalog, source, settings: { filesDir: join(dataDir, 'demo-files') } },
+        new Writable({ write: (_chunk, _encoding, done) => done() }),
+        { onProgress: () => undefined, signal: new AbortController().signal },
+      );
+      return built.manifest;
+    } finally {
+      await source.close();
+    }
+  };
+
+  it('completes with the content a single worker writes when a worker holding a piece is killed', async () => {
+    for (let i = 0; i < 3; i++) workers.push(await spawnWorker(env));
+    const created = await portageClient(apiProcess.baseUrl, key).POST('/v1/exports', {
+      body: { purpose: 'migration', formats: ['json', 'jsonl', 'csv'] },
+    });
+    expect(created.response.status).toBe(202);
+    const id = created.data!.id;
+
+    // Once every worker holds a piece, kill one that does not coordinate the export.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [active] = await query<{ n: number }>(
+        `select count(*)::int as n from pgboss.job where name = 'portage-export-piece' and state = 'active'`,
+      );
+      if (active!.n >= 3) break;
+      if (Date.now() > deadline) throw new Error('the pieces never ran on three workers at once');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [lease] = await query<{ lease_owner: string }>(
+      'select lease_owner from exports where id = $1',
+      [id],
+    );
+    const coordinator = Number(lease!.lease_owner.split(':')[1]);
+    const killed = workers.find((w) => w.pid !== coordinator)!;
+    await killed.stop('SIGKILL');
+
+    // Progress advances while the pieces are written, and never goes back.
+    const seen: { status: string; rows: number }[] = [];
+    const client = portageClient(apiProcess.baseUrl, key);
+    for (;;) {
+      const now = await client.GET('/v1/exports/{id}', { params: { path: { id } } });
+      seen.push({ status: now.data!.status, rows: now.data!.progress.rows_written });
+      if (now.data!.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const done = await waitForExport(apiProcess.baseUrl, key, id, 240_000);
+    expect(done.status).toBe('completed');
+    // One attempt: the coordinator lived, and the killed worker's piece ran again elsewhere.
+    expect((await store.exports.getById(id))?.attempts).toBe(1);
+    const [redone] = await query<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name = 'portage-export-piece' and retry_count > 0`,
+    );
+    expect(redone!.n).toBeGreaterThan(0);
+
+    const download = await fetch(new URL(`/v1/exports/${id}/download`, apiProcess.baseUrl), {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(download.status).toBe(200);
+    const archive = await extractArchive(Buffer.from(await download.arrayBuffer()));
+    expect(await sha256sumCheck(archive.dir)).not.toMatch(/FAILED/);
+    const manifest =
+      await archive.json<Awaited<ReturnType<typeof singleWorkerExport>>>('manifest.json');
+    const single = await singleWorkerExport();
+    expect(manifest.content_sha256).toBe(single.content_sha256);
+    const files = (m: typeof manifest) =>
+      m.categories.flatMap((c) =>
+        c.included ? c.files.map((f) => [f.path, f.sha256, f.rows]) : [],
+      );
+    expect(files(manifest)).toEqual(files(single));
+    expect(files(manifest).length).toBeGreaterThan(10);
+    const total = single.categories.reduce((sum, c) => sum + (c.included ? (c.rows ?? 0) : 0), 0);
+    expect(seen.at(-1)!.rows).toBe(total);
+    expect(seen.map((s) => s.rows)).toEqual(seen.map((s) => s.rows).sort((a, b) => a - b));
+    expect(seen.some((s) => s.status === 'running' && s.rows > 0 && s.rows < total)).toBe(true);
+    expect(archive.sha256).toBe((done.file as { sha256: string }).sha256);
+    // The pieces are gone from the store.
+    expect(await readdir(join(dataDir, 'archives', 'pieces', id)).catch(() => [])).toEqual([]);
+  });
+});
