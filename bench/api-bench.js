@@ -23,6 +23,13 @@ export const API_RATE = Number(process.env.PORTAGE_BENCH_API_RATE ?? '2000');
 const CONNECTIONS = 20;
 /** Seconds each measure lasts. */
 const SECONDS = 10;
+/**
+ * The CPUs `portage serve` runs on, as `taskset -c` takes them (e.g. `1`):
+ * with the bench itself (autocannon) started under `taskset -c 0`, the load
+ * generator no longer shares the server's core. (Default: unset, the
+ * scheduler places both; `PORTAGE_BENCH_API_SERVER_CPUS`)
+ */
+const SERVER_CPUS = process.env.PORTAGE_BENCH_API_SERVER_CPUS;
 
 /**
  * @typedef {object} LatencyRun
@@ -56,7 +63,9 @@ export async function benchApi({ sqliteFile, filesDir, tenant, runs, work, log }
     PORTAGE_LIMIT_PER_MONTH: '10000',
   };
   const key = (await output(['keys', 'create', '--tenant', tenant], env)).trim();
-  const server = spawn(process.execPath, [PORTAGE_BIN, 'serve'], {
+  const command = [process.execPath, PORTAGE_BIN, 'serve'];
+  const pinned = SERVER_CPUS ? ['taskset', '-c', SERVER_CPUS, ...command] : command;
+  const server = spawn(pinned[0], pinned.slice(1), {
     env,
     stdio: ['ignore', 'ignore', 'ignore'],
   });

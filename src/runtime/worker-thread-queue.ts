@@ -34,6 +34,7 @@ export class WorkerThreadQueue implements ExportQueue {
   private exited: Promise<void> = Promise.resolve();
   private stopping = false;
   private ended = false;
+  private failure: Error | null = null;
 
   constructor(private readonly options: WorkerThreadQueueOptions) {
     this.kind = options.kind;
@@ -78,8 +79,12 @@ export class WorkerThreadQueue implements ExportQueue {
       };
       thread.on('message', onMessage).once('error', onError).once('exit', onExit);
     });
+    // The thread alone does not keep serve alive: a start that fails after it
+    // (a port in use) still ends the process. stop() holds it again to drain.
+    thread.unref();
     thread.once('error', (error) => {
-      if (!this.stopping) this.options.onFailure(toError(error));
+      this.failure = toError(error);
+      if (!this.stopping) this.options.onFailure(this.failure);
     });
     thread.once('exit', (code) => {
       if (!this.stopping) this.options.onFailure(new Error(`the worker thread exited (${code})`));
@@ -89,12 +94,13 @@ export class WorkerThreadQueue implements ExportQueue {
   /**
    * Drains the thread's workers (running exports get `graceMs`, then are
    * released) and waits for the thread to end.
-   * @throws Error when draining failed in the thread.
+   * @throws Error when draining failed in the thread, or the thread ended without draining.
    */
   async stop(graceMs: number): Promise<void> {
     const thread = this.thread;
     if (thread === null || this.stopping || this.ended) return this.exited;
     this.stopping = true;
+    thread.ref();
     const answer = new Promise<FromWorkerThread | null>((resolve) => {
       thread.on('message', (message: FromWorkerThread) => {
         if (message.type !== 'started') resolve(message);
@@ -104,7 +110,11 @@ export class WorkerThreadQueue implements ExportQueue {
     this.post({ type: 'stop', graceMs });
     const outcome = await answer;
     await this.exited;
-    if (outcome?.type === 'stop-failed') throw new Error(outcome.message);
+    if (outcome === null) {
+      const why = this.failure === null ? '' : `: ${this.failure.message}`;
+      throw new Error(`the worker thread ended before it had drained${why}`);
+    }
+    if (outcome.type === 'stop-failed') throw new Error(outcome.message);
   }
 
   /** Nothing left to release: the thread closed its connections when it stopped. */

@@ -1,4 +1,3 @@
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LogFormat, Settings } from '../config/index.js';
 import { toError } from '../errors/index.js';
@@ -37,16 +36,6 @@ const port = parentPort;
 if (port === null) throw new Error('worker-thread.js runs as a worker thread of `portage serve`');
 const { settings, logFormat } = workerData as WorkerThreadData;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/**
- * How much lower than the thread answering requests the workers' thread runs
- * (a nice increment): when both want a core, a request goes first, and an
- * export takes whatever CPU the requests leave. On Linux a thread has a nice
- * value of its own; elsewhere the call would lower the whole process, so it
- * is not made.
- */
-const WORKER_THREAD_NICE = 10;
-if (process.platform === 'linux') setPriority(Math.min(19, getPriority() + WORKER_THREAD_NICE));
 
 const runtime = await openRuntime(settings, log, { events: logDestination(logFormat) });
 const queue = await openExportQueue(runtime, { work: true }).catch(async (error: unknown) => {

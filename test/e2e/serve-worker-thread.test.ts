@@ -49,7 +49,7 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
       PORTAGE_FILES_DIR: join(dir, 'demo-files'),
       PORTAGE_STORAGE_URL: `file://${join(dir, 'archives')}`,
       PORTAGE_POLL_MS: '50',
-      PORTAGE_LEASE_SECONDS: '2',
+      PORTAGE_LEASE_SECONDS: '5',
       PORTAGE_LIMIT_PER_DAY: '100',
       PORTAGE_LIMIT_PER_MONTH: '100',
       PORT: '0',
@@ -69,6 +69,7 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
       ['serve'],
       { ...env, ...more },
       /Server listening at http:\/\/127\.0\.0\.1:\d+/,
+      60_000,
     );
     started.push(server);
     const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.output());
@@ -156,7 +157,9 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
     expect(after).toMatchObject({ status: 'failed', error: { code: 'canceled' }, file: null });
     // The thread goes on taking work.
     const next = await create(server.baseUrl, 'globex');
-    expect((await waitForExport(server.baseUrl, keys.globex!, next)).status).toBe('completed');
+    expect(await waitForExport(server.baseUrl, keys.globex!, next)).toMatchObject({
+      status: 'completed',
+    });
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 
