@@ -1,7 +1,8 @@
 import { toError } from '../errors/index.js';
 import type { JsonValue } from '../formats/index.js';
+import { IdIndex } from './id-index.js';
 import { ImportRefusal } from './import-error.js';
-import { keyText, type CategoryPlan } from './import-plan.js';
+import type { CategoryPlan } from './import-plan.js';
 import { lineAt, linesAt, readRecords, recordRefusal, type ImportRun } from './import-run.js';
 import { ConstraintError, type ImportColumn, type ImportRow } from './platform-writer.js';
 import { ReferenceResolver } from './reference-resolver.js';
@@ -58,7 +59,7 @@ async function buildRow(
   plan: CategoryPlan,
   resolver: ReferenceResolver,
   fixups: RowFixups,
-  written: Set<string> | null,
+  written: IdIndex | null,
   line: number,
   record: Record<string, unknown>,
 ): Promise<{ row: JsonValue[]; key: readonly JsonValue[] }> {
@@ -80,8 +81,7 @@ async function buildRow(
       );
     }
     const later =
-      reference.deferred ||
-      (reference.category === plan.category.name && !written?.has(keyText(values)));
+      reference.deferred || (reference.category === plan.category.name && !written?.has(values));
     if (later && reference.nullable.length > 0) {
       for (const k of reference.nullable) row[reference.at[k]!] = null;
       fixups.add(
@@ -114,7 +114,7 @@ async function writeRows(
 ): Promise<number> {
   const { category } = plan;
   const selfReferencing = plan.references.some((r) => r.category === category.name);
-  const written = selfReferencing ? new Set<string>() : null;
+  const written = selfReferencing ? new IdIndex() : null;
   const mayCollide = keysMayCollide(run, plan) && !run.dryRun;
   // Where the insert itself tells a key held already, it is not looked up first.
   const checkKeys = mayCollide && !run.tx.tellsTakenKeys;
@@ -139,7 +139,10 @@ async function writeRows(
     row.push(...constants);
     batch.push(row);
     if (checkKeys) keys.push(key);
-    written?.add(keyText(plan.key.map((c) => record[c.name] as JsonValue)));
+    if (written !== null) {
+      const bundleKey = plan.key.map((c) => record[c.name] as JsonValue);
+      written.add(bundleKey, bundleKey);
+    }
     const path = pathAt < 0 ? null : row[pathAt];
     if (files !== null && typeof path === 'string') {
       // The file goes into the target tenant's folder, and the record says where.
