@@ -4,11 +4,16 @@
 // the peak memory of the largest export Portage writes, a full migration
 // export. See docs/performance.md.
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort, output, untilHealthy } from './api-bench.js';
 import { BENCH_SERVER_URL, queryBench } from './bench-database.js';
 import { timed, uncompressedBytes } from './measures.js';
 
@@ -118,7 +123,10 @@ async function portageRun(args, env, dir) {
  * - `portage import <bundle> --mode preserve --trusted` into an empty copy of
  *   the schema, recreated (untimed) before each run;
  * - `portage export --purpose migration --formats json,csv` (every category),
- *   for its peak memory above all.
+ *   for its peak memory above all;
+ * - `portage serve` taking the same bundle through `POST /v1/imports` into
+ *   an empty copy of the schema: the time from the upload to `completed`,
+ *   and the server's peak memory.
  *
  * The bundle is written to `bundleDir` by the export measure, which runs
  * before the import in each round.
@@ -188,7 +196,108 @@ export function importMeasures(ctx, tenant, bundleDir) {
         return { ...run, bytes };
       },
     },
+    {
+      id: 'portage_serve_import',
+      label: 'portage serve importing',
+      kind: 'portage',
+      tenant,
+      format: 'bundle',
+      run: async (dir) => {
+        const target = await emptyTarget(ctx, tenant);
+        const files = join(dir, 'imported-files');
+        await rm(files, { recursive: true, force: true });
+        const run = await serveImport(
+          { ...env, PORTAGE_SOURCE_URL: target, PORTAGE_FILES_DIR: files },
+          tenant,
+          bundle,
+          dir,
+        );
+        await rm(files, { recursive: true, force: true });
+        const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
+        return { ...run, bytes };
+      },
+    },
   ];
+}
+
+/**
+ * Starts `portage serve` (peak RSS recorded), uploads `bundle` with
+ * `POST /v1/imports?mode=preserve` as `tenant`, waits for the import to
+ * complete and stops the server. The time is from the upload to
+ * `completed`; the CPU time is the server's whole (from /proc), start-up
+ * included.
+ *
+ * @param {Record<string, string>} env
+ * @param {string} tenant
+ * @param {string} bundle
+ * @param {string} dir
+ */
+async function serveImport(env, tenant, bundle, dir) {
+  const port = await freePort();
+  const rssFile = join(dir, 'peak-rss');
+  await rm(rssFile, { force: true });
+  const serveEnv = {
+    ...process.env,
+    ...env,
+    PORT: String(port),
+    PORTAGE_HOST: '127.0.0.1',
+    PORTAGE_IMPORT_LIMIT_PER_DAY: '10000',
+    PORTAGE_BENCH_RSS_FILE: rssFile,
+  };
+  const key = (await output(['keys', 'create', '--tenant', tenant], serveEnv)).trim();
+  const server = spawn(process.execPath, ['--import', PEAK_RSS, PORTAGE_BIN, 'serve'], {
+    env: serveEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const closed = new Promise((resolve) => server.once('close', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${key}` };
+  try {
+    await untilHealthy(base, server);
+    const started = performance.now();
+    const answer = await globalThis.fetch(`${base}/v1/imports?mode=preserve`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/zip' },
+      body: /** @type {ReadableStream} */ (Readable.toWeb(createReadStream(bundle))),
+      duplex: 'half',
+    });
+    if (answer.status !== 202)
+      throw new Error(`POST /v1/imports: ${answer.status} ${await answer.text()}`);
+    const { id } = /** @type {{ id: string }} */ (await answer.json());
+    for (;;) {
+      const state = await globalThis.fetch(`${base}/v1/imports/${id}`, { headers });
+      const body = /** @type {{ status: string, error: unknown }} */ (await state.json());
+      if (body.status === 'completed') break;
+      if (body.status === 'failed') throw new Error(`import failed: ${JSON.stringify(body.error)}`);
+      await sleep(200);
+    }
+    const ms = performance.now() - started;
+    const cpuMs = await processCpuMs(server.pid);
+    server.kill('SIGTERM');
+    await closed;
+    return { ms, cpuMs, peakRss: Number(await readFile(rssFile, 'utf8')) };
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    await closed;
+  }
+}
+
+/**
+ * The CPU time (user + system) a running process has used, in milliseconds,
+ * from /proc (NaN where there is none).
+ *
+ * @param {number | undefined} pid
+ * @returns {Promise<number>}
+ */
+async function processCpuMs(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /**

@@ -320,7 +320,8 @@ async function benchApiSection() {
  * The import section, on the PostgreSQL bench database at `--import-scale`:
  * BIG's whole duplication bundle exported, then imported (preserve) into an
  * empty copy of the schema, round-robin; the ratio of the import to the
- * export; and the peak RSS of each, and of a full migration export of BIG.
+ * export; and the peak RSS of each, of a full migration export of BIG and of
+ * `portage serve` importing the bundle.
  */
 async function benchImportSection() {
   const filesDir = join(tmpdir(), `portage-bench-files-${importScale}`);
@@ -355,6 +356,7 @@ async function benchImportSection() {
     export_bundle: peak('portage_export_bundle'),
     import_preserve: peak('portage_import_preserve'),
     export_migration_all: peak('portage_export_migration_all'),
+    serve_importing: peak('portage_serve_import'),
   };
   const highest = Math.max(...Object.values(peaks).map((v) => v ?? Infinity));
   const mib = (/** @type {number | null} */ v) => (v === null ? '-' : (v / 2 ** 20).toFixed(0));
@@ -372,6 +374,7 @@ async function benchImportSection() {
     table:
       `Import (scale ${importScale}, ${BIG}'s whole bundle; rows are the bundle's):\n${table}\n` +
       `import/export: ${ratio ?? '-'}; peak RSS MiB: export bundle ${mib(peaks.export_bundle)}, ` +
-      `import ${mib(peaks.import_preserve)}, migration export json+csv ${mib(peaks.export_migration_all)}`,
+      `import ${mib(peaks.import_preserve)}, migration export json+csv ${mib(peaks.export_migration_all)}, ` +
+      `serve importing ${mib(peaks.serve_importing)}`,
   };
 }
