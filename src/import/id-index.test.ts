@@ -46,13 +46,14 @@ describe('IdIndex', () => {
     );
   });
 
-  it('holds a large run of ascending integer keys in sorted arrays, growing them as it goes', () => {
+  it('holds a large run of ascending integer keys in sorted arrays, in blocks added as it grows', () => {
     const index = new IdIndex();
-    for (let id = 1; id <= 100_000; id++) expect(index.add([id], [id])).toBe(true);
+    for (let id = 1; id <= 200_000; id++) expect(index.add([id], [id])).toBe(true);
     expect(index.add([50_000], [50_000])).toBe(false);
     expect(index.add(['50000'], ['50000'])).toBe(false);
     expect(index.resolve([99_999])).toEqual([99_999]);
-    expect(index.has([100_001])).toBe(false);
-    expect(index.size).toBe(100_000);
+    expect(index.has([200_001])).toBe(false);
+    expect(index.resolve([150_000])).toEqual([150_000]);
+    expect(index.size).toBe(200_000);
   });
 });

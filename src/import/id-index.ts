@@ -7,8 +7,10 @@ const SAME = Symbol('same key');
 /** An integer within ±(2^53 − 1), as a number or as its decimal digits (the form `keyText` equates). */
 const INTEGER_TEXT = /^-?(?:0|[1-9]\d{0,14})$/;
 
-/** Keys held in the first block of an index's arrays; each further block is twice as large. */
-const FIRST_BLOCK = 1024;
+/** Keys per block of an index's arrays (a power of two): 512 KiB a key field. */
+const BLOCK_BITS = 16;
+const BLOCK = 1 << BLOCK_BITS;
+const IN_BLOCK = BLOCK - 1;
 
 /**
  * The primary keys of one category in a bundle, each with the key it is
@@ -23,8 +25,11 @@ const FIRST_BLOCK = 1024;
  * unchanged costs nothing more; a changed one is kept beside it.
  */
 export class IdIndex {
-  /** The sorted keys, one array per key field, `count` of them used. */
-  private columns: Float64Array[] = [];
+  /**
+   * The sorted keys, per key field a list of blocks, `count` keys used. Full
+   * blocks are never copied: growing adds a block.
+   */
+  private columns: Float64Array[][] = [];
   private count = 0;
   /** The key written for each sorted key, once one differs from its bundle key. */
   private writtenKeys: (JsonValue | typeof SAME)[] | null = null;
@@ -96,16 +101,21 @@ export class IdIndex {
   }
 
   private push(numbers: readonly number[]): void {
-    if (this.columns.length === 0) {
-      this.columns = numbers.map(() => new Float64Array(FIRST_BLOCK));
-    } else if (this.count === this.columns[0]!.length) {
-      this.columns = this.columns.map((column) => {
-        const larger = new Float64Array(column.length * 2);
-        larger.set(column);
-        return larger;
-      });
-    }
-    numbers.forEach((n, k) => (this.columns[k]![this.count] = n));
+    if (this.columns.length === 0) this.columns = numbers.map(() => []);
+    const block = this.count >>> BLOCK_BITS;
+    const at = this.count & IN_BLOCK;
+    numbers.forEach((n, k) => {
+      const blocks = this.columns[k]!;
+      // The first block starts small and grows to a full one, for small categories.
+      if (at === 0) blocks.push(new Float64Array(block === 0 ? 1024 : BLOCK));
+      let held = blocks[block]!;
+      if (at === held.length) {
+        const larger = new Float64Array(Math.min(BLOCK, held.length * 4));
+        larger.set(held);
+        held = blocks[block] = larger;
+      }
+      held[at] = n;
+    });
     this.count++;
   }
 }
@@ -124,12 +134,14 @@ function integers(key: readonly JsonValue[]): number[] | null {
 
 /** The order of the sorted key at `at` against `numbers`, field by field. */
 function compareAt(
-  columns: readonly Float64Array[],
+  columns: readonly (readonly Float64Array[])[],
   at: number,
   numbers: readonly number[],
 ): number {
+  const block = at >>> BLOCK_BITS;
+  const offset = at & IN_BLOCK;
   for (let k = 0; k < numbers.length; k++) {
-    const held = columns[k]![at]!;
+    const held = columns[k]![block]![offset]!;
     if (held !== numbers[k]) return held < numbers[k]! ? -1 : 1;
   }
   return 0;
