@@ -222,7 +222,7 @@ async function untilStatus(base, headers, id, wanted) {
  * @param {string} base
  * @param {import('node:child_process').ChildProcess} server
  */
-async function untilHealthy(base, server) {
+export async function untilHealthy(base, server) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`portage serve exited with ${server.exitCode}`);
@@ -243,7 +243,7 @@ async function untilHealthy(base, server) {
  * @param {NodeJS.ProcessEnv} env
  * @returns {Promise<string>}
  */
-function output(args, env) {
+export function output(args, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PORTAGE_BIN, ...args], {
       env,
@@ -263,7 +263,7 @@ function output(args, env) {
 }
 
 /** A TCP port free on the loopback interface. */
-function freePort() {
+export function freePort() {
   return /** @type {Promise<number>} */ (
     new Promise((resolve, reject) => {
       const probe = createServer();

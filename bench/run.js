@@ -3,8 +3,10 @@
 // memory at two tenant sizes; then the same tasks exported from a SQLite file
 // against `sqlite3 | zip -1`, and from MySQL/MariaDB against
 // `mysql --batch | zip -1`; last, how fast `portage serve` answers while it
-// runs an export, against the same server idle. Each section can be left out
-// (`--skip-postgres`, `--skip-sqlite`, `--skip-mysql`, `--skip-api`). A run is recorded only on a quiet machine
+// runs an export, against the same server idle; and the import of a whole
+// tenant's bundle against its export, with the peak memory of a full
+// migration export. Each section can be left out (`--skip-postgres`,
+// `--skip-sqlite`, `--skip-mysql`, `--skip-api`, `--skip-import`). A run is recorded only on a quiet machine
 // (bench/rounds.js). See docs/performance.md.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -14,6 +16,7 @@ import { loadCatalogFile } from '../dist/catalog/index.js';
 import { DEMO_CATALOG_FILE } from '../dist/demo/index.js';
 import { benchApi } from './api-bench.js';
 import { benchDatabase, queryBench } from './bench-database.js';
+import { bundleRows, importMeasures } from './import-bench.js';
 import { mysqlBenchDatabase, mysqlMeasures, queryMysql } from './mysql-bench.js';
 import { portageMeasure, tasksMeasures } from './measures.js';
 import { formatTable, round2, summarize } from './report.js';
@@ -26,21 +29,31 @@ const { values: options } = parseArgs({
   options: {
     scale: { type: 'string', default: '500' },
     'sqlite-scale': { type: 'string', default: '100' },
+    'import-scale': { type: 'string' },
     runs: { type: 'string', default: '3' },
     small: { type: 'string', default: 'initech' },
     'skip-postgres': { type: 'boolean', default: false },
     'skip-sqlite': { type: 'boolean', default: false },
     'skip-mysql': { type: 'boolean', default: false },
     'skip-api': { type: 'boolean', default: false },
+    'skip-import': { type: 'boolean', default: false },
   },
 });
 const scale = Number(options.scale);
 const sqliteScale = Number(options['sqlite-scale']);
+const importScale = Number(options['import-scale'] ?? options.scale);
 const runs = Number(options.runs);
-if (!(scale > 0) || !(sqliteScale > 0) || !Number.isInteger(runs) || runs < 1) {
+if (
+  !(scale > 0) ||
+  !(sqliteScale > 0) ||
+  !(importScale > 0) ||
+  !Number.isInteger(runs) ||
+  runs < 1
+) {
   throw new RangeError(
     'usage: npm run bench -- [--scale N (default 500)] [--sqlite-scale N (default 100)] ' +
-      '[--runs N (default 3)] [--small TENANT] [--skip-postgres] [--skip-sqlite] [--skip-mysql] [--skip-api]',
+      '[--import-scale N (default: --scale)] [--runs N (default 3)] [--small TENANT] ' +
+      '[--skip-postgres] [--skip-sqlite] [--skip-mysql] [--skip-api] [--skip-import]',
   );
 }
 const BIG = 'acme';
@@ -62,8 +75,9 @@ try {
   const sqlite = options['skip-sqlite'] ? null : await benchSqlite(columns);
   const mysqlSection = options['skip-mysql'] ? null : await benchMysql(columns);
   const api = options['skip-api'] ? null : await benchApiSection();
+  const imports = options['skip-import'] ? null : await benchImportSection();
   const date = new Date().toISOString();
-  for (const section of [postgres, sqlite, mysqlSection, api]) {
+  for (const section of [postgres, sqlite, mysqlSection, api, imports]) {
     if (section) process.stdout.write(`\n${section.table}\n`);
   }
   const dir = new URL('./results/', import.meta.url);
@@ -87,6 +101,7 @@ try {
     sqlite: sqlite ? { ...sqlite, table: undefined, date } : (earlier?.sqlite ?? null),
     mysql: mysqlSection ? { ...mysqlSection, table: undefined, date } : (earlier?.mysql ?? null),
     api: api ? { ...api, table: undefined, date } : (earlier?.api ?? null),
+    import: imports ? { ...imports, table: undefined, date } : (earlier?.import ?? null),
   };
   await writeFile(file, JSON.stringify(report, null, 2) + '\n');
   log(`Wrote ${file.pathname}`);
@@ -111,7 +126,7 @@ async function readEarlier(file) {
     throw error;
   }
   const earlier = JSON.parse(text);
-  for (const name of ['sqlite', 'mysql', 'api']) {
+  for (const name of ['sqlite', 'mysql', 'api', 'import']) {
     if (earlier[name] && !earlier[name].date) earlier[name].date = earlier.date;
   }
   return earlier;
@@ -125,7 +140,17 @@ async function readEarlier(file) {
  */
 function postgresOf(earlier) {
   if (!earlier) return {};
-  const own = new Set(['date', 'scale', 'runs', 'max_load', 'machine', 'sqlite', 'mysql', 'api']);
+  const own = new Set([
+    'date',
+    'scale',
+    'runs',
+    'max_load',
+    'machine',
+    'sqlite',
+    'mysql',
+    'api',
+    'import',
+  ]);
   const section = Object.fromEntries(Object.entries(earlier).filter(([key]) => !own.has(key)));
   if (Object.keys(section).length === 0) return {};
   return { ...section, postgres_date: earlier.postgres_date ?? earlier.date };
@@ -289,4 +314,67 @@ async function benchApiSection() {
     log,
   });
   return { sqlite_scale: sqliteScale, ...section, table: section.table };
+}
+
+/**
+ * The import section, on the PostgreSQL bench database at `--import-scale`:
+ * BIG's whole duplication bundle exported, then imported (preserve) into an
+ * empty copy of the schema, round-robin; the ratio of the import to the
+ * export; and the peak RSS of each, of a full migration export of BIG and of
+ * `portage serve` importing the bundle.
+ */
+async function benchImportSection() {
+  const filesDir = join(tmpdir(), `portage-bench-files-${importScale}`);
+  const database = await benchDatabase(importScale, filesDir, log);
+  const catalog = loadCatalogFile(DEMO_CATALOG_FILE);
+  const account = catalog.account;
+  if (account.source.kind !== 'table') throw new Error('the demo account is not a table');
+  const ctx = {
+    url: database.url,
+    name: database.name,
+    filesDir: join(filesDir, 'demo-files'),
+    accountTable: account.source.table,
+    accountKey: account.primaryKey[0] ?? 'id',
+    dataDir: join(work, 'portage-import'),
+  };
+  const bundleDir = join(work, 'import-bundle');
+  const measures = importMeasures(ctx, BIG, bundleDir);
+  // Warm-up, not recorded: the bundle the first import reads, the caches, Portage's state.
+  await /** @type {import('./measures.js').Measure} */ (measures[0]).run(work);
+  const rows = { [BIG]: await bundleRows(join(bundleDir, 'bundle.zip')) };
+  log(`Import: ${BIG}'s bundle holds ${rows[BIG]} rows (scale ${importScale}).`);
+  const timings = await runRounds(measures, runs, work, log);
+  const { summed, ratios, table } = results(timings, rows, [
+    ['portage_import_preserve', 'portage_export_bundle'],
+  ]);
+  const ratio = ratios[`${BIG}:portage_import_preserve`] ?? null;
+  const peak = (/** @type {string} */ id) => {
+    const found = summed.find((r) => r.id === id)?.peak_rss_bytes;
+    return found ? Math.max(...found) : null;
+  };
+  const peaks = {
+    export_bundle: peak('portage_export_bundle'),
+    import_preserve: peak('portage_import_preserve'),
+    export_migration_all: peak('portage_export_migration_all'),
+    serve_importing: peak('portage_serve_import'),
+  };
+  const highest = Math.max(...Object.values(peaks).map((v) => v ?? Infinity));
+  const mib = (/** @type {number | null} */ v) => (v === null ? '-' : (v / 2 ** 20).toFixed(0));
+  return {
+    scale: importScale,
+    database: { name: database.name, loaded_now: database.loadedNow, load_ms: database.loadMs },
+    bundle_rows: rows[BIG],
+    results: summed,
+    ratio_import_to_export: ratio,
+    peak_rss_bytes: peaks,
+    bars: {
+      import_ratio_at_most_1_5: (ratio ?? Infinity) <= 1.5,
+      peak_rss_at_most_200_mib: highest <= RSS_BAR,
+    },
+    table:
+      `Import (scale ${importScale}, ${BIG}'s whole bundle; rows are the bundle's):\n${table}\n` +
+      `import/export: ${ratio ?? '-'}; peak RSS MiB: export bundle ${mib(peaks.export_bundle)}, ` +
+      `import ${mib(peaks.import_preserve)}, migration export json+csv ${mib(peaks.export_migration_all)}, ` +
+      `serve importing ${mib(peaks.serve_importing)}`,
+  };
 }

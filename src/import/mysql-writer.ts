@@ -147,6 +147,7 @@ export class MysqlWriter implements PlatformWriter {
       return integerOf(rows[0]?.[0]);
     };
     return {
+      tellsTakenKeys: false,
       reserveKeys: async (table, column) => {
         const max = (await maxOf(table, column)) ?? 0n;
         if (!(await types.column(table, column))?.autoIncrement) return max;

@@ -21,6 +21,12 @@ export type ImportRow = readonly JsonValue[];
  */
 export interface PlatformTransaction {
   /**
+   * Whether {@link insert} tells a row whose primary key the table holds
+   * already ({@link ConstraintError.keyTaken}): the write pass then inserts
+   * without looking the keys up first.
+   */
+  readonly tellsTakenKeys: boolean;
+  /**
    * The largest value an integer key column of `table` holds or its sequence
    * has handed out (0 when none): the `count` values after it are free. With
    * `reserve`, the column's sequence (PostgreSQL serial or identity) is moved
@@ -92,4 +98,15 @@ export interface PlatformWriter {
 /** The database refused a row (a unique, foreign-key or not-null constraint). */
 export class ConstraintError extends Error {
   override readonly name = 'ConstraintError';
+
+  /**
+   * @param keyTaken - The refused row's primary key is held by a row already
+   * there (only where the transaction {@link PlatformTransaction.tellsTakenKeys}).
+   */
+  constructor(
+    message: string,
+    readonly keyTaken = false,
+  ) {
+    super(message);
+  }
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { compileConverter } from '../formats/index.js';
 import { quoteIdent, tenantScope } from '../sources/index.js';
 import { PostgresColumnTypes } from './postgres-column-types.js';
+import { copyIn, copyText } from './postgres-copy.js';
 import {
   ConstraintError,
   type ImportColumn,
@@ -12,7 +13,7 @@ import {
 } from './platform-writer.js';
 import { toPostgresValue, type PostgresValue } from './postgres-values.js';
 
-/** Keys looked up, or rows inserted, per statement (well under 65,535 parameters). */
+/** Keys looked up per statement (well under 65,535 parameters). */
 const BATCH = 500;
 
 /**
@@ -20,7 +21,8 @@ const BATCH = 500;
  * pool holds the import's single transaction, rolled back on any failure.
  * Every parameter is cast to its column's own type, read from the catalog of
  * the database (`uuid`, enums, domains and `bytea` included), so a key
- * compares and a value stores as the column holds it.
+ * compares and a value stores as the column holds it. Rows are inserted with
+ * `COPY … FROM STDIN`, each value read by its column's own input function.
  */
 export class PostgresWriter implements PlatformWriter {
   readonly dialect = 'postgres';
@@ -66,16 +68,32 @@ export class PostgresWriter implements PlatformWriter {
   }
 
   private tx(client: pg.PoolClient): PlatformTransaction {
+    /** A constraint's refusal as a {@link ConstraintError}; any other error as it is. */
+    const refusal = (error: unknown, primaryKey: string | null = null): unknown => {
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      if (typeof code !== 'string' || !code.startsWith('23')) return error;
+      const keyTaken = code === '23505' && primaryKey !== null && constraint === primaryKey;
+      return new ConstraintError((error as Error).message, keyTaken);
+    };
     const run = async (sql: string, params: PostgresValue[]) => {
       try {
         return await client.query({ text: sql, values: params, rowMode: 'array' });
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (typeof code === 'string' && code.startsWith('23')) {
-          throw new ConstraintError((error as Error).message);
-        }
-        throw error;
+        throw refusal(error);
       }
+    };
+    const primaryKeys = new Map<string, string | null>();
+    /** The name of the primary-key constraint of `table` (null when it has none). */
+    const primaryKeyOf = async (table: string): Promise<string | null> => {
+      if (!primaryKeys.has(table)) {
+        const result = await run(
+          `SELECT conname::text FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
+          [this.name(table)],
+        );
+        const name = (result.rows[0] as unknown[] | undefined)?.[0];
+        primaryKeys.set(table, typeof name === 'string' ? name : null);
+      }
+      return primaryKeys.get(table) ?? null;
     };
     const types = new PostgresColumnTypes(
       (sql, params) => run(sql, params),
@@ -134,6 +152,7 @@ export class PostgresWriter implements PlatformWriter {
       return typeof max === 'string' ? BigInt(max) : null;
     };
     return {
+      tellsTakenKeys: true,
       reserveKeys: async (table, column, count, reserve) => {
         const max = (await maxOf(table, column)) ?? 0n;
         const sequence = await sequenceOf(table, column);
@@ -186,14 +205,15 @@ export class PostgresWriter implements PlatformWriter {
         return found;
       },
       insert: async (table, columns, rows) => {
+        if (rows.length === 0) return;
+        const primaryKey = await primaryKeyOf(table);
         const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-        for (let start = 0; start < rows.length; start += BATCH) {
-          const params: PostgresValue[] = [];
-          const values = await tuples(table, columns, rows.slice(start, start + BATCH), params);
-          await run(
-            `INSERT INTO ${this.name(table)} (${names}) OVERRIDING SYSTEM VALUE VALUES ${values}`,
-            params,
-          );
+        // COPY writes an identity column's given values, as INSERT … OVERRIDING SYSTEM VALUE does.
+        const sql = `COPY ${this.name(table)} (${names}) FROM STDIN`;
+        try {
+          await copyIn(client, sql, copyText(columns, rows));
+        } catch (error) {
+          throw refusal(error, primaryKey);
         }
       },
       update: async (table, columns, row, key, keyValues) => {

@@ -73,6 +73,7 @@ export class SqliteWriter implements PlatformWriter {
       return found;
     };
     return {
+      tellsTakenKeys: false,
       // A rowid table hands out max(rowid) + 1 by itself, and an AUTOINCREMENT
       // one records in sqlite_sequence every larger key inserted: no sequence
       // needs moving, but an AUTOINCREMENT counter may be past the largest row.

@@ -1,7 +1,8 @@
 import { toError } from '../errors/index.js';
 import type { JsonValue } from '../formats/index.js';
+import { IdIndex } from './id-index.js';
 import { ImportRefusal } from './import-error.js';
-import { keyText, type CategoryPlan } from './import-plan.js';
+import type { CategoryPlan } from './import-plan.js';
 import { lineAt, linesAt, readRecords, recordRefusal, type ImportRun } from './import-run.js';
 import { ConstraintError, type ImportColumn, type ImportRow } from './platform-writer.js';
 import { ReferenceResolver } from './reference-resolver.js';
@@ -58,7 +59,7 @@ async function buildRow(
   plan: CategoryPlan,
   resolver: ReferenceResolver,
   fixups: RowFixups,
-  written: Set<string> | null,
+  written: IdIndex | null,
   line: number,
   record: Record<string, unknown>,
 ): Promise<{ row: JsonValue[]; key: readonly JsonValue[] }> {
@@ -80,8 +81,7 @@ async function buildRow(
       );
     }
     const later =
-      reference.deferred ||
-      (reference.category === plan.category.name && !written?.has(keyText(values)));
+      reference.deferred || (reference.category === plan.category.name && !written?.has(values));
     if (later && reference.nullable.length > 0) {
       for (const k of reference.nullable) row[reference.at[k]!] = null;
       fixups.add(
@@ -114,8 +114,10 @@ async function writeRows(
 ): Promise<number> {
   const { category } = plan;
   const selfReferencing = plan.references.some((r) => r.category === category.name);
-  const written = selfReferencing ? new Set<string>() : null;
-  const checkKeys = keysMayCollide(run, plan) && !run.dryRun;
+  const written = selfReferencing ? new IdIndex() : null;
+  const mayCollide = keysMayCollide(run, plan) && !run.dryRun;
+  // Where the insert itself tells a key held already, it is not looked up first.
+  const checkKeys = mayCollide && !run.tx.tellsTakenKeys;
   const constants = plan.constants.map((c) => c.value);
   const files = category.files;
   const pathAt = files === null ? -1 : plan.fields.findIndex((f) => f.name === files.pathField);
@@ -126,7 +128,7 @@ async function writeRows(
   const flush = async (lastLine: number) => {
     if (batch.length > 0 && !run.dryRun) {
       if (checkKeys) await refuseUnavailable(run, plan, keys);
-      await insert(run, plan, batch, firstLine, lastLine);
+      await insert(run, plan, batch, firstLine, lastLine, mayCollide);
     }
     batch = [];
     keys = [];
@@ -137,7 +139,10 @@ async function writeRows(
     row.push(...constants);
     batch.push(row);
     if (checkKeys) keys.push(key);
-    written?.add(keyText(plan.key.map((c) => record[c.name] as JsonValue)));
+    if (written !== null) {
+      const bundleKey = plan.key.map((c) => record[c.name] as JsonValue);
+      written.add(bundleKey, bundleKey);
+    }
     const path = pathAt < 0 ? null : row[pathAt];
     if (files !== null && typeof path === 'string') {
       // The file goes into the target tenant's folder, and the record says where.
@@ -163,11 +168,15 @@ async function refuseUnavailable(
 ): Promise<void> {
   const taken = await run.tx.existingKeys(plan.table, plan.key, keys);
   if (taken.length > 0) {
-    throw new ImportRefusal(
-      'id_unavailable',
-      `Some records of "${plan.category.name}" have keys this platform already uses; use mode "remap" to import them as new records.`,
-    );
+    throw keysUnavailable(plan);
   }
+}
+
+function keysUnavailable(plan: CategoryPlan): ImportRefusal {
+  return new ImportRefusal(
+    'id_unavailable',
+    `Some records of "${plan.category.name}" have keys this platform already uses; use mode "remap" to import them as new records.`,
+  );
 }
 
 /**
@@ -211,15 +220,28 @@ async function writeTenantKeyed(
   return count;
 }
 
+/**
+ * Inserts rows. With `mayCollide`, a key the target holds already (another
+ * tenant's: the scan refused the target tenant's own) fails the import with
+ * `id_unavailable`, naming no key.
+ */
 async function insert(
   run: ImportRun,
   plan: CategoryPlan,
   rows: readonly ImportRow[],
   firstLine: number,
   lastLine: number,
+  mayCollide = false,
 ): Promise<void> {
   run.signal?.throwIfAborted();
-  await guarded(plan, firstLine, () => run.tx.insert(plan.table, plan.columns, rows), lastLine);
+  try {
+    await run.tx.insert(plan.table, plan.columns, rows);
+  } catch (error) {
+    if (mayCollide && error instanceof ConstraintError && error.keyTaken) {
+      throw keysUnavailable(plan);
+    }
+    throw constraintRefusal(plan, firstLine, lastLine, error);
+  }
 }
 
 async function guarded<T>(
@@ -231,10 +253,20 @@ async function guarded<T>(
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof ConstraintError)) throw error;
-    throw new ImportRefusal(
-      'constraint_violation',
-      `${linesAt(plan, firstLine, lastLine)} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
-    );
+    throw constraintRefusal(plan, firstLine, lastLine, error);
   }
+}
+
+/** A {@link ConstraintError} as the refusal naming the lines at fault; any other error as it is. */
+function constraintRefusal(
+  plan: CategoryPlan,
+  firstLine: number,
+  lastLine: number,
+  error: unknown,
+): unknown {
+  if (!(error instanceof ConstraintError)) return error;
+  return new ImportRefusal(
+    'constraint_violation',
+    `${linesAt(plan, firstLine, lastLine)} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
+  );
 }
