@@ -2,40 +2,62 @@ import { createRequire } from 'node:module';
 import type { PoolClient } from 'pg';
 import type Cursor from 'pg-cursor';
 import { SOURCE_TYPES } from './postgres-types.js';
-import { categoryCount, categorySelect, quoteIdent } from '../sql-text.js';
+import { copyBatches, type OpenRead } from './postgres-copy-read.js';
+import { planRead, withLiteralTenant, withPositionalTenant } from './postgres-read-plan.js';
+import { categoryCount, categorySelect } from '../sql-text.js';
 import type { CategoryRead, RawValue, SourceSnapshot } from '../types.js';
 
 /**
- * Rows fetched from the server-side cursor per read. Small batches, one read
- * ahead, keep the server producing while the consumer encodes, and keep the
- * rows in flight young enough for V8's cheap collections.
+ * Rows handed to the consumer per batch. Small batches, one read ahead, keep
+ * the server producing while the consumer encodes, and keep the rows in
+ * flight young enough for V8's cheap collections.
  */
 export const BATCH_ROWS = 500;
 
-/** Replaces the catalog's `:tenant` parameter by PostgreSQL's `$1` (a `::cast` is left alone). */
-export function withPositionalTenant(sql: string): string {
-  return sql.replace(/(?<!:):tenant\b/g, '$1');
+/** How a snapshot reads its categories. */
+export interface SnapshotReads {
+  /**
+   * Read categories whose every column has a binary decoder through binary
+   * `COPY` (Default: true); otherwise, and for the rest, through a cursor.
+   */
+  readonly binaryCopy?: boolean;
+  /** Cancels the statement the snapshot's connection is running, from another connection. */
+  readonly cancel: () => Promise<void>;
 }
-
-/** Ends a read its consumer left open: its read ahead settles, its cursor closes. */
-export type OpenRead = () => Promise<void>;
 
 /**
  * The reads of one snapshot, through the client holding its `REPEATABLE READ
- * READ ONLY` transaction. Rows stream through a server-side cursor, a batch at
- * a time with the next one read ahead; text keys are ordered by bytes (`COLLATE "C"`).
+ * READ ONLY` transaction; text keys are ordered by bytes (`COLLATE "C"`).
+ * A category whose every column has a binary decoder streams through binary
+ * `COPY` ({@link copyBatches}); any other through a server-side cursor, a
+ * batch at a time with the next one read ahead. Both give the same values.
  *
  * @param open - Each read's closer is in it until the read ends, so that the
  * snapshot can end a read whose consumer failed without ending it: its cursor
- * would otherwise hold the connection, and the `ROLLBACK` would wait forever.
+ * or `COPY` would otherwise hold the connection, and the `ROLLBACK` would wait forever.
  */
-export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): SourceSnapshot {
+export function postgresSnapshot(
+  client: PoolClient,
+  open: Set<OpenRead>,
+  reads: SnapshotReads,
+): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
-      const collatable = await collatableColumns(client, read);
+      const plan = await planRead(client, read);
       const sql = categorySelect(read, (column) =>
-        collatable.has(column) ? `${column} COLLATE "C"` : column,
+        plan.collatable.has(column) ? `${column} COLLATE "C"` : column,
       );
+      if (plan.decoders !== null && reads.binaryCopy !== false) {
+        yield* copyBatches({
+          client,
+          select: withLiteralTenant(sql, read.tenant),
+          decoders: plan.decoders,
+          batchRows: BATCH_ROWS,
+          open,
+          cancel: reads.cancel,
+        });
+        return;
+      }
       const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
       const cursor = client.query(
         new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant], {
@@ -126,32 +148,4 @@ async function closeCursor(client: PoolClient, cursor: Cursor<RawValue[]>): Prom
   } finally {
     client.off('end', gone);
   }
-}
-
-/**
- * The quoted names of the order-by columns whose type has a collation (text,
- * varchar, citext, …): only those take `COLLATE "C"`. Learnt from the types
- * the category's own query returns, so it holds for table and query sources.
- */
-async function collatableColumns(client: PoolClient, read: CategoryRead): Promise<Set<string>> {
-  if (read.orderBy.length === 0) return new Set();
-  const probe = categorySelect({ ...read, columns: read.orderBy, orderBy: [] }, (c) => c);
-  const described = await client.query({
-    text: `SELECT * FROM (${withPositionalTenant(probe)}) AS probe LIMIT 0`,
-    values: [read.tenant],
-    rowMode: 'array',
-  });
-  const oids = described.fields.map((f) => f.dataTypeID);
-  const { rows } = await client.query<[number]>({
-    text: 'SELECT oid::int4 FROM pg_catalog.pg_type WHERE oid = ANY ($1::oid[]) AND typcollation <> 0',
-    values: [oids],
-    rowMode: 'array',
-    types: SOURCE_TYPES,
-  });
-  const withCollation = new Set(rows.map((r) => r[0]));
-  return new Set(
-    read.orderBy
-      .filter((_, i) => withCollation.has(oids[i] ?? 0))
-      .map((column) => `t0.${quoteIdent(column)}`),
-  );
 }
