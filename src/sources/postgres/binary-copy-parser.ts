@@ -58,8 +58,8 @@ export class BinaryCopyParser {
     while (at < end) {
       if (this.state === 'done') throw new Error('binary COPY data continues after its end');
       if (end - at < 2) return this.wait(buf, at, 2);
-      const count = buf.readInt16BE(at);
-      if (count === -1) {
+      const count = (buf[at]! << 8) | buf[at + 1]!;
+      if (count === 0xffff) {
         this.state = 'done';
         at += 2;
         continue;
@@ -69,28 +69,19 @@ export class BinaryCopyParser {
       }
       const row = new Array<RawValue>(width);
       let p = at + 2;
-      let complete = true;
       for (let i = 0; i < width; i++) {
-        if (end - p < 4) {
-          complete = false;
-          this.wait(buf, at, p + 4 - at);
-          break;
-        }
-        const length = buf.readInt32BE(p);
+        if (end - p < 4) return this.wait(buf, at, p + 4 - at);
+        // Read by hand: Buffer's readInt32BE checks its arguments on every call.
+        const length = (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
         p += 4;
         if (length === -1) {
           row[i] = null;
           continue;
         }
-        if (end - p < length) {
-          complete = false;
-          this.wait(buf, at, p + length - at);
-          break;
-        }
+        if (end - p < length) return this.wait(buf, at, p + length - at);
         row[i] = this.decoders[i]!(buf, p, length);
         p += length;
       }
-      if (!complete) return;
       rows.push(row);
       at = p;
     }

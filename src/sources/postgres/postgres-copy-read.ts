@@ -54,13 +54,10 @@ export async function* copyBatches(read: CopyRead): AsyncGenerator<RawValue[][]>
     }),
   );
   let settled = false;
-  let failure: Error | null = null;
+  // Settles when the COPY ends, whether in full or failed; a failure reaches the consumer through the chunks.
   const ended = new Promise<void>((resolve) => {
     stream.once('end', () => resolve());
-    stream.once('error', (error: Error) => {
-      failure = error;
-      resolve();
-    });
+    stream.once('error', () => resolve());
   }).finally(() => (settled = true));
   let done = false;
   let closed: Promise<void> | null = null;
@@ -87,7 +84,6 @@ export async function* copyBatches(read: CopyRead): AsyncGenerator<RawValue[][]>
         yield batch;
       }
     }
-    if (failure !== null) throw failure;
     parser.end();
     if (rows.length > 0) yield rows;
     await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);

@@ -55,6 +55,7 @@ export async function planRead(client: PoolClient, read: CategoryRead): Promise<
     rowMode: 'array',
   });
   const oids = described.fields.map((f) => f.dataTypeID);
+  const typmods = described.fields.map((f) => f.dataTypeModifier);
   const { rows } = await client.query<[number, boolean, boolean]>({
     text: `SELECT t.oid::int4, t.typcollation <> 0, coalesce(${TEXT_LIKE}, false)
            FROM pg_catalog.pg_type t
@@ -74,8 +75,10 @@ export async function planRead(client: PoolClient, read: CategoryRead): Promise<
       .map((column) => `t0.${quoteIdent(column)}`),
   );
   const decoders: BinaryDecode[] = [];
-  for (const oid of oids.slice(0, width)) {
-    const decoder = binaryDecoderOf(oid) ?? (textLike.has(oid) ? TEXT_DECODER : undefined);
+  for (let i = 0; i < width; i++) {
+    const oid = oids[i] ?? 0;
+    const decoder =
+      binaryDecoderOf(oid, typmods[i] ?? -1) ?? (textLike.has(oid) ? TEXT_DECODER : undefined);
     if (decoder === undefined) return { collatable, decoders: null };
     decoders.push(decoder);
   }
