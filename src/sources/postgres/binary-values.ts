@@ -218,13 +218,14 @@ const digit = (n: number): number => 0x30 + n;
 
 /**
  * The decoder of a timestamp column (`zone` `+00` for timestamptz, '' for
- * timestamp). A value in years 1–9999 is given as the value model's canonical
+ * timestamp). A value within ±2^53 µs of 2000 (years 1715–2284, where the
+ * microseconds are exact as a double) is given as the value model's canonical
  * RFC 3339 text, `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z`, built as one flat
  * string (timestamp without time zone is UTC, as its text is read): with the
  * column's declared fractional digits when it declares 0 or 3, so that the
  * value model takes it as it is when the field declares as many, else 6.
- * Any other value (infinities, years BC or beyond 9999) as PostgreSQL prints it,
- * for the value model to refuse as it refuses that text.
+ * Any other value (earlier or later, infinities) as PostgreSQL prints it: the
+ * value model reads, or refuses, that text as it did.
  * @param typmod - The column's type modifier: its declared precision, or -1.
  */
 function timestampDecoder(zone: string, typmod: number): BinaryDecode {
@@ -371,7 +372,7 @@ const time: BinaryDecode = (buf, at) => timeText(int32(buf, at) * TWO_32 + uint3
  * The binary decoders by type OID: each gives the value the text protocol's
  * parsers give for the same value (`SOURCE_TYPES`), given the snapshot's
  * session settings (UTC, ISO dates, `extra_float_digits` 1), except
- * timestamps in years 1–9999, given in the value model's canonical form of
+ * timestamps of years 1715–2284, given in the value model's canonical form of
  * the same instant. float4, intervals, arrays and the rest are left to the
  * text path. A factory makes each column a decoder of its own.
  */
