@@ -35,8 +35,9 @@ const SNAPSHOT_SETTINGS = [
 /**
  * A platform database in PostgreSQL, read through a connection pool. A
  * snapshot is one `REPEATABLE READ READ ONLY` transaction on one connection;
- * rows stream through server-side cursors, and every value keeps the exact
- * form the value model expects (see `SOURCE_TYPES`).
+ * rows stream through binary `COPY` where every column's type has a binary
+ * decoder, otherwise through server-side cursors, and every value keeps the
+ * exact form the value model expects (see `SOURCE_TYPES` and `binary-values.ts`).
  */
 export class PostgresSource implements SourceDatabase {
   readonly dialect = 'postgres';
