@@ -59,12 +59,15 @@ export async function* copyBatches(read: CopyRead): AsyncGenerator<RawValue[][]>
     stream.once('end', () => resolve());
     stream.once('error', () => resolve());
   }).finally(() => (settled = true));
+  const chunks = stream.iterator({ destroyOnReturn: false });
   let done = false;
   let closed: Promise<void> | null = null;
   const close: OpenRead = () =>
     (closed ??= (async () => {
       if (done) return;
       if (!settled) {
+        // The iterator's 'readable' listener keeps the stream paused: resume() would not flow.
+        await chunks.return?.();
         stream.resume();
         await read.cancel().catch(() => undefined);
         await ended;
@@ -73,7 +76,6 @@ export async function* copyBatches(read: CopyRead): AsyncGenerator<RawValue[][]>
     })());
   read.open.add(close);
   const parser = new BinaryCopyParser(read.decoders);
-  const chunks = stream.iterator({ destroyOnReturn: false });
   let rows: RawValue[][] = [];
   try {
     for await (const chunk of chunks as AsyncIterable<Buffer>) {
