@@ -2,43 +2,76 @@ import { createRequire } from 'node:module';
 import type { PoolClient } from 'pg';
 import type Cursor from 'pg-cursor';
 import { SOURCE_TYPES } from './postgres-types.js';
+import { copyBatches, type OpenRead } from './postgres-copy-read.js';
+import {
+  planRead,
+  sqlLiteral,
+  withLiteralTenant,
+  withPositionalTenant,
+} from './postgres-read-plan.js';
 import { categoryCount, categorySelect, quoteIdent, tenantScope } from '../sql-text.js';
 import type { CategoryRead, RawValue, SourceSnapshot } from '../types.js';
 
 /**
- * Rows fetched from the server-side cursor per read. Small batches, one read
- * ahead, keep the server producing while the consumer encodes, and keep the
- * rows in flight young enough for V8's cheap collections.
+ * Rows handed to the consumer per batch. Small batches, one read ahead, keep
+ * the server producing while the consumer encodes, and keep the rows in
+ * flight young enough for V8's cheap collections.
  */
 export const BATCH_ROWS = 500;
 
-/** Replaces the catalog's `:tenant` parameter by PostgreSQL's `$1` (a `::cast` is left alone). */
-export function withPositionalTenant(sql: string): string {
-  return sql.replace(/(?<!:):tenant\b/g, '$1');
+/** How a snapshot reads its categories. */
+export interface SnapshotReads {
+  /**
+   * Read categories whose every column has a binary decoder through binary
+   * `COPY` (Default: true); otherwise, and for the rest, through a cursor.
+   */
+  readonly binaryCopy?: boolean;
+  /** Cancels the statement the snapshot's connection is running, from another connection. */
+  readonly cancel: () => Promise<void>;
 }
-
-/** Ends a read its consumer left open: its read ahead settles, its cursor closes. */
-export type OpenRead = () => Promise<void>;
 
 /**
  * The reads of one snapshot, through the client holding its `REPEATABLE READ
- * READ ONLY` transaction. Rows stream through a server-side cursor, a batch at
- * a time with the next one read ahead; text keys are ordered by bytes (`COLLATE "C"`).
+ * READ ONLY` transaction; text keys are ordered by bytes (`COLLATE "C"`).
+ * A category whose every column has a binary decoder streams through binary
+ * `COPY` ({@link copyBatches}); any other through a server-side cursor, a
+ * batch at a time with the next one read ahead. Both give the same values.
  *
  * @param open - Each read's closer is in it until the read ends, so that the
  * snapshot can end a read whose consumer failed without ending it: its cursor
- * would otherwise hold the connection, and the `ROLLBACK` would wait forever.
+ * or `COPY` would otherwise hold the connection, and the `ROLLBACK` would wait forever.
  */
-export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): SourceSnapshot {
+export function postgresSnapshot(
+  client: PoolClient,
+  open: Set<OpenRead>,
+  reads: SnapshotReads,
+): SourceSnapshot {
   return {
     async *batches(read: CategoryRead) {
-      const collatable = await collatableColumns(client, read);
-      const collate = byBytes(collatable);
-      const range = rangeCondition(read, collate);
-      const sql = categorySelect(read, collate, undefined, range.where);
+      const plan = await planRead(client, read);
+      const collate = byBytes(plan.collatable);
+      if (plan.decoders !== null && reads.binaryCopy !== false) {
+        // COPY takes no parameters: the range's keys are written as literals.
+        const range = rangeCondition(read, collate, sqlLiteral);
+        yield* copyBatches({
+          client,
+          select: withLiteralTenant(categorySelect(read, collate, undefined, range), read.tenant),
+          decoders: plan.decoders,
+          batchRows: BATCH_ROWS,
+          open,
+          cancel: reads.cancel,
+        });
+        return;
+      }
+      const values: string[] = [];
+      const range = rangeCondition(read, collate, (key) => {
+        values.push(key);
+        return `$${values.length + 1}`;
+      });
+      const sql = categorySelect(read, collate, undefined, range);
       const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
       const cursor = client.query(
-        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant, ...range.values], {
+        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant, ...values], {
           rowMode: 'array',
           types: SOURCE_TYPES,
         }),
@@ -82,7 +115,8 @@ export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): Sourc
       return Number(rows[0]?.[0] ?? 0);
     },
     async keyBoundaries(read, every) {
-      const collate = byBytes(await collatableColumns(client, read));
+      const plan = await planRead(client, { ...read, columns: read.orderBy });
+      const collate = byBytes(plan.collatable);
       const keys = read.orderBy.map((c, i) => `t0.${quoteIdent(c)} AS k${i}`).join(', ');
       const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
       const { rows } = await client.query<string[]>({
@@ -100,31 +134,29 @@ export function postgresSnapshot(client: PoolClient, open: Set<OpenRead>): Sourc
 }
 
 /** The order-by expression of a column: `COLLATE "C"` on those whose type has a collation. */
-function byBytes(collatable: Set<string>): (column: string) => string {
+function byBytes(collatable: ReadonlySet<string>): (column: string) => string {
   return (column) => (collatable.has(column) ? `${column} COLLATE "C"` : column);
 }
 
 /**
  * The condition keeping a read's rows to its key range, compared as row values
- * in the read's order (text keys as bytes), and its parameters from `$2` on;
- * each key text takes the type of its column.
+ * in the read's order (text keys as bytes), or undefined for every row; `bind`
+ * gives the SQL of each key text (a parameter, or a literal), which takes the
+ * type of its column.
  */
 function rangeCondition(
   read: CategoryRead,
   collate: (column: string) => string,
-): { where: string | undefined; values: string[] } {
+  bind: (key: string) => string,
+): string | undefined {
   const range = read.range;
-  if (range === undefined || (range.after === null && range.through === null)) {
-    return { where: undefined, values: [] };
-  }
+  if (range === undefined || (range.after === null && range.through === null)) return undefined;
   const row = `(${read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ')})`;
-  const values: string[] = [];
-  const against = (key: readonly string[]) =>
-    `(${key.map((value) => (values.push(value), `$${values.length + 1}`)).join(', ')})`;
+  const against = (key: readonly string[]) => `(${key.map(bind).join(', ')})`;
   const conditions: string[] = [];
   if (range.after !== null) conditions.push(`${row} > ${against(range.after)}`);
   if (range.through !== null) conditions.push(`${row} <= ${against(range.through)}`);
-  return { where: conditions.join(' AND '), values };
+  return conditions.join(' AND ');
 }
 
 /**
@@ -169,35 +201,4 @@ async function closeCursor(client: PoolClient, cursor: Cursor<RawValue[]>): Prom
   } finally {
     client.off('end', gone);
   }
-}
-
-/**
- * The quoted names of the order-by columns whose type has a collation (text,
- * varchar, citext, …): only those take `COLLATE "C"`. Learnt from the types
- * the category's own query returns, so it holds for table and query sources.
- */
-async function collatableColumns(
-  client: PoolClient,
-  read: Omit<CategoryRead, 'columns'>,
-): Promise<Set<string>> {
-  if (read.orderBy.length === 0) return new Set();
-  const probe = categorySelect({ ...read, columns: read.orderBy, orderBy: [] }, (c) => c);
-  const described = await client.query({
-    text: `SELECT * FROM (${withPositionalTenant(probe)}) AS probe LIMIT 0`,
-    values: [read.tenant],
-    rowMode: 'array',
-  });
-  const oids = described.fields.map((f) => f.dataTypeID);
-  const { rows } = await client.query<[number]>({
-    text: 'SELECT oid::int4 FROM pg_catalog.pg_type WHERE oid = ANY ($1::oid[]) AND typcollation <> 0',
-    values: [oids],
-    rowMode: 'array',
-    types: SOURCE_TYPES,
-  });
-  const withCollation = new Set(rows.map((r) => r[0]));
-  return new Set(
-    read.orderBy
-      .filter((_, i) => withCollation.has(oids[i] ?? 0))
-      .map((column) => `t0.${quoteIdent(column)}`),
-  );
 }

@@ -246,7 +246,7 @@ describe('PostgresSource', () => {
     expect(counted).toBe(2966);
   });
 
-  it('hands the value model exact forms: int8 as a number when exact else text, numeric as text, booleans, timestamps as text', async () => {
+  it('hands the value model exact forms: int8 as a number when exact else text, numeric as text, booleans, timestamps as RFC 3339 text', async () => {
     const read: CategoryRead = {
       source: {
         kind: 'query',
@@ -278,7 +278,8 @@ describe('PostgresSource', () => {
       '1.10',
       true,
       7,
-      '2025-03-04 02:35:30.123+00',
+      // Read through binary COPY: canonical RFC 3339, with the column's 6 digits.
+      '2025-03-04T02:35:30.123000Z',
       '2025-03-04',
       '{"a": [2], "b": 1}',
       Buffer.from('hé'),

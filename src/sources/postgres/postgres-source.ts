@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { POSTGRES_CONNECTION, postgresPoolConfig } from '../../config/index.js';
 import { toError } from '../../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
-import { postgresSnapshot, type OpenRead } from './postgres-snapshot.js';
+import type { OpenRead } from './postgres-copy-read.js';
+import { postgresSnapshot } from './postgres-snapshot.js';
 import { SnapshotGoneError } from '../snapshot-gone.js';
 import type {
   SchemaDescription,
@@ -17,6 +18,12 @@ import type {
 export interface PostgresSourceOptions {
   /** Connections kept open at most; each running export holds one. (Default: 10) */
   readonly maxConnections?: number;
+  /**
+   * Read categories through binary `COPY` where every column's type has a
+   * binary decoder; false reads every category through a cursor, as text.
+   * Both give the same values. (Default: true)
+   */
+  readonly binaryCopy?: boolean;
 }
 
 /**
@@ -28,6 +35,8 @@ const SNAPSHOT_SETTINGS = [
   "SET LOCAL DateStyle = 'ISO, YMD'",
   "SET LOCAL IntervalStyle = 'iso_8601'",
   "SET LOCAL bytea_output = 'hex'",
+  // Floats printed as the shortest text that reads back exactly, as their binary form gives them.
+  'SET LOCAL extra_float_digits = 1',
 ].join('; ');
 
 /** `'text'` as an SQL string literal (a snapshot id, which has no placeholder form). */
@@ -51,12 +60,15 @@ function goneOr(id: string, thrown: unknown): Error {
 /**
  * A platform database in PostgreSQL, read through a connection pool. A
  * snapshot is one `REPEATABLE READ READ ONLY` transaction on one connection;
- * rows stream through server-side cursors, and every value keeps the exact
- * form the value model expects (see `SOURCE_TYPES`).
+ * rows stream through binary `COPY` where every column's type has a binary
+ * decoder, otherwise through server-side cursors, and every value keeps the
+ * exact form the value model expects (see `SOURCE_TYPES` and `binary-values.ts`).
  */
 export class PostgresSource implements SourceDatabase {
   readonly dialect = 'postgres';
   private readonly pool: pg.Pool;
+  private readonly connection: pg.ClientConfig;
+  private readonly binaryCopy: boolean;
 
   /**
    * @param url - A `postgres://` or `postgresql://` connection URL; `?schema=`
@@ -65,11 +77,9 @@ export class PostgresSource implements SourceDatabase {
   constructor(url: string, options: PostgresSourceOptions = {}) {
     // pg loads with the first PostgreSQL source: a process on SQLite never loads it.
     const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
-    this.pool = new Pool({
-      ...POSTGRES_CONNECTION,
-      ...postgresPoolConfig(url),
-      max: options.maxConnections ?? 10,
-    });
+    this.connection = { ...POSTGRES_CONNECTION, ...postgresPoolConfig(url) };
+    this.binaryCopy = options.binaryCopy ?? true;
+    this.pool = new Pool({ ...this.connection, max: options.maxConnections ?? 10 });
     // An idle connection that fails must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
     // So must one checked out (a snapshot's) whose connection drops: its query fails with it.
@@ -108,17 +118,16 @@ export class PostgresSource implements SourceDatabase {
       }
       await client.query(SNAPSHOT_SETTINGS);
       // The snapshot is taken by the first query: take it now, not at the first category.
-      let id = '';
-      if (exported) {
-        const { rows } = await client.query<[string]>({
-          text: 'SELECT pg_export_snapshot()',
-          rowMode: 'array',
-        });
-        id = rows[0]![0];
-      } else {
-        await client.query('SELECT 1');
-      }
-      const result = await work(postgresSnapshot(client, open), id);
+      const { rows } = await client.query<[number, string | null]>({
+        text: `SELECT pg_backend_pid(), ${exported ? 'pg_export_snapshot()' : 'NULL'}`,
+        rowMode: 'array',
+      });
+      const [backend, id] = rows[0]!;
+      const snapshot = postgresSnapshot(client, open, {
+        binaryCopy: this.binaryCopy,
+        cancel: () => this.cancelBackend(backend),
+      });
+      const result = await work(snapshot, id ?? '');
       for (const close of open) await close();
       await client.query('COMMIT');
       return result;
@@ -130,6 +139,22 @@ export class PostgresSource implements SourceDatabase {
       throw toError(error);
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * Cancels the statement a backend of this source runs, through a
+   * connection of its own: the pool's may all be held by snapshots.
+   */
+  private async cancelBackend(backend: number): Promise<void> {
+    const { Client } = createRequire(import.meta.url)('pg') as typeof pg;
+    const client = new Client(this.connection);
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('SELECT pg_cancel_backend($1)', [backend]);
+    } finally {
+      await client.end();
     }
   }
 
