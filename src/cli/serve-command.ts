@@ -54,18 +54,21 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     { ...runtime, dispatcher: queue, downloadSecret, importRunner },
     { logger: true, logStream },
   );
-  if (options.worker) {
-    await queue.start().catch(async (error: unknown) => {
-      await runtime.close();
-      throw error;
-    });
-  }
   const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
   webhooks?.start();
   const mail = new MailSender(runtime, { owner: newWorkerOwner() });
   if (options.worker) mail.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
+  // The workers' thread loads its modules and opens its own runtime once the
+  // API answers, so that the two do not share the cores at start; an export
+  // announced before is handed to it as it starts.
+  const threadStarted = options.worker ? queue.start() : null;
   await importRunner.start();
+  await threadStarted?.catch(async (error: unknown) => {
+    await app.close();
+    await runtime.close();
+    throw error;
+  });
 
   if (settings.demo) {
     const base = settings.publicUrl ?? `http://localhost:${new URL(address).port}`;

@@ -40,9 +40,13 @@ export class WorkerThreadQueue implements ExportQueue {
     this.kind = options.kind;
   }
 
+  /** Announcements made before the thread was started, handed over when it starts. */
+  private readonly early: string[] = [];
+
   /** Hands the announcement to the thread's queue; never waits for it. */
   announce(exportId: string): Promise<void> {
-    this.post({ type: 'announce', exportId });
+    if (this.thread === null) this.early.push(exportId);
+    else this.post({ type: 'announce', exportId });
     return Promise.resolve();
   }
 
@@ -54,6 +58,8 @@ export class WorkerThreadQueue implements ExportQueue {
       workerData: { settings, logFormat } satisfies WorkerThreadData,
     });
     this.thread = thread;
+    // Queued in the thread's port until its queue listens.
+    for (const exportId of this.early.splice(0)) this.post({ type: 'announce', exportId });
     this.exited = new Promise((resolve) =>
       thread.once('exit', () => {
         this.ended = true;
