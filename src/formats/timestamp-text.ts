@@ -1,4 +1,5 @@
 import { ValueError } from './value-error.js';
+import { civilDay } from '../calendar/civil-day.js';
 
 /** Earliest instant a timestamp may hold: `0000-01-01T00:00:00.000Z`, in ms since the epoch. */
 export const MIN_EPOCH_MS = -62_167_219_200_000;
@@ -143,24 +144,9 @@ function fromEpochSeconds(seconds: number, fraction: string, where: string, raw:
   );
 }
 
-/** `YYYY-MM-DD` of a day counted from 1970-01-01, years 0000–9999 (H. Hinnant's algorithm). */
+/** `YYYY-MM-DD` of a day counted from 1970-01-01, years 0000–9999. */
 function civilText(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
-  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const [year, month, day] = civilDay(days);
   return String(year).padStart(4, '0') + '-' + twoDigits(month) + '-' + twoDigits(day);
 }
 

@@ -1,4 +1,5 @@
 import type { RawValue } from '../types.js';
+import { civilDay } from '../../calendar/civil-day.js';
 
 /**
  * Decodes one non-null value of a column from its binary form (the type's
@@ -123,26 +124,6 @@ function pad2(n: number): string {
 /** A year as PostgreSQL's ISO style prints it: at least 4 digits, years BC counted from 1. */
 function yearText(year: number): string {
   return String(year > 0 ? year : 1 - year).padStart(4, '0');
-}
-
-/** Year (0 for 1 BC), month and day of a day counted from 1970-01-01, in the proleptic Gregorian calendar (H. Hinnant's algorithm). */
-function civilDay(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return [yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day];
 }
 
 /** `YYYY-MM-DD` of a day counted from 1970-01-01, with the year as {@link yearText} prints it; ` BC` is the caller's. */
