@@ -253,97 +253,24 @@ function timestampDecoder(zone: string, typmod: number): BinaryDecode {
     const i1 = digit(minute % 10);
     const s0 = digit(Math.floor(second / 10));
     const s1 = digit(second % 10);
+    // One flat string for `YYYY-MM-DDTHH:MM:SS`; the fraction and `Z` follow.
+    // prettier-ignore
+    const head = String.fromCharCode(y0, y1, y2, y3, 45, mo0, mo1, 45, d0, d1, 84, h0, h1, 58, i0, i1, 58, s0, s1);
     // A value with more digits than the column declares keeps them all.
     const digits =
       declared === 0 && fraction !== 0 ? 6 : declared === 3 && fraction % 1000 !== 0 ? 6 : declared;
-    if (digits === 0) {
-      return String.fromCharCode(
-        y0,
-        y1,
-        y2,
-        y3,
-        45,
-        mo0,
-        mo1,
-        45,
-        d0,
-        d1,
-        84,
-        h0,
-        h1,
-        58,
-        i0,
-        i1,
-        58,
-        s0,
-        s1,
-        90,
-      );
-    }
-    const f0 = digit(Math.floor(fraction / 100_000));
-    const f1 = digit(Math.floor(fraction / 10_000) % 10);
-    const f2 = digit(Math.floor(fraction / 1000) % 10);
-    if (digits === 3) {
-      return String.fromCharCode(
-        y0,
-        y1,
-        y2,
-        y3,
-        45,
-        mo0,
-        mo1,
-        45,
-        d0,
-        d1,
-        84,
-        h0,
-        h1,
-        58,
-        i0,
-        i1,
-        58,
-        s0,
-        s1,
-        46,
-        f0,
-        f1,
-        f2,
-        90,
-      );
-    }
-    const f3 = digit(Math.floor(fraction / 100) % 10);
-    const f4 = digit(Math.floor(fraction / 10) % 10);
-    const f5 = digit(fraction % 10);
-    return String.fromCharCode(
-      y0,
-      y1,
-      y2,
-      y3,
-      45,
-      mo0,
-      mo1,
-      45,
-      d0,
-      d1,
-      84,
-      h0,
-      h1,
-      58,
-      i0,
-      i1,
-      58,
-      s0,
-      s1,
-      46,
-      f0,
-      f1,
-      f2,
-      f3,
-      f4,
-      f5,
-      90,
-    );
+    if (digits === 0) return head + 'Z';
+    if (digits === 3) return head + '.' + THREE_DIGITS[fraction / 1000]! + 'Z';
+    return head + '.' + sixDigits(fraction) + 'Z';
   };
+}
+
+/** `000` to `999`: milliseconds. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/** `000000` to `999999`: microseconds. */
+function sixDigits(micros: number): string {
+  return THREE_DIGITS[Math.floor(micros / 1000)]! + THREE_DIGITS[micros % 1000]!;
 }
 
 /** time: microseconds since midnight, printed `HH:MM:SS[.ffffff]`. */
