@@ -1,12 +1,10 @@
 import type { IncludedCategory } from '../catalog/index.js';
 import {
   ByteWriter,
-  compileConverter,
   createEncoder,
   type CsvOptions,
   type EncodedFormat,
   type FormatEncoder,
-  type JsonValue,
   type Row,
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
@@ -15,7 +13,8 @@ import type { ZipWriter } from './zip-writer.js';
 import { dataFilePath } from './archive-layout.js';
 import { HeldBytes } from './held-bytes.js';
 import { CUT, type EncodedParts } from './encoded-parts.js';
-import { readFailure, rowFailure } from './row-failure.js';
+import { rowFailure } from './row-failure.js';
+import { convertedBatches } from './category-read.js';
 import type { PieceSet } from './piece-format.js';
 import { pieceParts } from './piece-parts.js';
 
@@ -190,8 +189,6 @@ async function* encodeRows(
   countsRows: boolean,
 ): AsyncGenerator<Buffer | typeof CUT> {
   const { category, totals } = job;
-  const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
-  const width = converters.length;
   const out = new ByteWriter(CHUNK_BYTES * 2);
   const take = (): Buffer => {
     const chunk = out.take();
@@ -206,76 +203,49 @@ async function* encodeRows(
   partRows.push(0);
   totals.bytesWritten += head.length;
   yield head;
-  const read = {
-    source: category.source,
-    columns: category.fields.map((f) => f.name),
-    orderBy: category.primaryKey,
-    tenant: job.tenant,
-  };
-  const batches = job.snapshot.batches(read)[Symbol.asyncIterator]();
-  let last: readonly unknown[] | null = null;
-  try {
-    for (;;) {
-      let next: IteratorResult<readonly (readonly unknown[])[]>;
+  for await (const batch of convertedBatches(job, encoder.format)) {
+    let r = 0;
+    while (r < batch.rows.length) {
+      let full = false;
       try {
-        next = await batches.next();
-      } catch (error) {
-        throw readFailure(category, last, error);
-      }
-      if (next.done) break;
-      job.signal.throwIfAborted();
-      const batch = next.value;
-      let r = 0;
-      while (r < batch.length) {
-        let row: Row | null = null;
-        let full = false;
-        try {
-          for (; r < batch.length && out.length < CHUNK_BYTES; r++) {
-            // A part ends after the row that brings it to the part size (the
-            // file it would be, ended there): where parts are cut depends on
-            // the data alone. This row, the next, opens the next part.
-            if (rows > 0 && bytes + tailBytes(rows) >= limit) {
-              full = true;
-              break;
-            }
-            const raw = batch[r]!;
-            row = null;
-            const values = new Array<JsonValue>(width);
-            for (let i = 0; i < width; i++) values[i] = converters[i]!(raw[i] ?? null);
-            row = values;
-            const mark = out.length;
-            out.text(encoder.row(row, rows));
-            const size = out.length - mark;
-            sample?.(row);
-            bytes += size;
-            rows++;
-            counter.rows++;
-            partRows[partRows.length - 1] = rows;
+        for (; r < batch.rows.length && out.length < CHUNK_BYTES; r++) {
+          // A part ends after the row that brings it to the part size (the
+          // file it would be, ended there): where parts are cut depends on
+          // the data alone. This row, the next, opens the next part.
+          if (rows > 0 && bytes + tailBytes(rows) >= limit) {
+            full = true;
+            break;
           }
-        } catch (error) {
-          throw rowFailure(category, encoder.format, batch[r]!, row, error);
+          const row = batch.rows[r]!;
+          const mark = out.length;
+          out.text(encoder.row(row, rows));
+          const size = out.length - mark;
+          sample?.(row);
+          bytes += size;
+          rows++;
+          counter.rows++;
+          partRows[partRows.length - 1] = rows;
         }
-        if (full) {
-          // Close this part and open the next; the row is written as its first.
-          if (out.length > 0) yield take();
-          const tail = Buffer.from(encoder.end(rows));
-          totals.bytesWritten += tail.length + head.length;
-          yield tail;
-          yield CUT;
-          yield head;
-          bytes = head.length;
-          rows = 0;
-          partRows.push(0);
-        } else if (out.length >= CHUNK_BYTES) {
-          yield take();
-        }
+      } catch (error) {
+        throw rowFailure(category, encoder.format, batch.raw[r]!, batch.rows[r]!, error);
       }
-      if (batch.length > 0) last = batch[batch.length - 1]!;
-      if (countsRows) totals.rowsWritten += batch.length;
-      job.onProgress();
+      if (full) {
+        // Close this part and open the next; the row is written as its first.
+        if (out.length > 0) yield take();
+        const tail = Buffer.from(encoder.end(rows));
+        totals.bytesWritten += tail.length + head.length;
+        yield tail;
+        yield CUT;
+        yield head;
+        bytes = head.length;
+        rows = 0;
+        partRows.push(0);
+      } else if (out.length >= CHUNK_BYTES) {
+        yield take();
+      }
     }
-  } finally {
-    await batches.return?.();
+    if (countsRows) totals.rowsWritten += batch.rows.length;
+    job.onProgress();
   }
   if (out.length > 0) yield take();
   const tail = Buffer.from(encoder.end(rows));

@@ -3,16 +3,14 @@ import { pipeline } from 'node:stream/promises';
 import type { IncludedCategory } from '../catalog/index.js';
 import {
   ByteWriter,
-  compileConverter,
   createEncoder,
   type CsvOptions,
   type EncodedFormat,
-  type JsonValue,
-  type Row,
 } from '../formats/index.js';
 import type { KeyRange, SourceSnapshot } from '../sources/index.js';
 import { pushSize, trailerBytes } from './piece-format.js';
-import { readFailure, rowFailure } from './row-failure.js';
+import { rowFailure } from './row-failure.js';
+import { convertedBatches } from './category-read.js';
 import { DigestStream, type ByteDigest } from './zip-digest-stream.js';
 
 /** Bytes of encoded records handed to the output at once. */
@@ -60,58 +58,27 @@ async function* encodePiece(job: PieceWrite, counted: { rows: number }): AsyncGe
     csv: job.csv,
     canonical: job.canonical,
   });
-  const converters = category.fields.map((f) => compileConverter(f, `${category.name}.${f.name}`));
-  const width = converters.length;
   const out = new ByteWriter(CHUNK_BYTES * 2);
   const sizes: number[] = [];
   let dataBytes = 0;
-  const read = {
-    source: category.source,
-    columns: category.fields.map((f) => f.name),
-    orderBy: category.primaryKey,
-    tenant: job.tenant,
-    range: job.range,
-  };
-  const batches = job.snapshot.batches(read)[Symbol.asyncIterator]();
-  let last: readonly unknown[] | null = null;
-  try {
-    for (;;) {
-      let next: IteratorResult<readonly (readonly unknown[])[]>;
-      try {
-        next = await batches.next();
-      } catch (error) {
-        throw readFailure(category, last, error);
-      }
-      if (next.done) break;
-      job.signal.throwIfAborted();
-      const batch = next.value;
-      let row: Row | null = null;
-      let r = 0;
-      try {
-        for (; r < batch.length; r++) {
-          const raw = batch[r]!;
-          row = null;
-          const values = new Array<JsonValue>(width);
-          for (let i = 0; i < width; i++) values[i] = converters[i]!(raw[i] ?? null);
-          row = values;
-          const mark = out.length;
-          // As a record after the first: the assembler drops the separator where a file opens.
-          out.text(encoder.row(row, 1));
-          pushSize(sizes, out.length - mark);
-          counted.rows++;
-          if (out.length >= CHUNK_BYTES) {
-            const chunk = out.take();
-            dataBytes += chunk.length;
-            yield chunk;
-          }
+  for await (const batch of convertedBatches(job, encoder.format)) {
+    let r = 0;
+    try {
+      for (; r < batch.rows.length; r++) {
+        const mark = out.length;
+        // As a record after the first: the assembler drops the separator where a file opens.
+        out.text(encoder.row(batch.rows[r]!, 1));
+        pushSize(sizes, out.length - mark);
+        counted.rows++;
+        if (out.length >= CHUNK_BYTES) {
+          const chunk = out.take();
+          dataBytes += chunk.length;
+          yield chunk;
         }
-      } catch (error) {
-        throw rowFailure(category, encoder.format, batch[r]!, row, error);
       }
-      if (batch.length > 0) last = batch[batch.length - 1]!;
+    } catch (error) {
+      throw rowFailure(category, encoder.format, batch.raw[r]!, batch.rows[r]!, error);
     }
-  } finally {
-    await batches.return?.();
   }
   if (out.length > 0) {
     const chunk = out.take();
