@@ -287,7 +287,7 @@ for (const dialect of DIALECTS) {
         expect(failure).toEqual({
           code: 'source_read_failed',
           message: expect.stringMatching(
-            /^Reading category "cut_notes"( after row id=\d+)? failed: (terminating connection due to administrator command|Connection was killed|database disk image is malformed|disk I\/O error)$/,
+            /^Reading category "cut_notes"( after row id=\d+)? failed: (terminating connection due to administrator command|Connection terminated unexpectedly|read ECONNRESET|Connection was killed|database disk image is malformed|disk I\/O error)$/,
           ) as unknown,
         });
         expect(failure?.message.includes(' after row id='), failure?.message).toBe(

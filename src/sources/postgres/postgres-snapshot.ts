@@ -28,6 +28,12 @@ export interface SnapshotReads {
   readonly binaryCopy?: boolean;
   /** Cancels the statement the snapshot's connection is running, from another connection. */
   readonly cancel: () => Promise<void>;
+  /**
+   * The error the snapshot's connection was lost with, if it was, else
+   * `error`: a statement sent after the loss fails only with pg's "not
+   * queryable", which says nothing of why.
+   */
+  readonly lostOr: (error: unknown) => unknown;
 }
 
 /**
@@ -46,63 +52,71 @@ export function postgresSnapshot(
   open: Set<OpenRead>,
   reads: SnapshotReads,
 ): SourceSnapshot {
+  async function* readBatches(read: CategoryRead): AsyncGenerator<RawValue[][]> {
+    const plan = await planRead(client, read);
+    const collate = byBytes(plan.collatable);
+    if (plan.decoders !== null && reads.binaryCopy !== false) {
+      // COPY takes no parameters: the range's keys are written as literals.
+      const range = rangeCondition(read, collate, sqlLiteral);
+      yield* copyBatches({
+        client,
+        select: withLiteralTenant(categorySelect(read, collate, undefined, range), read.tenant),
+        decoders: plan.decoders,
+        batchRows: BATCH_ROWS,
+        open,
+        cancel: reads.cancel,
+      });
+      return;
+    }
+    const values: string[] = [];
+    const range = rangeCondition(read, collate, (key) => {
+      values.push(key);
+      return `$${values.length + 1}`;
+    });
+    const sql = categorySelect(read, collate, undefined, range);
+    const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
+    const cursor = client.query(
+      new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant, ...values], {
+        rowMode: 'array',
+        types: SOURCE_TYPES,
+      }),
+    );
+    let failed = false;
+    cursor.on('error', () => (failed = true));
+    // The next batch is asked for before this one is handed over, so that
+    // the server reads it while the consumer encodes this one.
+    let next: Promise<RawValue[][]> | null = readAhead(client, cursor);
+    let closed: Promise<void> | null = null;
+    const close: OpenRead = () =>
+      (closed ??= (async () => {
+        // A consumer that stops early leaves a read in flight: it ends before the cursor closes.
+        await next?.catch(() => undefined);
+        // A failed cursor's portal went with its transaction.
+        if (!failed) await closeCursor(client, cursor);
+      })());
+    open.add(close);
+    try {
+      for (;;) {
+        const rows: RawValue[][] = await next;
+        if (rows.length === 0) {
+          next = null;
+          return;
+        }
+        next = readAhead(client, cursor);
+        yield rows;
+      }
+    } finally {
+      open.delete(close);
+      await close();
+    }
+  }
+
   return {
     async *batches(read: CategoryRead) {
-      const plan = await planRead(client, read);
-      const collate = byBytes(plan.collatable);
-      if (plan.decoders !== null && reads.binaryCopy !== false) {
-        // COPY takes no parameters: the range's keys are written as literals.
-        const range = rangeCondition(read, collate, sqlLiteral);
-        yield* copyBatches({
-          client,
-          select: withLiteralTenant(categorySelect(read, collate, undefined, range), read.tenant),
-          decoders: plan.decoders,
-          batchRows: BATCH_ROWS,
-          open,
-          cancel: reads.cancel,
-        });
-        return;
-      }
-      const values: string[] = [];
-      const range = rangeCondition(read, collate, (key) => {
-        values.push(key);
-        return `$${values.length + 1}`;
-      });
-      const sql = categorySelect(read, collate, undefined, range);
-      const PgCursor = createRequire(import.meta.url)('pg-cursor') as typeof Cursor;
-      const cursor = client.query(
-        new PgCursor<RawValue[]>(withPositionalTenant(sql), [read.tenant, ...values], {
-          rowMode: 'array',
-          types: SOURCE_TYPES,
-        }),
-      );
-      let failed = false;
-      cursor.on('error', () => (failed = true));
-      // The next batch is asked for before this one is handed over, so that
-      // the server reads it while the consumer encodes this one.
-      let next: Promise<RawValue[][]> | null = readAhead(client, cursor);
-      let closed: Promise<void> | null = null;
-      const close: OpenRead = () =>
-        (closed ??= (async () => {
-          // A consumer that stops early leaves a read in flight: it ends before the cursor closes.
-          await next?.catch(() => undefined);
-          // A failed cursor's portal went with its transaction.
-          if (!failed) await closeCursor(client, cursor);
-        })());
-      open.add(close);
       try {
-        for (;;) {
-          const rows: RawValue[][] = await next;
-          if (rows.length === 0) {
-            next = null;
-            return;
-          }
-          next = readAhead(client, cursor);
-          yield rows;
-        }
-      } finally {
-        open.delete(close);
-        await close();
+        yield* readBatches(read);
+      } catch (error) {
+        throw reads.lostOr(error);
       }
     },
     async count(read) {

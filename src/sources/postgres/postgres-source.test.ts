@@ -246,6 +246,44 @@ describe('PostgresSource', () => {
     expect(counted).toBe(2966);
   });
 
+  it('names why its connection was lost when it is lost after the last rows arrived, before the read ended', async () => {
+    const source = sources.get('acme-tasks')![1]!.source;
+    const comments: CategoryRead = {
+      ...tasksOf('acme'),
+      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
+      columns: ['id'],
+    };
+    const killer = new pg.Client({ connectionString: database!.url });
+    await killer.connect();
+    try {
+      const failure = await source
+        .withSnapshot(async (snapshot) => {
+          const batches = snapshot.batches(comments)[Symbol.asyncIterator]();
+          let rows = 0;
+          // The last batch comes once every row has arrived: the read then only has its end to run.
+          while (rows < 2966) rows += ((await batches.next()).value as unknown[]).length;
+          // With a timeout, PostgreSQL answers once the backend is gone; a turn of
+          // the event loop later, the connection's own error has reached the client.
+          await killer.query(
+            `SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+          );
+          await new Promise((resolve) => setImmediate(resolve));
+          await batches.next();
+        })
+        .then(
+          () => null,
+          (error: unknown) => (error as Error).message,
+        );
+      // Whichever the client met first: the server's farewell, or the socket's end.
+      expect(failure).toMatch(
+        /^(terminating connection due to administrator command|Connection terminated unexpectedly|read ECONNRESET)$/,
+      );
+    } finally {
+      await killer.end();
+    }
+  });
+
   it('hands the value model exact forms: int8 as a number when exact else text, numeric as text, booleans, timestamps as RFC 3339 text', async () => {
     const read: CategoryRead = {
       source: {

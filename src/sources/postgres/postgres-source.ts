@@ -108,6 +108,9 @@ export class PostgresSource implements SourceDatabase {
     const client = await this.pool.connect();
     const open = new Set<OpenRead>();
     let broken: Error | undefined;
+    let lost: Error | undefined;
+    const onLost = (error: Error) => (lost ??= error);
+    client.on('error', onLost);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       if (joined !== null) {
@@ -126,10 +129,13 @@ export class PostgresSource implements SourceDatabase {
       const snapshot = postgresSnapshot(client, open, {
         binaryCopy: this.binaryCopy,
         cancel: () => this.cancelBackend(backend),
+        lostOr: (error) => lost ?? error,
       });
       const result = await work(snapshot, id ?? '');
       for (const close of open) await close();
-      await client.query('COMMIT');
+      await client.query('COMMIT').catch((error: unknown) => {
+        throw lost ?? error;
+      });
       return result;
     } catch (error) {
       for (const close of open) await close().catch(() => undefined);
@@ -138,7 +144,8 @@ export class PostgresSource implements SourceDatabase {
       });
       throw toError(error);
     } finally {
-      client.release(broken);
+      client.off('error', onLost);
+      client.release(broken ?? lost);
     }
   }
 
