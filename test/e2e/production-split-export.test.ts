@@ -115,22 +115,41 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
     const id = created.data!.id;
 
     // Once every worker holds a piece, kill one that does not coordinate the export.
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const [active] = await query<{ n: number }>(
-        `select count(*)::int as n from pgboss.job where name = 'portage-export-piece' and state = 'active'`,
-      );
-      if (active!.n >= 3) break;
-      if (Date.now() > deadline) throw new Error('the pieces never ran on three workers at once');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // A piece of a few hundred rows can end between a look at the queue and a
+    // kill: the queue is looked at while every worker is stopped, and one is
+    // killed only when it shows three pieces held; else they go on a moment.
+    const watch = new pg.Client({ connectionString: state.url });
+    await watch.connect();
+    const active = async () =>
+      (
+        await watch.query<{ n: number }>(
+          `select count(*)::int as n from pgboss.job where name = 'portage-export-piece' and state = 'active'`,
+        )
+      ).rows[0]!.n;
+    let killed: PortageProcess | undefined;
+    try {
+      const deadline = Date.now() + 120_000;
+      while (killed === undefined) {
+        if (Date.now() > deadline) throw new Error('the pieces never ran on three workers at once');
+        for (const worker of workers) process.kill(worker.pid, 'SIGSTOP');
+        try {
+          if ((await active()) >= 3) {
+            const { rows } = await watch.query<{ lease_owner: string }>(
+              'select lease_owner from exports where id = $1',
+              [id],
+            );
+            const coordinator = Number(rows[0]!.lease_owner.split(':')[1]);
+            killed = workers.find((w) => w.pid !== coordinator)!;
+            await killed.stop('SIGKILL');
+          }
+        } finally {
+          for (const worker of workers) if (worker !== killed) process.kill(worker.pid, 'SIGCONT');
+        }
+        if (killed === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await watch.end();
     }
-    const [lease] = await query<{ lease_owner: string }>(
-      'select lease_owner from exports where id = $1',
-      [id],
-    );
-    const coordinator = Number(lease!.lease_owner.split(':')[1]);
-    const killed = workers.find((w) => w.pid !== coordinator)!;
-    await killed.stop('SIGKILL');
 
     // Progress advances while the pieces are written, and never goes back.
     const seen: { status: string; rows: number }[] = [];
