@@ -111,39 +111,50 @@ export function postgresSnapshot(
     }
   }
 
+  async function countRows(read: Omit<CategoryRead, 'columns' | 'orderBy'>): Promise<number> {
+    const { rows } = await client.query<[string]>({
+      text: withPositionalTenant(categoryCount(read)),
+      values: [read.tenant],
+      rowMode: 'array',
+      types: SOURCE_TYPES,
+    });
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
+  async function boundaries(
+    read: Omit<CategoryRead, 'columns'>,
+    every: number,
+  ): Promise<string[][]> {
+    const plan = await planRead(client, { ...read, columns: read.orderBy });
+    const collate = byBytes(plan.collatable);
+    const keys = read.orderBy.map((c, i) => `t0.${quoteIdent(c)} AS k${i}`).join(', ');
+    const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
+    const { rows } = await client.query<string[]>({
+      text:
+        `SELECT ${read.orderBy.map((_, i) => `k${i}::text`).join(', ')} FROM (` +
+        `SELECT ${keys}, row_number() OVER (ORDER BY ${order}) AS portage_row ` +
+        `FROM ${withPositionalTenant(tenantScope(read.source))}) AS numbered ` +
+        `WHERE portage_row % $2 = 0 ORDER BY portage_row`,
+      values: [read.tenant, every],
+      rowMode: 'array',
+    });
+    return rows;
+  }
+
+  /** Every failure of the snapshot's statements says why its connection was lost, if it was. */
+  const named = (error: unknown): never => {
+    throw reads.lostOr(error);
+  };
   return {
-    async *batches(read: CategoryRead) {
+    async *batches(read) {
       try {
         yield* readBatches(read);
       } catch (error) {
-        throw reads.lostOr(error);
+        named(error);
       }
     },
-    async count(read) {
-      const { rows } = await client.query<[string]>({
-        text: withPositionalTenant(categoryCount(read)),
-        values: [read.tenant],
-        rowMode: 'array',
-        types: SOURCE_TYPES,
-      });
-      return Number(rows[0]?.[0] ?? 0);
-    },
-    async keyBoundaries(read, every) {
-      const plan = await planRead(client, { ...read, columns: read.orderBy });
-      const collate = byBytes(plan.collatable);
-      const keys = read.orderBy.map((c, i) => `t0.${quoteIdent(c)} AS k${i}`).join(', ');
-      const order = read.orderBy.map((c) => collate(`t0.${quoteIdent(c)}`)).join(', ');
-      const { rows } = await client.query<string[]>({
-        text:
-          `SELECT ${read.orderBy.map((_, i) => `k${i}::text`).join(', ')} FROM (` +
-          `SELECT ${keys}, row_number() OVER (ORDER BY ${order}) AS portage_row ` +
-          `FROM ${withPositionalTenant(tenantScope(read.source))}) AS numbered ` +
-          `WHERE portage_row % $2 = 0 ORDER BY portage_row`,
-        values: [read.tenant, every],
-        rowMode: 'array',
-      });
-      return rows;
-    },
+    count: (read) => countRows(read).catch(named),
+    keyBoundaries: (read, every) => boundaries(read, every).catch(named),
   };
 }
 

@@ -170,6 +170,13 @@ describe('PostgresSource', () => {
     orderBy: ['id'],
     tenant,
   });
+  /** The comments of acme: {@link ACME_COMMENTS} rows, more than a batch and not a multiple of one. */
+  const comments: CategoryRead = {
+    ...tasksOf('acme'),
+    source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
+    columns: ['id'],
+  };
+  const ACME_COMMENTS = 2966;
 
   it('reads one snapshot throughout: rows another connection adds meanwhile are not seen', async () => {
     const source = sources.get('acme-tasks')![1]!.source;
@@ -205,11 +212,6 @@ describe('PostgresSource', () => {
     const source = sources.get('acme-tasks')![1]!.source;
     const sizes: number[] = [];
     let last = 0;
-    const comments: CategoryRead = {
-      ...tasksOf('acme'),
-      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
-      columns: ['id'],
-    };
     await source.withSnapshot(async (snapshot) => {
       for await (const batch of snapshot.batches(comments)) {
         sizes.push(batch.length);
@@ -219,20 +221,14 @@ describe('PostgresSource', () => {
         }
       }
     });
-    const total = 2966;
     expect(sizes).toEqual([
-      ...Array<number>(Math.floor(total / BATCH_ROWS)).fill(BATCH_ROWS),
-      total % BATCH_ROWS,
+      ...Array<number>(Math.floor(ACME_COMMENTS / BATCH_ROWS)).fill(BATCH_ROWS),
+      ACME_COMMENTS % BATCH_ROWS,
     ]);
   });
 
   it('closes the cursor of a consumer that stops early, with a read ahead in flight', async () => {
     const source = sources.get('acme-tasks')![1]!.source;
-    const comments: CategoryRead = {
-      ...tasksOf('acme'),
-      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
-      columns: ['id'],
-    };
     const counted = await source.withSnapshot(async (snapshot) => {
       for await (const batch of snapshot.batches(comments)) {
         expect(batch).toHaveLength(BATCH_ROWS);
@@ -243,25 +239,22 @@ describe('PostgresSource', () => {
       for await (const batch of snapshot.batches(comments)) rows += batch.length;
       return rows;
     });
-    expect(counted).toBe(2966);
+    expect(counted).toBe(ACME_COMMENTS);
   });
 
   it('names why its connection was lost when it is lost after the last rows arrived, before the read ended', async () => {
     const source = sources.get('acme-tasks')![1]!.source;
-    const comments: CategoryRead = {
-      ...tasksOf('acme'),
-      source: { kind: 'table', table: 'comments', tenantColumn: 'tenant_id', through: [] },
-      columns: ['id'],
-    };
     const killer = new pg.Client({ connectionString: database!.url });
     await killer.connect();
+    const message = (error: unknown) => (error as Error).message;
     try {
-      const failure = await source
+      const failures: (string | null)[] = [];
+      const ended = await source
         .withSnapshot(async (snapshot) => {
           const batches = snapshot.batches(comments)[Symbol.asyncIterator]();
           let rows = 0;
           // The last batch comes once every row has arrived: the read then only has its end to run.
-          while (rows < 2966) rows += ((await batches.next()).value as unknown[]).length;
+          while (rows < ACME_COMMENTS) rows += ((await batches.next()).value as unknown[]).length;
           // With a timeout, PostgreSQL answers once the backend is gone; a turn of
           // the event loop later, the connection's own error has reached the client.
           await killer.query(
@@ -269,16 +262,16 @@ describe('PostgresSource', () => {
              WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
           );
           await new Promise((resolve) => setImmediate(resolve));
-          await batches.next();
+          failures.push(await batches.next().then(() => null, message));
+          failures.push(await snapshot.count(comments).then(() => null, message));
         })
-        .then(
-          () => null,
-          (error: unknown) => (error as Error).message,
-        );
+        .then(() => null, message);
+      // The snapshot's end (its COMMIT) fails too, with the same loss.
+      failures.push(ended);
       // Whichever the client met first: the server's farewell, or the socket's end.
-      expect(failure).toMatch(
-        /^(terminating connection due to administrator command|Connection terminated unexpectedly|read ECONNRESET)$/,
-      );
+      const why =
+        /^(terminating connection due to administrator command|Connection terminated unexpectedly|read ECONNRESET)$/;
+      expect(failures).toEqual([expect.stringMatching(why), failures[0], failures[0]]);
     } finally {
       await killer.end();
     }

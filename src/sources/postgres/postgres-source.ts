@@ -110,6 +110,8 @@ export class PostgresSource implements SourceDatabase {
     let broken: Error | undefined;
     let lost: Error | undefined;
     const onLost = (error: Error) => (lost ??= error);
+    // A statement sent after the connection was lost fails only with pg's "not queryable".
+    const lostOr = (error: unknown) => lost ?? error;
     client.on('error', onLost);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -129,12 +131,12 @@ export class PostgresSource implements SourceDatabase {
       const snapshot = postgresSnapshot(client, open, {
         binaryCopy: this.binaryCopy,
         cancel: () => this.cancelBackend(backend),
-        lostOr: (error) => lost ?? error,
+        lostOr,
       });
       const result = await work(snapshot, id ?? '');
       for (const close of open) await close();
       await client.query('COMMIT').catch((error: unknown) => {
-        throw lost ?? error;
+        throw lostOr(error);
       });
       return result;
     } catch (error) {
