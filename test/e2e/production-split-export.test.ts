@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import { loadCatalogFile } from '../../src/catalog/index.js';
 import { ACME_TASKS, generateDemoPlatformInPostgres } from '../../src/demo/index.js';
 import { produceArchive } from '../../src/jobs/index.js';
 import { openSource } from '../../src/sources/index.js';
+import { TEMPORARY_PREFIX } from '../../src/storage/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { portageClient } from '../support/api-client.js';
@@ -113,34 +114,45 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
     });
     expect(created.response.status).toBe(202);
     const id = created.data!.id;
+    const temporaryDir = join(dataDir, 'archives', TEMPORARY_PREFIX);
 
-    // Once every worker holds a piece, kill one that does not coordinate the export.
-    // A piece of a few hundred rows can end between a look at the queue and a
-    // kill: the queue is looked at while every worker is stopped, and one is
-    // killed only when it shows three pieces held; else they go on a moment.
+    // Kill a worker that does not coordinate the export while it writes a piece.
+    // A piece of a few hundred rows can end between a look and a kill, so the
+    // workers are looked at while all are stopped: one holding a file open in
+    // the store's temporary directory is writing a piece (only the coordinator
+    // writes the archive), and is killed before it runs again.
     const watch = new pg.Client({ connectionString: state.url });
     await watch.connect();
-    const active = async () =>
-      (
-        await watch.query<{ n: number }>(
-          `select count(*)::int as n from pgboss.job where name = 'portage-export-piece' and state = 'active'`,
-        )
-      ).rows[0]!.n;
     let killed: PortageProcess | undefined;
     try {
       const deadline = Date.now() + 120_000;
       while (killed === undefined) {
-        if (Date.now() > deadline) throw new Error('the pieces never ran on three workers at once');
+        const [row] = (
+          await watch.query<{ status: string; lease_owner: string | null }>(
+            'select status, lease_owner from exports where id = $1',
+            [id],
+          )
+        ).rows;
+        if (row!.status !== 'queued' && row!.status !== 'running') {
+          throw new Error(
+            `the export ended (${row!.status}) before a worker was seen writing a piece`,
+          );
+        }
+        if (Date.now() > deadline) throw new Error('no worker was seen writing a piece');
+        const coordinator =
+          row!.lease_owner === null ? undefined : Number(row!.lease_owner.split(':')[1]);
+        if (coordinator === undefined) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          continue;
+        }
         for (const worker of workers) process.kill(worker.pid, 'SIGSTOP');
         try {
-          if ((await active()) >= 3) {
-            const { rows } = await watch.query<{ lease_owner: string }>(
-              'select lease_owner from exports where id = $1',
-              [id],
-            );
-            const coordinator = Number(rows[0]!.lease_owner.split(':')[1]);
-            killed = workers.find((w) => w.pid !== coordinator)!;
-            await killed.stop('SIGKILL');
+          for (const worker of workers) {
+            if (worker.pid !== coordinator && (await holdsFileUnder(worker.pid, temporaryDir))) {
+              killed = worker;
+              await worker.stop('SIGKILL');
+              break;
+            }
           }
         } finally {
           for (const worker of workers) if (worker !== killed) process.kill(worker.pid, 'SIGCONT');
@@ -194,3 +206,13 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
     expect(await readdir(join(dataDir, 'archives', 'pieces', id)).catch(() => [])).toEqual([]);
   });
 });
+
+/** Whether process `pid` (Linux) holds a file open under `dir`. */
+async function holdsFileUnder(pid: number, dir: string): Promise<boolean> {
+  const fds = `/proc/${pid}/fd`;
+  for (const fd of await readdir(fds).catch(() => [])) {
+    const target = await readlink(join(fds, fd)).catch(() => '');
+    if (target.startsWith(dir)) return true;
+  }
+  return false;
+}
