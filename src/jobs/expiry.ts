@@ -2,6 +2,7 @@ import { toError } from '../errors/index.js';
 import type { ExportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
 import { logExportState } from './lifecycle-log.js';
+import { PIECES_PREFIX } from './split-plan.js';
 
 /**
  * Deletes the archives of exports past their retention and marks them
@@ -50,8 +51,10 @@ export const TEMPORARY_MAX_AGE_MS = 24 * 3_600_000;
 
 /**
  * The periodic tidy-up of a worker: expires archives past retention, deletes
- * the temporary objects of writers that died before they could discard them,
- * so a failed export leaves nothing behind for long, and forgets webhook
+ * the temporary objects of writers that died before they could discard them
+ * and the pieces of split exports that ended (their coordinator deletes them,
+ * unless it died first or a dead attempt's piece was written after), so a
+ * failed export leaves nothing behind for long, and forgets webhook
  * deliveries and mails that ended more than
  * `PORTAGE_NOTIFICATION_RETENTION_DAYS` days before `now`.
  */
@@ -65,6 +68,8 @@ export async function housekeep(
   await expireDue(ctx, now);
   const swept = await ctx.storage.sweepTemporary(TEMPORARY_MAX_AGE_MS);
   if (swept > 0) console.error(`housekeeping: deleted ${swept} abandoned temporary object(s)`);
+  const pieces = await sweepPieces(ctx);
+  if (pieces > 0) console.error(`housekeeping: deleted ${pieces} piece(s) of ended exports`);
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const purged = await ctx.store.notificationRetention.purge(cutoff);
   if (purged.deliveries + purged.events + purged.mails > 0) {
@@ -72,4 +77,27 @@ export async function housekeep(
       `housekeeping: forgot ${purged.deliveries} webhook delivery(ies), ${purged.events} event(s) and ${purged.mails} mail(s) older than ${days} days`,
     );
   }
+}
+
+/**
+ * Deletes the pieces of every export that is neither pending nor running (or
+ * no longer known): none of its attempts will read them again. Returns how
+ * many it deleted.
+ */
+async function sweepPieces(ctx: Pick<ExportContext, 'store' | 'storage'>): Promise<number> {
+  const ended = new Map<string, boolean>();
+  let swept = 0;
+  for await (const key of ctx.storage.list(PIECES_PREFIX)) {
+    const exportId = key.slice(PIECES_PREFIX.length).split('/')[0]!;
+    let over = ended.get(exportId);
+    if (over === undefined) {
+      const record = await ctx.store.exports.getById(exportId);
+      over = record === null || (record.status !== 'pending' && record.status !== 'running');
+      ended.set(exportId, over);
+    }
+    if (!over) continue;
+    await ctx.storage.delete(key);
+    swept += 1;
+  }
+  return swept;
 }

@@ -25,9 +25,12 @@ export interface SplitTarget {
   readonly csv: CsvOptions;
 }
 
-/** The object key of one piece: under `pieces/<export id>/`, outside the archives' keys. */
+/** Where the pieces of split exports are stored, one folder per export: outside the archives' keys. */
+export const PIECES_PREFIX = 'pieces/';
+
+/** The object key of one piece: under `pieces/<export id>/`. */
 export function pieceKey(exportId: string, category: string, format: string, n: number): string {
-  return `pieces/${exportId}/${category}.${format}.${String(n).padStart(5, '0')}`;
+  return `${PIECES_PREFIX}${exportId}/${category}.${format}.${String(n).padStart(5, '0')}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FilePendingObject, removeIfPresent } from './file-pending-object.js';
-import { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
+import { TEMPORARY_PREFIX, validateKeyPrefix, validateObjectKey } from './object-key.js';
 import { toError } from '../errors/index.js';
 import { checkByteRange, ObjectNotFoundError, errnoCode } from './storage-errors.js';
 import type { ByteRange, ObjectStore, PendingObject } from './types.js';
@@ -85,6 +85,10 @@ export class FileStore implements ObjectStore {
     }
   }
 
+  async *list(prefix: string): AsyncIterable<string> {
+    yield* listFiles(this.#pathOf(validateKeyPrefix(prefix).slice(0, -1)), prefix);
+  }
+
   async sweepTemporary(olderThanMs: number): Promise<number> {
     let names: string[];
     try {
@@ -114,6 +118,21 @@ export class FileStore implements ObjectStore {
     const inside = this.root.endsWith(sep) ? this.root : this.root + sep;
     if (!path.startsWith(inside)) throw new Error(`key escapes the store: ${key}`);
     return path;
+  }
+}
+
+/** The keys of the files under `dir`, whose key prefix is `prefix`, at any depth. */
+async function* listFiles(dir: string, prefix: string): AsyncIterable<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (caught) {
+    if (isAbsent(caught) || errnoCode(caught) === 'ENOTDIR') return;
+    throw toError(caught);
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) yield* listFiles(join(dir, entry.name), `${prefix}${entry.name}/`);
+    else if (entry.isFile()) yield `${prefix}${entry.name}`;
   }
 }
 

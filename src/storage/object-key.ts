@@ -33,3 +33,16 @@ export function validateObjectKey(key: string): string {
   if (key.startsWith(TEMPORARY_PREFIX)) fail(`reserved prefix ${TEMPORARY_PREFIX}`);
   return key;
 }
+
+/**
+ * Checks that `prefix` is whole key segments followed by `/` (`pieces/`,
+ * `exports/acme/`), under which keys can be listed, and returns it unchanged.
+ *
+ * @throws InvalidObjectKeyError naming the rule broken.
+ */
+export function validateKeyPrefix(prefix: string): string {
+  if (!prefix.endsWith('/')) throw new InvalidObjectKeyError(prefix, 'a prefix must end with /');
+  if (prefix === TEMPORARY_PREFIX) throw new InvalidObjectKeyError(prefix, 'reserved prefix');
+  validateObjectKey(prefix.slice(0, -1));
+  return prefix;
+}

@@ -114,6 +114,38 @@ export function describeObjectStore(name: string, open: () => Promise<StoreFixtu
       await expect(store.read('d.zip')).rejects.toBeInstanceOf(ObjectNotFoundError);
     });
 
+    it('lists the keys under a prefix, at any depth, and none being written', async () => {
+      const { store } = fixture;
+      const keys = [
+        'pieces/exp_1/tasks.csv.00001',
+        'pieces/exp_1/deep/er.jsonl.00002',
+        'pieces/exp_2/tasks.csv.00001',
+        'piecesX/other',
+        'pieces.zip',
+      ];
+      for (const key of keys) {
+        const pending = await store.beginWrite(key);
+        await writeAll(pending, content);
+        await pending.publish(expectedOf(content));
+      }
+      const unpublished = await store.beginWrite('pieces/exp_3/tasks.csv.00001');
+      await writeAll(unpublished, content);
+      const listed = async (prefix: string) => {
+        const found: string[] = [];
+        for await (const key of store.list(prefix)) found.push(key);
+        return found.sort();
+      };
+      expect(await listed('pieces/')).toEqual(keys.slice(0, 3).sort());
+      expect(await listed('pieces/exp_1/')).toEqual(keys.slice(0, 2).sort());
+      expect(await listed('pieces/exp_1/deep/')).toEqual([keys[1]]);
+      expect(await listed('nothing/here/')).toEqual([]);
+      expect(await listed('pieces.zip/')).toEqual([]);
+      await unpublished.abort();
+      for (const prefix of ['pieces', '../', 'a//', '.tmp/', '/']) {
+        await expect(listed(prefix)).rejects.toBeInstanceOf(InvalidObjectKeyError);
+      }
+    });
+
     it.each(['../escape.zip', 'a/../../b', '/etc/passwd', 'a\0b', '', 'a//b', '.tmp/x', 'C:/x'])(
       'refuses the key %j',
       async (key) => {

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
+  ListObjectsV2Command,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { TEMPORARY_PREFIX, validateObjectKey } from './object-key.js';
+import { TEMPORARY_PREFIX, validateKeyPrefix, validateObjectKey } from './object-key.js';
 import { MAX_SINGLE_COPY_BYTES } from './s3-copy.js';
 import { httpStatusOf, isNotFound, s3Failure } from './s3-errors.js';
 import { S3PendingObject } from './s3-pending-object.js';
@@ -180,6 +181,29 @@ export class S3Store implements ObjectStore {
       if (isNotFound(caught)) return;
       throw s3Failure('DeleteObject', this.bucket, objectKey, caught);
     }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const listed = this.prefix + validateKeyPrefix(prefix);
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: listed,
+            ContinuationToken: token,
+          }),
+        );
+      } catch (caught) {
+        throw s3Failure('ListObjectsV2', this.bucket, listed, caught);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) yield object.Key.slice(this.prefix.length);
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
   }
 
   /**

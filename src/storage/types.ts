@@ -47,6 +47,12 @@ export interface ObjectStore {
   /** Deletes a published object; absent is not an error. */
   delete(key: string): Promise<void>;
   /**
+   * The keys of the published objects under `prefix` (whole key segments,
+   * ending in `/`, e.g. `pieces/`), in no particular order; temporary objects
+   * are not among them.
+   */
+  list(prefix: string): AsyncIterable<string>;
+  /**
    * A direct, expiring download URL (an S3 presigned GET), or `null` when Portage
    * must serve the bytes itself (the file store, behind Portage's own signed URLs).
    */
