@@ -4,10 +4,13 @@ import { CatalogError } from '../catalog/index.js';
 import { ConfigError, isMysqlUrl, isPostgresUrl, loadSettings } from '../config/index.js';
 import { parseDuration } from '../auth/key-duration.js';
 import { PortageError, toError } from '../errors/index.js';
+import { boundHeapGrowth } from '../runtime/heap-growth.js';
 import { PURPOSES } from '../store/export-record.js';
 import { UsageError } from './usage-error.js';
 import type { ExportOptions } from './export-command.js';
 import type { TenantLimitsOptions } from './tenants-command.js';
+
+boundHeapGrowth();
 
 // Each command loads its own modules when it runs: a one-off `portage export`
 // or `portage verify` starts without the HTTP server, the queue, the S3
