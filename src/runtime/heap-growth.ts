@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
  * How far V8 lets the old generation grow past what survived the last full
  * collection, in percent. V8's own factor goes up to 4× (300 %) while it
  * collects fast, so a process streaming gigabytes keeps up to three times its
- * live heap in garbage: Portage's exports peaked at 180–230 MB of RSS with a
- * live heap under 64 MB. At 100 % they peak at 150–170 MB for a few percent
- * more CPU (docs/performance.md, "Memory").
+ * live heap in garbage: Portage's exports peaked at 173–372 MiB of RSS with a
+ * live heap under 64 MiB. At 100 % they peak at 149–174 MiB, for more CPU in
+ * full collections (docs/performance.md, "Memory").
  */
 export const HEAP_GROWING_PERCENT = 100;
 
