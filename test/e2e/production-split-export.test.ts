@@ -9,7 +9,7 @@ import { ACME_TASKS, generateDemoPlatformInPostgres } from '../../src/demo/index
 import { produceArchive } from '../../src/jobs/index.js';
 import { openSource } from '../../src/sources/index.js';
 import { TEMPORARY_PREFIX } from '../../src/storage/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore, type ExportStatus, type Store } from '../../src/store/index.js';
 import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { portageClient } from '../support/api-client.js';
 import { waitForExport } from '../support/http.js';
@@ -128,12 +128,12 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
       const deadline = Date.now() + 120_000;
       while (killed === undefined) {
         const [row] = (
-          await watch.query<{ status: string; lease_owner: string | null }>(
+          await watch.query<{ status: ExportStatus; lease_owner: string | null }>(
             'select status, lease_owner from exports where id = $1',
             [id],
           )
         ).rows;
-        if (row!.status !== 'queued' && row!.status !== 'running') {
+        if (row!.status !== 'pending' && row!.status !== 'running') {
           throw new Error(
             `the export ended (${row!.status}) before a worker was seen writing a piece`,
           );
