@@ -1,5 +1,5 @@
 import { toError } from '../errors/index.js';
-import type { ExportRecord } from '../store/index.js';
+import { exportUnderway, type ExportRecord } from '../store/index.js';
 import type { ExportContext } from './export-context.js';
 import { logExportState } from './lifecycle-log.js';
 import { PIECES_PREFIX } from './split-plan.js';
@@ -92,7 +92,7 @@ async function sweepPieces(ctx: Pick<ExportContext, 'store' | 'storage'>): Promi
     let over = ended.get(exportId);
     if (over === undefined) {
       const record = await ctx.store.exports.getById(exportId);
-      over = record === null || (record.status !== 'pending' && record.status !== 'running');
+      over = record === null || !exportUnderway(record.status);
       ended.set(exportId, over);
     }
     if (!over) continue;

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../storage/index.js';
+import { expectedOf, writeAll } from '../storage/object-store-contract.js';
 import { openStore, type ExportRequest, type Store } from '../store/index.js';
+import { DIALECTS, useStoreHandles } from '../../test/support/state-stores.js';
 import { housekeep, TEMPORARY_MAX_AGE_MS } from './expiry.js';
-import { pieceKey } from './split-plan.js';
+import { PIECES_PREFIX, pieceKey } from './split-plan.js';
 
 describe('housekeeping', () => {
   let dir: string;
@@ -44,59 +46,71 @@ describe('housekeeping', () => {
     await live.abort();
     expect(await readdir(temporaries)).toEqual([]);
   });
-
-  it('deletes the pieces of exports that ended or are unknown, and keeps those of live ones', async () => {
-    const storage = new FileStore(join(dir, 'archives'));
-    await store.tenants.upsert('acme', 'Acme');
-    const limits = { perDay: 50, perMonth: 50, maxRunning: 10 };
-    const request: ExportRequest = {
-      tenantId: 'acme',
-      purpose: 'migration',
-      formats: ['csv'],
-      categories: ['tasks'],
-      csv: { bom: false, formulaProtection: false },
-      idempotencyKey: null,
-      requestHash: 'h',
-    };
-    const create = async () => {
-      const created = await store.exports.create(request, limits);
-      if (created.kind !== 'created') throw new Error(created.kind);
-      return created.export.id;
-    };
-    const claim = () =>
-      store.leases.claim({
-        owner: 'w',
-        leaseMs: 60_000,
-        maxAttempts: 3,
-        limitsOf: () => Promise.resolve(limits),
-      });
-    const failed = await create();
-    const claimed = await claim();
-    await store.leases.fail(claimed!.lease, 'source_read_failed', 'Reading "tasks" failed.');
-    const running = await create();
-    await claim();
-    const pending = await create();
-    const ids = { failed, running, pending, unknown: 'exp_unknown' };
-    for (const id of Object.values(ids)) {
-      for (const n of [1, 2]) {
-        const piece = await storage.beginWrite(pieceKey(id, 'tasks', 'csv', n));
-        piece.writable.end('rows');
-        await finished(piece.writable);
-        await piece.publish({
-          bytes: 4,
-          sha256: 'bc51e9e65d79e1c90ba544ab2eae1044ccdf8c1af7a559ba375cba4276f7d99e',
-        });
-      }
-    }
-    expect((await store.exports.getById(running))?.status).toBe('running');
-    expect((await store.exports.getById(failed))?.status).toBe('failed');
-
-    await housekeep({ store, storage, settings: { notificationRetentionDays: 30 } });
-
-    const left: string[] = [];
-    for await (const key of storage.list('pieces/')) left.push(key);
-    expect(left.sort()).toEqual(
-      [running, pending].flatMap((id) => [1, 2].map((n) => pieceKey(id, 'tasks', 'csv', n))).sort(),
-    );
-  });
 });
+
+// Split exports keep their state in PostgreSQL; the sweep reads it through the
+// store, so it is checked on both state databases.
+for (const dialect of DIALECTS)
+  describe(`housekeeping of split exports' pieces on ${dialect}`, () => {
+    const handles = useStoreHandles(dialect, [['acme', 'Acme']]);
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'portage-pieces-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('deletes the pieces of exports that ended or are unknown, and keeps those of live ones', async () => {
+      const store = handles.one;
+      const storage = new FileStore(join(dir, 'archives'));
+      const limits = { perDay: 50, perMonth: 50, maxRunning: 10 };
+      const request: ExportRequest = {
+        tenantId: 'acme',
+        purpose: 'migration',
+        formats: ['csv'],
+        categories: ['tasks'],
+        csv: { bom: false, formulaProtection: false },
+        idempotencyKey: null,
+        requestHash: 'h',
+      };
+      const create = async () => {
+        const created = await store.exports.create(request, limits);
+        if (created.kind !== 'created') throw new Error(created.kind);
+        return created.export.id;
+      };
+      const claim = () =>
+        store.leases.claim({
+          owner: 'w',
+          leaseMs: 60_000,
+          maxAttempts: 3,
+          limitsOf: () => Promise.resolve(limits),
+        });
+      const failed = await create();
+      const claimed = await claim();
+      await store.leases.fail(claimed!.lease, 'source_read_failed', 'Reading "tasks" failed.');
+      const running = await create();
+      await claim();
+      const pending = await create();
+      const rows = Buffer.from('rows');
+      for (const id of [failed, running, pending, 'exp_unknown']) {
+        for (const n of [1, 2]) {
+          const piece = await storage.beginWrite(pieceKey(id, 'tasks', 'csv', n));
+          await writeAll(piece, rows);
+          await piece.publish(expectedOf(rows));
+        }
+      }
+      expect((await store.exports.getById(running))?.status).toBe('running');
+      expect((await store.exports.getById(failed))?.status).toBe('failed');
+
+      await housekeep({ store, storage, settings: { notificationRetentionDays: 30 } });
+
+      const left: string[] = [];
+      for await (const key of storage.list(PIECES_PREFIX)) left.push(key);
+      expect(left.sort()).toEqual(
+        [running, pending]
+          .flatMap((id) => [1, 2].map((n) => pieceKey(id, 'tasks', 'csv', n)))
+          .sort(),
+      );
+    });
+  });

@@ -127,7 +127,7 @@ async function* listFiles(dir: string, prefix: string): AsyncIterable<string> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (caught) {
-    if (isAbsent(caught) || errnoCode(caught) === 'ENOTDIR') return;
+    if (isAbsent(caught)) return;
     throw toError(caught);
   }
   for (const entry of entries) {

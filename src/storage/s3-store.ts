@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
-  ListObjectsV2Command,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -14,7 +13,7 @@ import { MAX_SINGLE_COPY_BYTES } from './s3-copy.js';
 import { httpStatusOf, isNotFound, s3Failure } from './s3-errors.js';
 import { S3PendingObject } from './s3-pending-object.js';
 import { DEFAULT_STORAGE_RETRY, storageRetryStrategy, type StorageRetry } from './s3-retry.js';
-import { sweepS3Temporary } from './s3-sweep.js';
+import { listS3Objects, sweepS3Temporary } from './s3-sweep.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { checkByteRange, ObjectNotFoundError, StorageConfigError } from './storage-errors.js';
 import type { ByteRange, ObjectStore, PendingObject, PresignGetOptions } from './types.js';
@@ -185,25 +184,9 @@ export class S3Store implements ObjectStore {
 
   async *list(prefix: string): AsyncIterable<string> {
     const listed = this.prefix + validateKeyPrefix(prefix);
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        page = await this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: listed,
-            ContinuationToken: token,
-          }),
-        );
-      } catch (caught) {
-        throw s3Failure('ListObjectsV2', this.bucket, listed, caught);
-      }
-      for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) yield object.Key.slice(this.prefix.length);
-      }
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    for await (const object of listS3Objects(this.client, this.bucket, listed)) {
+      yield object.key.slice(this.prefix.length);
+    }
   }
 
   /**

@@ -8,6 +8,29 @@ import { abortMultipartUpload } from './s3-copy.js';
 import { httpStatusOf, s3Failure } from './s3-errors.js';
 
 /**
+ * Every object under `prefix` (`prefix` included in each key), page after
+ * page of `ListObjectsV2`.
+ */
+export async function* listS3Objects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): AsyncGenerator<{ readonly key: string; readonly modified: Date | undefined }> {
+  let token: string | undefined;
+  do {
+    const page = await client
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+      .catch((caught: unknown) =>
+        Promise.reject(s3Failure('ListObjectsV2', bucket, prefix, caught)),
+      );
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== undefined) yield { key: object.Key, modified: object.LastModified };
+    }
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+}
+
+/**
  * Deletes the objects under `tempPrefix` last modified before `olderThanMs`
  * ago, and aborts the multipart uploads under it initiated before then; returns
  * how many of both. A server that cannot list multipart uploads (501, as
@@ -21,27 +44,15 @@ export async function sweepS3Temporary(
 ): Promise<number> {
   const cutoff = Date.now() - olderThanMs;
   let swept = 0;
-  let token: string | undefined;
-  do {
-    const page = await client
-      .send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: tempPrefix, ContinuationToken: token }),
-      )
-      .catch((caught: unknown) =>
-        Promise.reject(s3Failure('ListObjectsV2', bucket, tempPrefix, caught)),
-      );
-    for (const object of page.Contents ?? []) {
-      if (object.Key === undefined || (object.LastModified?.getTime() ?? cutoff) >= cutoff)
-        continue;
-      try {
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.Key }));
-      } catch (caught) {
-        throw s3Failure('DeleteObject', bucket, object.Key, caught);
-      }
-      swept += 1;
+  for await (const object of listS3Objects(client, bucket, tempPrefix)) {
+    if ((object.modified?.getTime() ?? cutoff) >= cutoff) continue;
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.key }));
+    } catch (caught) {
+      throw s3Failure('DeleteObject', bucket, object.key, caught);
     }
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
+    swept += 1;
+  }
   return swept + (await abortStaleUploads(client, bucket, tempPrefix, cutoff));
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { toExportRecord, type ExportRecord } from './export-record.js';
+import { exportUnderway, toExportRecord, type ExportRecord } from './export-record.js';
 import { isoTime } from './ids.js';
 import type { StateDatabase } from './schema.js';
 
@@ -28,7 +28,7 @@ export class ExportLifecycle {
         .executeTakeFirst();
       if (row === undefined) return null;
       let deleteKey: string | null = null;
-      if (row.status === 'pending' || row.status === 'running') {
+      if (exportUnderway(row.status)) {
         await trx
           .updateTable('exports')
           .set({

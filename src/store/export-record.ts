@@ -10,6 +10,11 @@ export type Purpose = (typeof PURPOSES)[number];
 export const EXPORT_STATUSES = ['pending', 'running', 'completed', 'failed', 'expired'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 
+/** Whether an export with `status` may still run (again): it is pending or running. */
+export function exportUnderway(status: string): boolean {
+  return status === 'pending' || status === 'running';
+}
+
 /** An export as Portage keeps it. */
 export interface ExportRecord {
   readonly id: string;
