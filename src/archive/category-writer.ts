@@ -9,9 +9,9 @@ import {
 } from '../formats/index.js';
 import type { SourceSnapshot } from '../sources/index.js';
 import type { ManifestFile } from './manifest.js';
-import type { ZipWriter } from './zip-writer.js';
+import type { ZipEntryInfo, ZipWriter } from './zip-writer.js';
 import { dataFilePath } from './archive-layout.js';
-import { HeldBytes } from './held-bytes.js';
+import { HeldEntry } from './held-entry.js';
 import { CUT, type EncodedParts } from './encoded-parts.js';
 import { rowFailure } from './row-failure.js';
 import { convertedBatches } from './category-read.js';
@@ -60,8 +60,8 @@ export interface CategoryWrite {
    */
   readonly partBytes?: number;
   /**
-   * Bytes of a first part held in memory while it is not yet known whether
-   * more parts follow; the rest waits in a temporary file. (Default: 8 MiB)
+   * Deflated bytes of a first part held in memory while it is not yet known
+   * whether more parts follow; the rest waits in a temporary file. (Default: 8 MiB)
    */
   readonly heldMemoryBytes?: number;
   readonly signal: AbortSignal;
@@ -118,7 +118,7 @@ export async function writeCategoryData(
   return { rows, files };
 }
 
-/** Writes the parts as zip entries; the first is held until it is known whether it is the only one. */
+/** Writes the parts as zip entries; the first is deflated and held until it is known whether it is the only one. */
 async function writeParts(
   zip: ZipWriter,
   job: CategoryWrite,
@@ -126,7 +126,7 @@ async function writeParts(
   parts: EncodedParts,
 ): Promise<Omit<ManifestFile, 'format' | 'media_type'>[]> {
   const events = parts[Symbol.asyncIterator]();
-  const held = new HeldBytes(job.heldMemoryBytes ?? DEFAULT_HELD_MEMORY_BYTES);
+  const held = new HeldEntry(job.heldMemoryBytes ?? DEFAULT_HELD_MEMORY_BYTES, DATA_DEFLATE_LEVEL);
   const written: Omit<ManifestFile, 'format' | 'media_type'>[] = [];
   let ended = false;
   async function* live(): AsyncGenerator<Buffer> {
@@ -137,17 +137,20 @@ async function writeParts(
       yield next.value;
     }
   }
-  const add = async (path: string, source: AsyncIterable<Buffer>) => {
-    const entry = await zip.addStream(path, source, { level: DATA_DEFLATE_LEVEL });
+  const record = (entry: ZipEntryInfo) => {
     const rows = parts.partRows[written.length] ?? 0;
-    written.push({ path, rows, bytes: entry.bytes, sha256: entry.sha256 });
+    written.push({ path: entry.path, rows, bytes: entry.bytes, sha256: entry.sha256 });
   };
   const name = job.category.name;
   try {
     for await (const chunk of live()) await held.add(chunk);
-    await add(dataFilePath(name, extension, ended ? null : 1), held.drain());
+    const first = await held.seal();
+    record(await zip.addDeflated(dataFilePath(name, extension, ended ? null : 1), first));
     await held.dispose();
-    while (!ended) await add(dataFilePath(name, extension, written.length + 1), live());
+    while (!ended) {
+      const path = dataFilePath(name, extension, written.length + 1);
+      record(await zip.addStream(path, live(), { level: DATA_DEFLATE_LEVEL }));
+    }
   } finally {
     await held.dispose();
     // A read left open would outlive the failure and mask it when its snapshot closes.

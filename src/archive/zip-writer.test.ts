@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256sumsText } from './checksums.js';
 import { ZipEntryError, ZipPathError } from './zip-errors.js';
 import { readZip, run, sha256 } from './zip-test-support.js';
-import { ZipWriter, type ZipEntryInfo } from './zip-writer.js';
+import { HeldEntry } from './held-entry.js';
+import { ZipWriter, type DeflatedEntry, type ZipEntryInfo } from './zip-writer.js';
 
 const mtime = new Date('2024-03-05T06:07:08.000Z');
 
@@ -33,7 +34,19 @@ const expected: Record<string, Buffer> = {
   'data/überstunden – ñ.json': Buffer.from('{"records":[]}'),
   'attachments/日本/ファイル 1.bin': big,
   'schemas/tasks.schema.json': Buffer.from('{"type":"object"}'),
+  'data/held.csv': Buffer.concat([Buffer.from(csv.repeat(5000)), big.subarray(0, 1024 * 1024)]),
 };
+
+/** `content` deflated before its entry is added, spilled to a file past 64 KiB. */
+async function heldEntry(content: Buffer): Promise<DeflatedEntry> {
+  const held = new HeldEntry(64 * 1024, 1);
+  for await (const chunk of chunked(content, 100_000)) await held.add(chunk);
+  const entry = await held.seal();
+  const chunks: Buffer[] = [];
+  for await (const chunk of entry.content) chunks.push(chunk);
+  await held.dispose();
+  return { ...entry, content: chunks };
+}
 
 async function* chunked(content: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let offset = 0; offset < content.length; offset += size) {
@@ -62,6 +75,7 @@ async function writeFixture(
     }),
     await zip.addStream('attachments/日本/ファイル 1.bin', chunked(big, 65_536)),
     await zip.addBuffer('schemas/tasks.schema.json', Buffer.from('{"type":"object"}')),
+    await zip.addDeflated('data/held.csv', await heldEntry(expected['data/held.csv']!)),
   ];
   return { entries, archive: await zip.finish() };
 }
@@ -193,6 +207,18 @@ describe('ZipWriter', () => {
     await expect(zip.finish()).rejects.toThrow(/connection reset by peer/);
     await expect(zip.addBuffer('more.txt', Buffer.from('x'))).rejects.toThrow(/connection reset/);
     expect(output.destroyed).toBe(true);
+  });
+
+  it('rejects a deflated entry whose content is not as long as announced', async () => {
+    const output = new PassThrough();
+    output.resume();
+    const zip = new ZipWriter(output, { mtime });
+    const entry = await heldEntry(Buffer.from(csv));
+    const short = { ...entry, compressedBytes: entry.compressedBytes + 1 };
+    const added = zip.addDeflated('data/held.csv', short);
+    await expect(added).rejects.toBeInstanceOf(ZipEntryError);
+    await expect(added).rejects.toThrow(/data\/held\.csv.*were announced/);
+    await expect(zip.finish()).rejects.toThrow(/were announced/);
   });
 
   it('rejects everything when the output fails', async () => {

@@ -1,14 +1,22 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
-import { ZipFile } from 'yazl';
-import { DigestStream, type ByteDigest } from './zip-digest-stream.js';
-import { validateEntryPath } from './zip-entry-path.js';
+import { finished } from 'node:stream/promises';
 import { toError } from '../errors/index.js';
+import { EntryEncoder, type EntrySink, type EntrySums } from './entry-encoder.js';
+import type { ByteDigest } from './zip-digest-stream.js';
+import { validateEntryPath } from './zip-entry-path.js';
 import { ZipEntryError, ZipPathError } from './zip-errors.js';
-import { ZipUtcDate } from './zip-utc-date.js';
-import { useNativeCrc32 } from './native-crc32.js';
-
-useNativeCrc32();
+import {
+  centralRecord,
+  dataDescriptor,
+  endOfArchive,
+  entryNeedsZip64,
+  entryTimes,
+  localHeader,
+  type EntryRecord,
+  type EntryTimes,
+} from './zip-records.js';
 
 /** Unix mode of every entry: a regular file, `rw-r--r--`. */
 const FILE_MODE = 0o100644;
@@ -37,12 +45,19 @@ export interface ZipEntryOptions {
   readonly level?: number;
 }
 
-/** The content of an entry: a byte stream, or any async iterable of strings (UTF-8) and bytes. */
-export type ZipEntrySource = Readable | AsyncIterable<string | Uint8Array>;
+/** The content of an entry: a byte stream, or any iterable of strings (UTF-8) and bytes. */
+export type ZipEntrySource =
+  Readable | AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 
 /** What was written for one entry, measured on its uncompressed bytes. */
 export interface ZipEntryInfo extends ByteDigest {
   readonly path: string;
+}
+
+/** An entry whose content was deflated before its name was known (see `HeldEntry`). */
+export interface DeflatedEntry extends EntrySums {
+  /** The deflated bytes, `compressedBytes` of them, in order; read once. */
+  readonly content: AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 
 /**
@@ -51,35 +66,40 @@ export interface ZipEntryInfo extends ByteDigest {
  *
  * Entries get fixed metadata (the archive's `mtime`, mode `0644`), so the same
  * entries in the same order with the same `mtime` give byte-identical archives,
- * whatever the machine's time zone. The writer owns `output` and every source it
- * is given: on failure or {@link abort} all of them are destroyed, and the
- * caller discards what `output` received.
+ * whatever the machine's time zone. A streamed entry's CRC-32 and sizes follow
+ * its data in a data descriptor; an entry deflated beforehand carries them in
+ * its local header. The writer owns `output` and every source it is given: on
+ * failure or {@link abort} all of them are destroyed, and the caller discards
+ * what `output` received.
  */
 export class ZipWriter {
-  readonly #zip = new ZipFile();
   readonly #output: Writable;
-  readonly #mtime: Date;
+  readonly #times: EntryTimes;
   readonly #forceZip64: boolean;
-  readonly #archive: Promise<ByteDigest>;
-  readonly #failed: Promise<never>;
+  readonly #hash = createHash('sha256');
+  readonly #records: EntryRecord[] = [];
   readonly #paths = new Set<string>();
+  readonly #failed: Promise<never>;
+  readonly #sink: EntrySink = {
+    write: (chunk) => this.#emit(chunk),
+    ready: () => this.#ready(),
+  };
   #rejectFailed: (error: Error) => void = () => undefined;
+  #offset = 0;
   #state: 'idle' | 'adding' | 'finishing' | 'finished' | 'failed' = 'idle';
   #failure: Error | undefined;
-  #current: { readonly source: Readable; readonly digest: DigestStream } | undefined;
+  /** Stops the entry being added: its source and its encoder. */
+  #stopCurrent: ((error: Error) => void) | undefined;
 
   constructor(output: Writable, options: ZipWriterOptions) {
     this.#output = output;
-    this.#mtime = new ZipUtcDate(options.mtime.getTime());
+    this.#times = entryTimes(options.mtime);
     this.#forceZip64 = options.forceZip64 ?? false;
     this.#failed = new Promise<never>((_resolve, reject) => {
       this.#rejectFailed = reject;
     });
     this.#failed.catch(() => undefined);
-    this.#zip.on('error', (caught: unknown) => this.#fail(toError(caught)));
-    const digest = new DigestStream();
-    this.#archive = pipeline(this.#zip.outputStream, digest, output).then(() => digest.digest());
-    this.#archive.catch((caught: unknown) => this.#fail(toError(caught)));
+    output.on('error', (error: Error) => this.#fail(error));
   }
 
   /**
@@ -95,40 +115,34 @@ export class ZipWriter {
     source: ZipEntrySource,
     options: ZipEntryOptions = {},
   ): Promise<ZipEntryInfo> {
-    const readable =
-      source instanceof Readable ? source : Readable.from(source, { objectMode: false });
     try {
       this.#assertCanAdd(path);
     } catch (caught) {
-      readable.destroy();
+      if (source instanceof Readable) source.destroy();
       throw toError(caught);
     }
-    this.#state = 'adding';
-    this.#paths.add(path);
-    const digest = new DigestStream();
-    this.#current = { source: readable, digest };
-    const consumed = new Promise<void>((resolve, reject) => {
-      const entryOptions = {
-        mtime: this.#mtime,
-        mode: FILE_MODE,
-        compressionLevel: options.compress === false ? 0 : (options.level ?? 6),
-        forceZip64Format: this.#forceZip64,
+    const level = options.compress === false ? 0 : (options.level ?? 6);
+    return this.#add(path, async (name, offset) => {
+      const encoder = new EntryEncoder(level, this.#sink);
+      const chunks: AsyncIterator<string | Uint8Array> | Iterator<string | Uint8Array> =
+        Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+      this.#stopCurrent = (error) => {
+        encoder.destroy(error);
+        if (source instanceof Readable) source.destroy(error);
+        else void Promise.resolve(chunks.return?.()).catch(() => undefined);
       };
-      this.#zip.addReadStreamLazy(path, entryOptions, (callback) => {
-        callback(null, digest);
-        Promise.all([pipeline(readable, digest), finished(digest)]).then(() => resolve(), reject);
-      });
+      this.#emit(localHeader(name, encoder.method, this.#times));
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done === true) break;
+        await encoder.write(asBuffer(next.value));
+      }
+      const sums = await encoder.end();
+      const zip64 = this.#forceZip64 || entryNeedsZip64(sums.bytes, sums.compressedBytes, offset);
+      const record = { ...sums, name, method: encoder.method, offset, described: true, zip64 };
+      this.#emit(dataDescriptor(record));
+      return { record, sha256: sums.sha256 };
     });
-    try {
-      await Promise.race([consumed, this.#failed]);
-    } catch (caught) {
-      const error = this.#failure ?? new ZipEntryError(path, toError(caught));
-      this.#fail(error);
-      throw error;
-    }
-    this.#current = undefined;
-    this.#state = 'idle';
-    return { path, ...digest.digest() };
   }
 
   /** Adds an entry holding `content`; see {@link addStream}. */
@@ -137,7 +151,41 @@ export class ZipWriter {
     content: Uint8Array,
     options: ZipEntryOptions = {},
   ): Promise<ZipEntryInfo> {
-    return this.addStream(path, Readable.from([content], { objectMode: false }), options);
+    return this.addStream(path, [content], options);
+  }
+
+  /**
+   * Adds an entry whose content was deflated beforehand, copying its deflated
+   * bytes; see {@link addStream}.
+   *
+   * @throws ZipEntryError when its content fails or is not `compressedBytes` long.
+   */
+  async addDeflated(path: string, entry: DeflatedEntry): Promise<ZipEntryInfo> {
+    this.#assertCanAdd(path);
+    return this.#add(path, async (name, offset) => {
+      const { content } = entry;
+      const chunks =
+        Symbol.asyncIterator in content
+          ? content[Symbol.asyncIterator]()
+          : content[Symbol.iterator]();
+      this.#stopCurrent = () => void Promise.resolve(chunks.return?.()).catch(() => undefined);
+      const zip64 = this.#forceZip64 || entryNeedsZip64(entry.bytes, entry.compressedBytes, offset);
+      this.#emit(localHeader(name, 8, this.#times, entry, zip64));
+      let copied = 0;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done === true) break;
+        copied += next.value.length;
+        this.#emit(next.value);
+        await this.#ready();
+      }
+      if (copied !== entry.compressedBytes) {
+        throw new Error(`${copied} deflated bytes where ${entry.compressedBytes} were announced`);
+      }
+      const { crc32, bytes, compressedBytes, sha256 } = entry;
+      const record = { name, method: 8 as const, crc32, bytes, compressedBytes, offset, zip64 };
+      return { record: { ...record, described: false }, sha256 };
+    });
   }
 
   /**
@@ -150,20 +198,69 @@ export class ZipWriter {
     if (this.#failure) throw this.#failure;
     if (this.#state !== 'idle') throw new Error(`cannot finish the archive while ${this.#state}`);
     this.#state = 'finishing';
-    this.#zip.end({ forceZip64Format: this.#forceZip64, comment: '' });
+    const directoryOffset = this.#offset;
+    this.#emit(
+      Buffer.concat(this.#records.map((record) => centralRecord(record, this.#times, FILE_MODE))),
+    );
+    this.#emit(
+      endOfArchive(
+        this.#records.length,
+        directoryOffset,
+        this.#offset - directoryOffset,
+        this.#forceZip64,
+      ),
+    );
+    this.#output.end();
     try {
-      const digest = await this.#archive;
-      this.#state = 'finished';
-      return digest;
+      await Promise.race([finished(this.#output), this.#failed]);
     } catch (caught) {
-      throw this.#failure ?? toError(caught);
+      const error = this.#failure ?? toError(caught);
+      this.#fail(error);
+      throw error;
     }
+    this.#state = 'finished';
+    return { bytes: this.#offset, sha256: this.#hash.digest('hex') };
   }
 
   /** Destroys the current source and `output`; pending and later calls reject with `reason`. No-op once finished. */
   abort(reason: unknown = new Error('archive aborted')): void {
     if (this.#state === 'finished') return;
     this.#fail(toError(reason));
+  }
+
+  /** Writes one entry with `write`, which answers its central record once its data is out. */
+  async #add(
+    path: string,
+    write: (name: Buffer, offset: number) => Promise<{ record: EntryRecord; sha256: string }>,
+  ): Promise<ZipEntryInfo> {
+    this.#state = 'adding';
+    this.#paths.add(path);
+    try {
+      const written = write(Buffer.from(path), this.#offset);
+      const { record, sha256 } = await Promise.race([written, this.#failed]);
+      this.#records.push(record);
+      this.#state = 'idle';
+      return { path, bytes: record.bytes, sha256 };
+    } catch (caught) {
+      const error = this.#failure ?? new ZipEntryError(path, toError(caught));
+      this.#fail(error);
+      throw error;
+    } finally {
+      this.#stopCurrent = undefined;
+    }
+  }
+
+  #emit(chunk: Buffer): void {
+    if (this.#failure !== undefined || chunk.length === 0) return;
+    this.#hash.update(chunk);
+    this.#offset += chunk.length;
+    this.#output.write(chunk);
+  }
+
+  #ready(): Promise<void> | undefined {
+    if (this.#failure !== undefined) return this.#failed;
+    if (!this.#output.writableNeedDrain) return undefined;
+    return Promise.race([once(this.#output, 'drain').then(() => undefined), this.#failed]);
   }
 
   #assertCanAdd(path: string): void {
@@ -182,10 +279,15 @@ export class ZipWriter {
     this.#failure = error;
     this.#state = 'failed';
     this.#rejectFailed(error);
-    this.#current?.source.destroy(error);
-    this.#current?.digest.destroy(error);
-    (this.#zip.outputStream as Readable).destroy(error);
-    // Without an error argument: the pipeline reports `error` once, from the zip side.
+    this.#stopCurrent?.(error);
+    // Without an error argument: the failure is reported once, by the writer's own calls.
     this.#output.destroy();
   }
+}
+
+function asBuffer(chunk: string | Uint8Array): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk);
+  return Buffer.isBuffer(chunk)
+    ? chunk
+    : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
