@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -23,14 +24,41 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-/** A loopback port free right now. */
+/**
+ * A loopback port free right now, below the kernel's range of ports it hands
+ * to `listen(0)`: a server of another test asking for any port never gets it,
+ * so a port reserved for a server that is down still refuses connections when
+ * the test reaches it.
+ */
 export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  const low = await ephemeralLow();
+  for (let tries = 0; ; tries++) {
+    const port = low > 11_000 ? 10_000 + Math.floor(Math.random() * (low - 10_000)) : 0;
+    const probe = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(port, '127.0.0.1', resolve);
+      });
+    } catch (error) {
+      if (tries < 50 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') continue;
+      throw error;
+    }
+    const address = probe.address();
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  }
+}
+
+/** The first port of Linux's ephemeral range, or 0 where it cannot be read. */
+async function ephemeralLow(): Promise<number> {
+  try {
+    const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+    return Number.parseInt(range, 10) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
