@@ -55,7 +55,7 @@ export async function acceptImport(
     throw overQuota(await ctx.store.imports.quota(tenant, perDay));
   }
   await logImportState(ctx, record.id);
-  ctx.importRunner.submit(record);
+  ctx.imports.submit(record);
   const after = await ctx.store.imports.quota(tenant, perDay);
   return { record, headers: rateLimitHeaders([after]) };
 }

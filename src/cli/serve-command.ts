@@ -33,8 +33,9 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   const logFormat = resolveLogFormat(settings.logFormat);
   const logStream = logDestination(logFormat);
   const runtime = await openRuntime(settings, log, { events: logStream });
-  // The workers run on a thread of their own; without them the API only announces.
-  const queue = options.worker
+  // The workers and the imports run on a thread of their own; without the
+  // workers the API only announces exports, and runs imports itself.
+  const thread = options.worker
     ? new WorkerThreadQueue({
         settings,
         logFormat,
@@ -44,14 +45,17 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
           process.exit(1);
         },
       })
-    : await openExportQueue(runtime, { work: false }).catch(async (error: unknown) => {
-        await runtime.close();
-        throw error;
-      });
+    : null;
+  const queue =
+    thread ??
+    (await openExportQueue(runtime, { work: false }).catch(async (error: unknown) => {
+      await runtime.close();
+      throw error;
+    }));
   const downloadSecret = await runtime.store.tenants.secret('download-url');
-  const importRunner = new ImportRunner(runtime);
+  const localImports = thread === null ? new ImportRunner(runtime) : null;
   const app = await buildApp(
-    { ...runtime, dispatcher: queue, downloadSecret, importRunner },
+    { ...runtime, dispatcher: queue, downloadSecret, imports: thread?.imports ?? localImports! },
     { logger: true, logStream },
   );
   const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
@@ -62,8 +66,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   // The workers' thread loads its modules and opens its own runtime once the
   // API answers, so that the two do not share the cores at start; an export
   // announced before is handed to it as it starts.
-  const threadStarted = options.worker ? queue.start() : null;
-  await importRunner.start();
+  const threadStarted = thread?.start() ?? null;
+  await localImports?.start();
   await threadStarted?.catch(async (error: unknown) => {
     await app.close();
     await runtime.close();
@@ -89,7 +93,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
 
   exitOnSignal('serve', log, async () => {
     await app.close();
-    await importRunner.drain();
+    await localImports?.drain();
     await Promise.all([
       queue.stop(settings.shutdownGraceSeconds * 1000),
       webhooks?.stop(),

@@ -11,6 +11,7 @@ import { waitForExport } from '../support/http.js';
 import { spawnPortage, type PortageProcess } from '../support/portage-process.js';
 import { startServer } from '../support/portage-server.js';
 import { dropIfPassed, watchFailures } from '../support/postgres.js';
+import { catalog, exportBundle, writableCategories } from './import-fixtures.js';
 
 type ExportBody = Record<string, unknown> & {
   status: string;
@@ -237,5 +238,40 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
     const next = await serve();
     expect((await waitForExport(next.baseUrl, keys.initech!, id)).status).toBe('completed');
     expect(await next.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('runs an accepted import on the thread, and finishes it before exiting on SIGTERM', async () => {
+    const platform = { db: env.PORTAGE_SOURCE_URL!, filesDir: env.PORTAGE_FILES_DIR! };
+    const bundle = await exportBundle(
+      platform,
+      'acme',
+      'duplication',
+      ['bundle'],
+      catalog,
+      writableCategories,
+    );
+    // A tenant of its own: the copy's settings would clash with a tenant's own.
+    await store.tenants.upsert('sandbox', 'sandbox');
+    const key = await store.tenants.createKey('sandbox');
+    // No sweep for an hour: the thread runs the import because the API handed it over.
+    const server = await serve({ PORTAGE_REAPER_SECONDS: '3600' });
+    const response = await fetch(new URL('/v1/imports?mode=remap', server.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/zip' },
+      body: await readFile(bundle.file),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const deadline = Date.now() + 30_000;
+    while ((await store.imports.getById(id))?.status !== 'running') {
+      if (Date.now() > deadline) throw new Error(`import ${id} was never seen running`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    const done = await store.imports.getById(id);
+    expect(done).toMatchObject({ status: 'completed', attempts: 1, error: null });
+    const tasks = bundle.manifest.categories.find((c) => c.name === 'tasks');
+    expect(tasks?.included).toBe(true);
+    expect(done?.counts.tasks).toBe(tasks?.included === true ? tasks.rows : null);
   });
 });
