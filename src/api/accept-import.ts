@@ -55,7 +55,7 @@ export async function acceptImport(
     throw overQuota(await ctx.store.imports.quota(tenant, perDay));
   }
   await logImportState(ctx, record.id);
-  ctx.imports.submit(record);
+  ctx.importRunner.submit(record);
   const after = await ctx.store.imports.quota(tenant, perDay);
   return { record, headers: rateLimitHeaders([after]) };
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { PortageError } from '../errors/index.js';
 import type { ExportContext } from '../jobs/index.js';
-import type { Dispatcher, ImportQueue } from '../jobs/index.js';
+import type { Dispatcher, ImportRunner } from '../jobs/index.js';
 import type { DownloadLinks } from './export-view.js';
 
 /** What the HTTP layer needs: the export context, a way to wake workers, and link minting. */
@@ -10,7 +10,7 @@ export interface ApiContext extends ExportContext {
   /** Secret that signs download URLs, shared by every process through the database. */
   readonly downloadSecret: Buffer;
   /** Runs uploaded imports in the background. */
-  readonly imports: ImportQueue;
+  readonly importRunner: ImportRunner;
   /** The clock of the mail link's checks. (Default: the system's) */
   readonly now?: () => Date;
 }

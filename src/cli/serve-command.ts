@@ -33,9 +33,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   const logFormat = resolveLogFormat(settings.logFormat);
   const logStream = logDestination(logFormat);
   const runtime = await openRuntime(settings, log, { events: logStream });
-  // The workers and the imports run on a thread of their own; without the
-  // workers the API only announces exports, and runs imports itself.
-  const thread = options.worker
+  // The workers run on a thread of their own; without them the API only announces.
+  const queue = options.worker
     ? new WorkerThreadQueue({
         settings,
         logFormat,
@@ -45,17 +44,14 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
           process.exit(1);
         },
       })
-    : null;
-  const queue =
-    thread ??
-    (await openExportQueue(runtime, { work: false }).catch(async (error: unknown) => {
-      await runtime.close();
-      throw error;
-    }));
+    : await openExportQueue(runtime, { work: false }).catch(async (error: unknown) => {
+        await runtime.close();
+        throw error;
+      });
   const downloadSecret = await runtime.store.tenants.secret('download-url');
-  const localImports = thread === null ? new ImportRunner(runtime) : null;
+  const importRunner = new ImportRunner(runtime);
   const app = await buildApp(
-    { ...runtime, dispatcher: queue, downloadSecret, imports: thread?.imports ?? localImports! },
+    { ...runtime, dispatcher: queue, downloadSecret, importRunner },
     { logger: true, logStream },
   );
   const webhooks = options.worker ? await openWebhookSender(runtime, { log }) : null;
@@ -66,8 +62,8 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   // The workers' thread loads its modules and opens its own runtime once the
   // API answers, so that the two do not share the cores at start; an export
   // announced before is handed to it as it starts.
-  const threadStarted = thread?.start() ?? null;
-  await localImports?.start();
+  const threadStarted = options.worker ? queue.start() : null;
+  await importRunner.start();
   await threadStarted?.catch(async (error: unknown) => {
     await app.close();
     await runtime.close();
@@ -93,7 +89,7 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
 
   exitOnSignal('serve', log, async () => {
     await app.close();
-    await localImports?.drain();
+    await importRunner.drain();
     await Promise.all([
       queue.stop(settings.shutdownGraceSeconds * 1000),
       webhooks?.stop(),

@@ -28,12 +28,6 @@ import { withRetry } from './retry.js';
 import { isTransient } from './transient-errors.js';
 import { newWorkerOwner } from './worker.js';
 
-/** Where the API hands an import it accepted, to be run in the background. */
-export interface ImportQueue {
-  /** Queues an import; it starts once a slot is free and its tenant is below its running cap. */
-  submit(record: ImportRecord): void;
-}
-
 /**
  * Runs imports in this process, in the background, up to
  * `PORTAGE_IMPORT_CONCURRENCY` at once and at most `PORTAGE_IMPORT_MAX_RUNNING`
@@ -46,7 +40,7 @@ export interface ImportQueue {
  * left nothing behind: once its lease lapses, another process takes it over,
  * up to `PORTAGE_MAX_ATTEMPTS` starts; then it fails with `attempts_exhausted`.
  */
-export class ImportRunner implements ImportQueue {
+export class ImportRunner {
   private readonly owner = newWorkerOwner();
   /** Imports this process has heard of but not claimed, oldest first. */
   private readonly waiting = new Map<string, ImportRecord>();

@@ -10,7 +10,7 @@ export { produceArchive, type ArchiveSpec } from './produce-archive.js';
 export { runQueuedExport, type QueuedExportOutcome } from './queued-export.js';
 export { Reaper, type ReapResult } from './reaper.js';
 export { newWorkerOwner, Worker } from './worker.js';
-export { ImportRunner, type ImportQueue } from './import-runner.js';
+export { ImportRunner } from './import-runner.js';
 export { requireTenantAccount } from './require-tenant.js';
 export {
   exportEvent,

@@ -1,17 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { LogFormat, Settings } from '../config/index.js';
 import { toError } from '../errors/index.js';
-import type { ExportQueue, ImportQueue } from '../jobs/index.js';
+import type { ExportQueue } from '../jobs/index.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.js';
-
-/**
- * The young generation of the thread's heap, in MiB. V8 lets it grow to
- * 48 MiB on a 64-bit machine (two 16 MiB semi-spaces and as much for large
- * objects) when allocation is fast, as it is while rows are read, encoded or
- * imported, though little of what they allocate lives on; 12 MiB (4 MiB
- * semi-spaces) keeps `portage serve` under its memory bound while importing.
- */
-const THREAD_YOUNG_GENERATION_MB = 12;
 
 /** Options of {@link WorkerThreadQueue}. */
 export interface WorkerThreadQueueOptions {
@@ -29,14 +20,13 @@ export interface WorkerThreadQueueOptions {
 }
 
 /**
- * The export queue of `portage serve` with its workers, and its imports: they
- * run on a worker thread (`worker-thread.ts`), with their own runtime, so that
- * the thread that answers HTTP only ever waits for its own requests.
- * Announcements and accepted imports cross to the thread as messages; their
- * progress, failure, cancellation and completion cross through the state
- * database, as they do between separate processes. `portage worker`,
- * `portage export` and `portage import` keep the work on their main thread:
- * they serve no requests for it to delay.
+ * The export queue of `portage serve` with its workers: they run on a worker
+ * thread (`worker-thread.ts`), with their own runtime, so that the thread that
+ * answers HTTP only ever waits for its own requests. Announcements cross to
+ * the thread as messages; an export's progress, failure, cancellation and
+ * completion cross through the state database, as they do between separate
+ * processes. `portage worker` and `portage export` keep the work on their main
+ * thread: they serve no requests for it to delay.
  */
 export class WorkerThreadQueue implements ExportQueue {
   readonly kind: ExportQueue['kind'];
@@ -50,17 +40,13 @@ export class WorkerThreadQueue implements ExportQueue {
     this.kind = options.kind;
   }
 
-  /** Messages posted before the thread was started, handed over when it starts. */
-  private readonly early: ToWorkerThread[] = [];
-
-  /** The imports the thread runs; each accepted import is handed over, never waited for. */
-  readonly imports: ImportQueue = {
-    submit: (record) => this.post({ type: 'import', record }),
-  };
+  /** Announcements made before the thread was started, handed over when it starts. */
+  private readonly early: string[] = [];
 
   /** Hands the announcement to the thread's queue; never waits for it. */
   announce(exportId: string): Promise<void> {
-    this.post({ type: 'announce', exportId });
+    if (this.thread === null) this.early.push(exportId);
+    else this.post({ type: 'announce', exportId });
     return Promise.resolve();
   }
 
@@ -70,11 +56,10 @@ export class WorkerThreadQueue implements ExportQueue {
     const { settings, logFormat } = this.options;
     const thread = new Worker(new URL('./worker-thread.js', import.meta.url), {
       workerData: { settings, logFormat } satisfies WorkerThreadData,
-      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     this.thread = thread;
     // Queued in the thread's port until its queue listens.
-    for (const message of this.early.splice(0)) this.post(message);
+    for (const exportId of this.early.splice(0)) this.post({ type: 'announce', exportId });
     this.exited = new Promise((resolve) =>
       thread.once('exit', () => {
         this.ended = true;
@@ -144,7 +129,6 @@ export class WorkerThreadQueue implements ExportQueue {
   }
 
   private post(message: ToWorkerThread): void {
-    if (this.thread === null) this.early.push(message);
-    else this.thread.postMessage(message);
+    this.thread?.postMessage(message);
   }
 }

@@ -240,7 +240,7 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
     expect(await next.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 
-  it('runs an accepted import on the thread, and finishes it before exiting on SIGTERM', async () => {
+  it('runs an accepted import without waiting for a sweep, and finishes it before exiting on SIGTERM', async () => {
     const platform = { db: env.PORTAGE_SOURCE_URL!, filesDir: env.PORTAGE_FILES_DIR! };
     const bundle = await exportBundle(
       platform,
@@ -253,7 +253,7 @@ describe('portage serve with its workers on a thread', { timeout: 120_000 }, () 
     // A tenant of its own: the copy's settings would clash with a tenant's own.
     await store.tenants.upsert('sandbox', 'sandbox');
     const key = await store.tenants.createKey('sandbox');
-    // No sweep for an hour: the thread runs the import because the API handed it over.
+    // No sweep for an hour: the server runs the import because the API handed it over.
     const server = await serve({ PORTAGE_REAPER_SECONDS: '3600' });
     const response = await fetch(new URL('/v1/imports?mode=remap', server.baseUrl), {
       method: 'POST',

@@ -70,7 +70,7 @@ export async function startServer(
   const downloadSecret = await runtime.store.tenants.secret('download-url');
   const importRunner = new ImportRunner(runtime);
   const app = await buildApp(
-    { ...runtime, dispatcher, downloadSecret, imports: importRunner, now: options.clock },
+    { ...runtime, dispatcher, downloadSecret, importRunner, now: options.clock },
     options.logStream === undefined ? {} : { logger: true, logStream: options.logStream },
   );
   const answers = recordAnswers(app);
