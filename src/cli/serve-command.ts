@@ -59,10 +59,25 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
   const mail = new MailSender(runtime, { owner: newWorkerOwner() });
   if (options.worker) mail.start();
   const address = await app.listen({ port: settings.port, host: settings.host });
+  let threadStarted: Promise<void> | null = null;
+  // Requests are taken from here on, and an import may already run: a signal
+  // from now drains, the workers' thread once it has started.
+  exitOnSignal('serve', log, async () => {
+    await app.close();
+    await importRunner.drain();
+    await threadStarted?.catch(() => undefined);
+    await Promise.all([
+      queue.stop(settings.shutdownGraceSeconds * 1000),
+      webhooks?.stop(),
+      mail.stop(),
+    ]);
+    await queue.close();
+    await runtime.close();
+  });
   // The workers' thread loads its modules and opens its own runtime once the
   // API answers, so that the two do not share the cores at start; an export
   // announced before is handed to it as it starts.
-  const threadStarted = options.worker ? queue.start() : null;
+  threadStarted = options.worker ? queue.start() : null;
   await importRunner.start();
   await threadStarted?.catch(async (error: unknown) => {
     await app.close();
@@ -86,16 +101,4 @@ export async function serve(settings: Settings, options: ServeOptions): Promise<
     log(`API reference: ${base}/docs`);
     log('');
   }
-
-  exitOnSignal('serve', log, async () => {
-    await app.close();
-    await importRunner.drain();
-    await Promise.all([
-      queue.stop(settings.shutdownGraceSeconds * 1000),
-      webhooks?.stop(),
-      mail.stop(),
-    ]);
-    await queue.close();
-    await runtime.close();
-  });
 }
