@@ -37,12 +37,19 @@ const { values: options } = parseArgs({
     'skip-mysql': { type: 'boolean', default: false },
     'skip-api': { type: 'boolean', default: false },
     'skip-import': { type: 'boolean', default: false },
+    label: { type: 'string' },
   },
 });
 const scale = Number(options.scale);
 const sqliteScale = Number(options['sqlite-scale']);
 const importScale = Number(options['import-scale'] ?? options.scale);
 const runs = Number(options.runs);
+const label = options.label ?? null;
+if (label !== null && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(label)) {
+  throw new RangeError(
+    `--label ${JSON.stringify(label)}: expected 1–40 lowercase letters, digits and dashes, as it names the result file`,
+  );
+}
 if (
   !(scale > 0) ||
   !(sqliteScale > 0) ||
@@ -53,7 +60,7 @@ if (
   throw new RangeError(
     'usage: npm run bench -- [--scale N (default 500)] [--sqlite-scale N (default 100)] ' +
       '[--import-scale N (default: --scale)] [--runs N (default 3)] [--small TENANT] ' +
-      '[--skip-postgres] [--skip-sqlite] [--skip-mysql] [--skip-api] [--skip-import]',
+      '[--skip-postgres] [--skip-sqlite] [--skip-mysql] [--skip-api] [--skip-import] [--label NAME]',
   );
 }
 const BIG = 'acme';
@@ -82,9 +89,12 @@ try {
   }
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const file = new URL(`${date.slice(0, 10)}-${scale}.json`, dir);
+  const suffix = label === null ? '' : `-${label}`;
+  const file = new URL(`${date.slice(0, 10)}-${scale}${suffix}.json`, dir);
   // A run that skipped a section keeps that section of an earlier run of the
-  // same day and scale, each section with the date it was measured.
+  // same day, scale and label, each section with the date it was measured: a
+  // label keeps the figures of another version of the code measured the same
+  // day apart.
   const earlier = await readEarlier(file);
   const report = {
     date,
