@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_EPOCH_MS,
@@ -99,6 +100,8 @@ describe('timestampFromText', () => {
     ' 2024-03-05T07:08:09Z',
     '2024-03-05T07:08:09ZZ',
     '2024-03-05T07:08:09+2',
+    '2024-03-05T07:08:09+',
+    '2024-03-05T07:08:09.123-',
     '2024-03-05T07:08:09+02:',
     '2024-03-05T07:08:09+24:00',
     '2024-03-05T07:08:09+02:00:00:00',
@@ -111,6 +114,70 @@ describe('timestampFromText', () => {
     expect(call).toThrow(ValueError);
     expect(call).toThrow(`${where}: value ${JSON.stringify(text)}`);
   });
+});
+
+describe('timestampFromText on text already in canonical form', () => {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+  it('gives back a real day and time unchanged, rolls second 60 over, and refuses any other field out of range, at every precision', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          year: fc.integer({ min: 0, max: 9999 }),
+          month: fc.integer({ min: 0, max: 13 }),
+          day: fc.integer({ min: 0, max: 32 }),
+          hour: fc.integer({ min: 0, max: 24 }),
+          minute: fc.integer({ min: 0, max: 60 }),
+          second: fc.integer({ min: 0, max: 60 }),
+          precision: fc.integer({ min: 0, max: 6 }),
+          fraction: fc.integer({ min: 0, max: 999_999 }),
+        }),
+        ({ year, month, day, hour, minute, second, precision, fraction }) => {
+          const digits = precision === 0 ? '' : `.${pad(fraction, 6).slice(0, precision)}`;
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${digits}Z`;
+          const at = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+          at.setUTCFullYear(year);
+          const real =
+            month >= 1 &&
+            month <= 12 &&
+            at.getUTCDate() === day &&
+            hour <= 23 &&
+            minute <= 59 &&
+            // Second 60 stands for the last second of a minute, read as the next one.
+            (second <= 59 || at.getUTCSeconds() === 0);
+          const inRange = at.getTime() <= MAX_EPOCH_MS;
+          if (!real || !inRange) {
+            expect(() => timestampFromText(text, where, precision)).toThrow(ValueError);
+          } else if (second === 60) {
+            const next = `${at.toISOString().slice(0, 19).replace(/^\+0*/, '').padStart(19, '0')}${digits}Z`;
+            expect(timestampFromText(text, where, precision)).toBe(next);
+          } else {
+            expect(timestampFromText(text, where, precision)).toBe(text);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['2024-03-05T07:08:09.123Z', 0, null],
+    ['2024-03-05T07:08:09.000Z', 0, '2024-03-05T07:08:09Z'],
+    ['2024-03-05T07:08:09Z', 3, '2024-03-05T07:08:09.000Z'],
+    ['2024-03-05T07:08:09.123z', 3, '2024-03-05T07:08:09.123Z'],
+    ['2024-03-05t07:08:09.123Z', 3, '2024-03-05T07:08:09.123Z'],
+    ['2024-03-05T07:08:09.1a3Z', 3, null],
+    ['2024-03-05T07:08:09,123Z', 3, null],
+    ['2024-03-05X07:08:09.123Z', 3, null],
+    ['2024-03-05T07:08:09.123+', 3, null],
+  ])(
+    'reads the near-canonical %j at precision %i as %j (null: refused)',
+    (text, precision, expected) => {
+      const call = () => timestampFromText(text, where, precision);
+      if (expected === null) expect(call).toThrow(ValueError);
+      else expect(call()).toBe(expected);
+    },
+  );
 });
 
 describe('timestampFromEpochMs', () => {

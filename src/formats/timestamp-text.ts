@@ -24,6 +24,7 @@ const INVALID = 'is not an RFC 3339 timestamp';
  * holds a non-zero digit beyond `precision`, or falls outside years 0000–9999 in UTC.
  */
 export function timestampFromText(text: string, where: string, precision = 3): string {
+  if (isCanonical(text, precision)) return text;
   const length = text.length;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -60,6 +61,8 @@ export function timestampFromText(text: string, where: string, precision = 3): s
     const parts = [0, 0, 0];
     let part = 0;
     i++;
+    // A sign needs at least its hours.
+    if (i >= length) throw new ValueError(where, text, INVALID);
     while (part < 3 && i < length) {
       if (part > 0 && text.charCodeAt(i) === 0x3a) i++;
       const value = digits(text, i, 2);
@@ -216,6 +219,46 @@ export function dateFromDate(value: Date, where: string): string {
     throw new ValueError(where, value, 'is a date but not at midnight UTC; read dates as text');
   }
   return value.toISOString().slice(0, 10);
+}
+
+/**
+ * Whether `text` is already the canonical form with `precision` digits,
+ * `YYYY-MM-DDTHH:mm:ss[.fff…]Z`, of a real day and time (second 60 excepted):
+ * the text {@link timestampFromText} gives back unchanged, checked without
+ * building a string, as most timestamps read (PostgreSQL's binary `COPY`
+ * gives them so) are.
+ */
+function isCanonical(text: string, precision: number): boolean {
+  const length = text.length;
+  if (length !== (precision === 0 ? 20 : 21 + precision)) return false;
+  if (
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a ||
+    text.charCodeAt(length - 1) !== 0x5a ||
+    (precision > 0 && text.charCodeAt(19) !== 0x2e)
+  ) {
+    return false;
+  }
+  for (let i = 20; i < length - 1; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  return (
+    (year | month | day | hour | minute | second) >= 0 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59
+  );
 }
 
 /** The number written by `count` ASCII digits at `start`, or -1 if they are not all digits. */
