@@ -24,7 +24,6 @@ const INVALID = 'is not an RFC 3339 timestamp';
  * holds a non-zero digit beyond `precision`, or falls outside years 0000–9999 in UTC.
  */
 export function timestampFromText(text: string, where: string, precision = 3): string {
-  if (isCanonical(text, precision)) return text;
   const length = text.length;
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
@@ -42,6 +41,26 @@ export function timestampFromText(text: string, where: string, precision = 3): s
     text.charCodeAt(16) !== 0x3a
   ) {
     throw new ValueError(where, text, INVALID);
+  }
+  const real =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 60;
+  // Most timestamps read are in canonical form already (PostgreSQL's binary
+  // `COPY` gives them so): given back as they are, without building a string.
+  if (
+    real &&
+    second < 60 &&
+    separator === 0x54 &&
+    length === (precision === 0 ? 20 : 21 + precision) &&
+    text.charCodeAt(length - 1) === 0x5a &&
+    (precision === 0 || (text.charCodeAt(19) === 0x2e && allDigits(text, 20, length - 1)))
+  ) {
+    return text;
   }
 
   let i = 19;
@@ -75,27 +94,9 @@ export function timestampFromText(text: string, where: string, precision = 3): s
   }
   if (i !== length) throw new ValueError(where, text, INVALID);
 
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth(year, month) ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 60
-  ) {
-    throw new ValueError(where, text, 'is not a valid date and time');
-  }
+  if (!real) throw new ValueError(where, text, 'is not a valid date and time');
   const digitsText = fractionText(fraction, precision, where, text);
   if (offsetSeconds === 0 && second < 60) {
-    if (
-      separator === 0x54 &&
-      zone === 0x5a &&
-      fraction.length === precision &&
-      length === 20 + (precision === 0 ? 0 : precision + 1)
-    ) {
-      return text;
-    }
     return `${text.slice(0, 10)}T${text.slice(11, 19)}${digitsText}Z`;
   }
   const epochSeconds =
@@ -221,44 +222,10 @@ export function dateFromDate(value: Date, where: string): string {
   return value.toISOString().slice(0, 10);
 }
 
-/**
- * Whether `text` is already the canonical form with `precision` digits,
- * `YYYY-MM-DDTHH:mm:ss[.fff…]Z`, of a real day and time (second 60 excepted):
- * the text {@link timestampFromText} gives back unchanged, checked without
- * building a string, as most timestamps read (PostgreSQL's binary `COPY`
- * gives them so) are.
- */
-function isCanonical(text: string, precision: number): boolean {
-  const length = text.length;
-  if (length !== (precision === 0 ? 20 : 21 + precision)) return false;
-  if (
-    text.charCodeAt(4) !== 0x2d ||
-    text.charCodeAt(7) !== 0x2d ||
-    text.charCodeAt(10) !== 0x54 ||
-    text.charCodeAt(13) !== 0x3a ||
-    text.charCodeAt(16) !== 0x3a ||
-    text.charCodeAt(length - 1) !== 0x5a ||
-    (precision > 0 && text.charCodeAt(19) !== 0x2e)
-  ) {
-    return false;
-  }
-  for (let i = 20; i < length - 1; i++) if (!isDigit(text.charCodeAt(i))) return false;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
-  const second = digits(text, 17, 2);
-  return (
-    (year | month | day | hour | minute | second) >= 0 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59
-  );
+/** Whether the characters of `text` from `start` up to `end` are all ASCII digits. */
+function allDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /** The number written by `count` ASCII digits at `start`, or -1 if they are not all digits. */
