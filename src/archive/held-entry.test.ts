@@ -42,7 +42,6 @@ describe('HeldEntry: a first part deflated and held until its name is known', ()
   it('gives back the content deflated, with its size, CRC-32 and sha256, from memory while under its memory size', async () => {
     const held = new HeldEntry(all.length * 2, 1);
     for (const chunk of chunks) await held.add(chunk);
-    expect(held.bytes).toBe(all.length);
     const entry = await held.seal();
     expect(entry).toMatchObject(sums);
     const content = await deflated(entry);

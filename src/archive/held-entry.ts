@@ -21,7 +21,6 @@ export class HeldEntry {
   readonly #encoder: EntryEncoder;
   #chunks: Buffer[] = [];
   #heldBytes = 0;
-  #bytes = 0;
   #dir: string | null = null;
   #file: WriteStream | null = null;
   #fileError: Error | undefined;
@@ -38,15 +37,9 @@ export class HeldEntry {
     });
   }
 
-  /** Content bytes taken so far, before deflating. */
-  get bytes(): number {
-    return this.#bytes;
-  }
-
   /** Takes `chunk` of the content. */
-  async add(chunk: Buffer): Promise<void> {
-    this.#bytes += chunk.length;
-    await this.#encoder.write(chunk);
+  add(chunk: Buffer): Promise<void> {
+    return this.#encoder.write(chunk);
   }
 
   /** Ends the content: the entry, whose deflated bytes are to be read once. */
