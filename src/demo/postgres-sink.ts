@@ -56,6 +56,9 @@ export class PostgresSink implements RowSink {
       ...postgresPoolConfig(url, ['-c synchronous_commit=off', '-c maintenance_work_mem=256MB']),
       max: 8,
     });
+    // An idle client whose connection is ended from outside must not crash the load.
+    this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   get saturated(): boolean {

@@ -322,6 +322,10 @@ export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
     const { Pool } = requireCjs('pg') as typeof pg;
     const pool = new Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
+    // An idle client whose connection is ended from outside (a restart, an
+    // administrator) must not crash the process; a query on it fails with the cause.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const writer = new PostgresWriter(pool);
     return {
       dialect: writer.dialect,
