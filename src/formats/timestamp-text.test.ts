@@ -135,12 +135,16 @@ describe('timestampFromText on text already in canonical form', () => {
         ({ year, month, day, hour, minute, second, precision, fraction }) => {
           const digits = precision === 0 ? '' : `.${pad(fraction, 6).slice(0, precision)}`;
           const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}${digits}Z`;
-          const at = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-          at.setUTCFullYear(year);
+          // The day is checked on its own: second 60 of a day's last minute
+          // rolls the time over into the next day, which is still a real reading.
+          const date = new Date(0);
+          date.setUTCFullYear(year, month - 1, day);
+          const at = new Date(date.getTime());
+          at.setUTCHours(hour, minute, second);
           const real =
             month >= 1 &&
             month <= 12 &&
-            at.getUTCDate() === day &&
+            date.getUTCDate() === day &&
             hour <= 23 &&
             minute <= 59 &&
             // Second 60 stands for the last second of a minute, read as the next one.
@@ -156,7 +160,18 @@ describe('timestampFromText on text already in canonical form', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      {
+        numRuns: 2000,
+        // Second 60 of a day's last minute, at the first year's first and last day and the last year's last.
+        examples: [
+          [0, 1, 1],
+          [0, 12, 31],
+          [2016, 12, 31],
+          [9999, 12, 31],
+        ].map(([year, month, day]) => [
+          { year, month, day, hour: 23, minute: 59, second: 60, precision: 0, fraction: 0 },
+        ]),
+      },
     );
   });
 
