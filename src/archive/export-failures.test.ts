@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../catalog/index.js';
 import { classifyFailure } from '../jobs/failure.js';
@@ -19,6 +18,7 @@ import { connectMysql, createMysqlTestDatabase } from '../../test/support/mysql.
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../../test/support/postgres.js';
@@ -136,7 +136,7 @@ const DIALECTS: Dialect[] = [
     open: async () => {
       const database = await createTestDatabase();
       databases.push(database);
-      const client = new pg.Client({ connectionString: database.url });
+      const client = pgClient({ connectionString: database.url });
       await client.connect();
       await client.query(
         "CREATE TABLE accounts (id text PRIMARY KEY); INSERT INTO accounts VALUES ('acme')",

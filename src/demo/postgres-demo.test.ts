@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CatalogField } from '../catalog/index.js';
 import { compileRowConverter, stringifyJson } from '../formats/index.js';
@@ -10,6 +10,7 @@ import { PostgresSource, SqliteSource, type SourceDatabase } from '../sources/in
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../../test/support/postgres.js';
@@ -113,7 +114,7 @@ afterAll(async () => {
 });
 
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database!.url });
+  const client = pgClient({ connectionString: database!.url });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;

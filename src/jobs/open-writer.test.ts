@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../../test/support/postgres.js';
@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('openWriter on PostgreSQL', () => {
   it('outlives its idle connections being ended from outside: the next transaction runs on a new one', async () => {
     const writer = openWriter(database!.url);
-    const killer = new pg.Client({ connectionString: database!.url });
+    const killer = pgClient({ connectionString: database!.url });
     await killer.connect();
     try {
       const run = () => writer.transaction(() => Promise.resolve('done'), { commit: true });

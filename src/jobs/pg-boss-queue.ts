@@ -212,6 +212,8 @@ async function ensureExportQueue(boss: PgBoss, databaseUrl: string): Promise<voi
     connectionString: databaseUrl,
     application_name: 'portage-queue',
   });
+  // A connection ended from outside must not become an uncaught error; its queries still reject.
+  lock.on('error', () => undefined);
   await lock.connect();
   try {
     await lock.query(`select pg_advisory_lock($1, hashtext('queue setup'))`, [PORTAGE_LOCK_CLASS]);

@@ -1,5 +1,4 @@
 import { Kysely, PostgresAdapter, PostgresDialect, sql, type Migration } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import type { StateDatabase } from './schema.js';
@@ -9,6 +8,7 @@ import {
   DIALECTS,
   type TestStateDatabase,
 } from '../../test/support/state-stores.js';
+import { pgPool } from '../../test/support/postgres.js';
 
 /** A migration that creates one table named after it. */
 function creates(table: string): Migration {
@@ -155,7 +155,7 @@ describe('migrations in shared PostgreSQL databases', () => {
     const again = await openStateDb(database.url);
     const raw = new Kysely<unknown>({
       dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: database.url, max: 1 }),
+        pool: pgPool({ connectionString: database.url, max: 1 }),
       }),
     });
     try {

@@ -1,11 +1,15 @@
 import { readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoPlatformInPostgres } from '../../src/demo/index.js';
 import { portageClient } from '../support/api-client.js';
 import { startServer, type TestServer } from '../support/portage-server.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  pgClient,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 import { demoCopy, exportBundle, writableCategories, catalog } from './import-fixtures.js';
 
 type Status = 'pending' | 'running' | 'completed' | 'failed';
@@ -78,7 +82,7 @@ describe('imports of several tenants at once', { timeout: 120_000 }, () => {
   it('runs another tenant while one waits, and holds a tenant to one running import', async () => {
     const acme = server.keys.acme!;
     const globex = server.keys.globex!;
-    const locker = new pg.Client({ connectionString: database.url });
+    const locker = pgClient({ connectionString: database.url });
     await locker.connect();
     try {
       // Reads go on; every write to the platform's tables waits for this session.

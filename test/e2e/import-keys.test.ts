@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import {
@@ -28,6 +27,7 @@ import { createMysqlTestDatabase } from '../support/mysql.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgPool,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -105,7 +105,7 @@ const postgres: Dialect = {
   async create(seed) {
     const database = await createTestDatabase();
     databases.push(database);
-    const pool = new pg.Pool({ connectionString: database.url });
+    const pool = pgPool({ connectionString: database.url });
     await pool.query(KEYS_POSTGRES_SCHEMA);
     for (const sql of seed ? KEYS_SEED : []) {
       await pool.query(

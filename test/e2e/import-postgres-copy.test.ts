@@ -1,10 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogField, FieldType } from '../../src/catalog/index.js';
 import { ConstraintError, PostgresWriter, type ImportColumn } from '../../src/import/index.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgPool,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -15,7 +16,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url });
+  pool = pgPool({ connectionString: database.url });
   await pool.query(`CREATE TABLE things (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     label text, flag boolean, doc jsonb, raw bytea, note text, code varchar(3)

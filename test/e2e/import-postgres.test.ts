@@ -9,6 +9,7 @@ import { categorySelect } from '../../src/sources/sql-text.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgPool,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -46,7 +47,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new pg.Pool({
+  pool = pgPool({
     connectionString: database.url,
     types: {
       getTypeParser: ((oid: number) =>
@@ -57,8 +58,6 @@ beforeAll(async () => {
             ) => unknown)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client ended from outside must not become an uncaught error.
-  pool.on('error', () => undefined);
   await pool.query(createTablesSql());
 });
 

@@ -11,6 +11,7 @@ import { demoDatabase, demoFiles } from '../support/portage-server.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -38,8 +39,7 @@ function leaseHolder(owner: string, processes: readonly PortageProcess[]): Porta
 
 /** The lease owner of a row of the state database. */
 async function leaseOwner(url: string, table: string, column: string, id: string) {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ lease_owner: string | null }>(

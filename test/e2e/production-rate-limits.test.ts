@@ -1,12 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { portageClient } from '../support/api-client.js';
 import { spawnApi, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  pgClient,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 
 // Two stateless API processes (`portage serve --no-worker`, built `dist/`) share
 // one PostgreSQL database: the quota and Idempotency-Key must hold exactly
@@ -102,7 +106,7 @@ describe('two API processes sharing PostgreSQL', () => {
 
 /** Jobs pg-boss holds for exports, whatever their state. */
 async function queuedJobs(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>(

@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/archive/index.js';
 import { generateDemoPlatformInPostgres } from '../../src/demo/index.js';
@@ -12,7 +11,12 @@ import { extractArchive, sha256sumCheck } from '../support/archive.js';
 import { portageClient } from '../support/api-client.js';
 import type { components } from '../support/portage-api.js';
 import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-process.js';
-import { createTestDatabase, watchFailures, type TestDatabase } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  pgClient,
+  watchFailures,
+  type TestDatabase,
+} from '../support/postgres.js';
 import { s3rverClient, startS3Server, type TestS3Server } from '../support/s3-server.js';
 
 // The production layout at small scale: two `portage serve --no-worker` and
@@ -232,7 +236,7 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
     const views = new Map<string, ExportView>();
     const owners = new Set<number>();
     let mostRunning = 0;
-    const db = new pg.Client({ connectionString: state!.url });
+    const db = pgClient({ connectionString: state!.url });
     await db.connect();
     try {
       for (let tick = 0; ; tick++) {
@@ -270,7 +274,7 @@ describe('two API and three worker processes on PostgreSQL and S3', { timeout: 1
 
 /** `attempts` of every export, read from the state database. */
 async function attemptsOf(url: string): Promise<Map<string, number>> {
-  const client = new pg.Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string; attempts: number }>(

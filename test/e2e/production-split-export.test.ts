@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogFile } from '../../src/catalog/index.js';
 import { ACME_TASKS, generateDemoPlatformInPostgres } from '../../src/demo/index.js';
@@ -17,6 +17,7 @@ import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-p
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -73,7 +74,7 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
   });
 
   const query = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => {
-    const client = new pg.Client({ connectionString: state.url });
+    const client = pgClient({ connectionString: state.url });
     await client.connect();
     try {
       return (await client.query<T>(sql, values)).rows;
@@ -121,7 +122,7 @@ describe('an export split over worker processes', { timeout: 300_000 }, () => {
     // workers are looked at while all are stopped: one holding a file open in
     // the store's temporary directory is writing a piece (only the coordinator
     // writes the archive), and is killed before it runs again.
-    const watch = new pg.Client({ connectionString: state.url });
+    const watch = pgClient({ connectionString: state.url });
     await watch.connect();
     let killed: PortageProcess | undefined;
     try {

@@ -1,7 +1,6 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoPlatform } from '../../src/demo/index.js';
 import { openStore, type ExportRecord, type Store } from '../../src/store/index.js';
@@ -12,6 +11,7 @@ import { spawnApi, spawnWorker, type PortageProcess } from '../support/portage-p
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../support/postgres.js';
@@ -90,7 +90,7 @@ describe('worker processes on pg-boss', { timeout: 90_000 }, () => {
   };
   /** The process holding the export's lease, from its owner name `host:pid:random`. */
   const ownerPid = async (id: string): Promise<number> => {
-    const client = new pg.Client({ connectionString: database.url });
+    const client = pgClient({ connectionString: database.url });
     await client.connect();
     try {
       const { rows } = await client.query<{ lease_owner: string }>(

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { parseCatalog, type Catalog, type FieldType } from '../../src/catalog/index.js';
 import {
   MysqlWriter,
@@ -18,7 +17,7 @@ import {
   type SourceDatabase,
 } from '../../src/sources/index.js';
 import { createMysqlTestDatabase } from './mysql.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { createTestDatabase, pgPool, type TestDatabase } from './postgres.js';
 
 /** The source databases the edge-value suite runs on. */
 export type EdgeDialect = 'sqlite' | 'postgres' | 'mysql';
@@ -277,9 +276,7 @@ async function sqlitePlatform(): Promise<EdgePlatform> {
 
 async function postgresPlatform(): Promise<EdgePlatform> {
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 2, options: '-c TimeZone=UTC' });
-  // An idle client ended from outside must not become an uncaught error.
-  pool.on('error', () => undefined);
+  const pool = pgPool({ connectionString: database.url, max: 2, options: '-c TimeZone=UTC' });
   for (const sql of edgeSchemaSql('postgres')) await pool.query(sql);
   const param = (v: EdgeParameter) => (typeof v === 'bigint' ? v.toString() : v);
   return {

@@ -20,8 +20,32 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * A new, unconnected `pg.Client` that takes the 'error' event of its connection
+ * being ended from outside (a database dropped `WITH (FORCE)`, a backend
+ * terminated): without a listener that event is an uncaught exception, which
+ * fails the whole test run. A query in flight still rejects with the error.
+ */
+export function pgClient(config: string | pg.ClientConfig): pg.Client {
+  const client = new pg.Client(config);
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * A new `pg.Pool` that takes the 'error' event of a connection ended from
+ * outside, idle in the pool or checked out of it, as {@link pgClient} does.
+ * A query in flight still rejects with the error.
+ */
+export function pgPool(config: string | pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(typeof config === 'string' ? { connectionString: config } : config);
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const client = pgClient({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
     return await work(client);

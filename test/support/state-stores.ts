@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { StateDialect } from '../../src/store/state-db.js';
+import { pgClient } from './postgres.js';
 
 /** The engines the state store's suite runs against, each test on both. */
 export const DIALECTS: readonly StateDialect[] = ['sqlite', 'postgres'];
@@ -45,7 +45,7 @@ export async function createStateDatabase(dialect: StateDialect): Promise<TestSt
 }
 
 async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  const client = pgClient({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   try {
     await client.query(text);

@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogField } from '../../catalog/index.js';
 import { compileConverter, ValueError } from '../../formats/index.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../../../test/support/postgres.js';
@@ -138,7 +138,7 @@ const passed = watchFailures();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const client = new pg.Client({ connectionString: database.url });
+  const client = pgClient({ connectionString: database.url });
   await client.connect();
   try {
     await client.query(`CREATE TYPE mood AS ENUM ('calm', 'ünï 😀')`);
@@ -315,7 +315,7 @@ describe('PostgreSQL binary COPY reading', () => {
   });
 
   it('quotes the tenant into the COPY statement exactly', async () => {
-    const client = new pg.Client({ connectionString: database!.url });
+    const client = pgClient({ connectionString: database!.url });
     await client.connect();
     const tenant = `o'brien\\x`;
     try {

@@ -1,6 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_POSTGRES_URL } from '../../../test/support/postgres.js';
+import { pgClient, TEST_POSTGRES_URL } from '../../../test/support/postgres.js';
 import { sqlLiteral, withLiteralTenant } from './postgres-read-plan.js';
 
 /** Texts a key or a tenant may hold that an SQL literal must carry unchanged. */
@@ -32,7 +32,7 @@ describe('SQL literals for statements without parameters (COPY)', () => {
   describe('read back by PostgreSQL', () => {
     let client: pg.Client;
     beforeAll(async () => {
-      client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      client = pgClient({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
     });
     afterAll(() => client.end());

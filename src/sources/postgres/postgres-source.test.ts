@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   checkDrift,
@@ -19,6 +18,7 @@ import { loadKeyring, type Keyring } from '../../signing/index.js';
 import {
   createTestDatabase,
   dropIfPassed,
+  pgClient,
   watchFailures,
   type TestDatabase,
 } from '../../../test/support/postgres.js';
@@ -134,7 +134,7 @@ for (const platform of DEMO_PLATFORMS) {
 
     it('fails the drift check on PostgreSQL, naming a column added to each kind of table', async () => {
       const cases = driftCases(platformCatalog);
-      const client = new pg.Client({ connectionString: database!.url });
+      const client = pgClient({ connectionString: database!.url });
       const schema = platform.name.replaceAll('-', '_');
       await client.connect();
       try {
@@ -180,7 +180,7 @@ describe('PostgresSource', () => {
 
   it('reads one snapshot throughout: rows another connection adds meanwhile are not seen', async () => {
     const source = sources.get('acme-tasks')![1]!.source;
-    const writer = new pg.Client({
+    const writer = pgClient({
       connectionString: database!.url,
       options: '-c search_path=acme_tasks',
     });
@@ -244,7 +244,7 @@ describe('PostgresSource', () => {
 
   it('names why its connection was lost when it is lost after the last rows arrived, before the read ended', async () => {
     const source = sources.get('acme-tasks')![1]!.source;
-    const killer = new pg.Client({ connectionString: database!.url });
+    const killer = pgClient({ connectionString: database!.url });
     await killer.connect();
     const message = (error: unknown) => (error as Error).message;
     try {
