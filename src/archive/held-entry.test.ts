@@ -30,8 +30,9 @@ const heldDirs = async () =>
   (await readdir(tmpdir())).filter((name) => name.startsWith('portage-part-'));
 
 describe('HeldEntry: a first part deflated and held until its name is known', () => {
-  // Poorly compressible: deflate's output is about as large as its input.
-  const chunks = Array.from({ length: 40 }, (_, i) => noise(64 * 1024, i + 1));
+  // Poorly compressible: deflate's output is about as large as its input. 5 MiB
+  // is more than deflate is let take ahead, so its output starts before the end.
+  const chunks = Array.from({ length: 80 }, (_, i) => noise(64 * 1024, i + 1));
   const all = Buffer.concat(chunks);
   const sums = {
     bytes: all.length,
