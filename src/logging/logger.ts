@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type pretty from 'pino-pretty';
 import type { LogFormat } from '../config/index.js';
 
 /**
@@ -22,7 +23,9 @@ export function resolveLogFormat(
  */
 export function logDestination(format: LogFormat, output: Writable = process.stdout): Writable {
   if (format === 'json') return output;
-  return pretty({
+  // Loaded here, not with the module: a one-off command that logs nothing starts without it.
+  const prettyPrinter = createRequire(import.meta.url)('pino-pretty') as typeof pretty;
+  return prettyPrinter({
     destination: output,
     sync: true,
     colorize: (output as { isTTY?: boolean }).isTTY === true,
