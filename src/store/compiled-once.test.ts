@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql } from './kysely.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compiledOnce } from './compiled-once.js';
 import { openStore, type Store } from './index.js';

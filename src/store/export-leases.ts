@@ -1,4 +1,5 @@
-import { sql, type Kysely, type UpdateObject } from 'kysely';
+import type { Kysely, UpdateObject } from 'kysely';
+import { sql } from './kysely.js';
 import { claimExport, type ClaimOptions, type ClaimResult, type Lease } from './claim-export.js';
 import type { ExportRecord } from './export-record.js';
 import { isoTime } from './ids.js';

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import { PostgresAdapter, sql } from './kysely.js';
 import type { StateDatabase } from './schema.js';
 
 /**

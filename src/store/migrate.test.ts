@@ -1,4 +1,5 @@
-import { Kysely, PostgresAdapter, PostgresDialect, sql, type Migration } from 'kysely';
+import type { Migration } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql } from './kysely.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import type { StateDatabase } from './schema.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
+import { Kysely, sql } from './kysely.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 

@@ -1,4 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { sql } from './kysely.js';
 import type { StateDialect } from './state-db.js';
 import type { StateDatabase } from './schema.js';
 

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import { PostgresAdapter, sql } from '../kysely.js';
 
 type Column = (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 

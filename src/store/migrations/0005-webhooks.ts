@@ -1,4 +1,5 @@
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql, SqliteAdapter } from '../kysely.js';
 
 /**
  * Webhooks: each tenant's endpoints, the outbox of events, one delivery per
