@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { ConfigError } from './settings.js';
 
 /** True when a database setting names PostgreSQL (`postgres://` or `postgresql://`) rather than a SQLite file. */
@@ -76,4 +77,21 @@ export function postgresPoolConfig(
     connectionString,
     options: [`-c search_path=${schema ?? 'public'}`, ...options].join(' '),
   };
+}
+
+/**
+ * Has `pool` take the 'error' event of a connection ended from outside (a
+ * server restart, an administrator, a database dropped `WITH (FORCE)`): with
+ * no listener, that event is an uncaught exception that ends the process. An
+ * idle client's error goes to `onIdleError`, and the pool replaces the
+ * client; a checked-out client's query fails with the error itself, and the
+ * pool discards the client on release.
+ */
+export function takeConnectionErrors<P extends pg.Pool>(
+  pool: P,
+  onIdleError: (error: Error) => void = () => undefined,
+): P {
+  pool.on('error', onIdleError);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }

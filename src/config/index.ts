@@ -16,6 +16,7 @@ export {
   postgresPoolConfig,
   postgresTarget,
   sqlitePath,
+  takeConnectionErrors,
   type PostgresTarget,
 } from './database-url.js';
 export type { MailSettings } from './mail-settings.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { postgresPoolConfig, postgresTarget } from '../config/index.js';
+import { postgresPoolConfig, postgresTarget, takeConnectionErrors } from '../config/index.js';
 import { quoteIdent } from '../sources/index.js';
 import { countDemoRows } from './demo-counts.js';
 import type { DemoSchema, DemoTable } from './demo-schema.js';
@@ -52,13 +52,12 @@ export class PostgresSink implements RowSink {
   ) {
     this.named = postgresTarget(url).schema;
     const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
-    this.pool = new Pool({
-      ...postgresPoolConfig(url, ['-c synchronous_commit=off', '-c maintenance_work_mem=256MB']),
-      max: 8,
-    });
-    // An idle client whose connection is ended from outside must not crash the load.
-    this.pool.on('error', () => undefined);
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.pool = takeConnectionErrors(
+      new Pool({
+        ...postgresPoolConfig(url, ['-c synchronous_commit=off', '-c maintenance_work_mem=256MB']),
+        max: 8,
+      }),
+    );
   }
 
   get saturated(): boolean {

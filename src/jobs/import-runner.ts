@@ -10,6 +10,7 @@ import {
   POSTGRES_CONNECTION,
   postgresPoolConfig,
   sqlitePath,
+  takeConnectionErrors,
 } from '../config/index.js';
 import { INTERNAL_FAILURE_MESSAGE, PortageError, publicMessage, toError } from '../errors/index.js';
 import {
@@ -321,11 +322,9 @@ function isServerDatabase(sourceUrl: string): boolean {
 export function openWriter(sourceUrl: string): PlatformWriter {
   if (isPostgresUrl(sourceUrl)) {
     const { Pool } = requireCjs('pg') as typeof pg;
-    const pool = new Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 });
-    // An idle client whose connection is ended from outside (a restart, an
-    // administrator) must not crash the process; a query on it fails with the cause.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const pool = takeConnectionErrors(
+      new Pool({ ...POSTGRES_CONNECTION, ...postgresPoolConfig(sourceUrl), max: 2 }),
+    );
     const writer = new PostgresWriter(pool);
     return {
       dialect: writer.dialect,

@@ -15,7 +15,12 @@ import * as keyLifecycle from './migrations/0007-key-lifecycle.js';
 import * as portalSessions from './migrations/0008-portal-sessions.js';
 import * as notificationRetention from './migrations/0009-notification-retention.js';
 import { migrateToLatest } from './migrate.js';
-import { isPostgresUrl, POSTGRES_CONNECTION, sqlitePath } from '../config/index.js';
+import {
+  isPostgresUrl,
+  POSTGRES_CONNECTION,
+  sqlitePath,
+  takeConnectionErrors,
+} from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { StateDatabase } from './schema.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
@@ -91,17 +96,15 @@ function openSqlite(url: string): StateDb {
 
 function openPostgres(url: string, options: StateDbOptions): StateDb {
   const { Pool } = requireCjs('pg') as typeof pg;
-  const pool = new Pool({
-    ...POSTGRES_CONNECTION,
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    application_name: 'portage',
-  });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', (error) => console.error('PostgreSQL pool:', toError(error).message));
-  // A client checked out when its connection drops emits 'error' too: its query already
-  // failed with it, and the pool discards the client on release, so there is nothing more to do.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const pool = takeConnectionErrors(
+    new Pool({
+      ...POSTGRES_CONNECTION,
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      application_name: 'portage',
+    }),
+    (error) => console.error('PostgreSQL pool:', toError(error).message),
+  );
   const db = new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres' };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { beforeEach } from 'vitest';
+import { takeConnectionErrors } from '../../src/config/index.js';
 
 /**
  * The PostgreSQL server tests use, reached as a superuser with trust auth.
@@ -38,10 +39,9 @@ export function pgClient(config: string | pg.ClientConfig): pg.Client {
  * A query in flight still rejects with the error.
  */
 export function pgPool(config: string | pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(typeof config === 'string' ? { connectionString: config } : config);
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
+  return takeConnectionErrors(
+    new pg.Pool(typeof config === 'string' ? { connectionString: config } : config),
+  );
 }
 
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {

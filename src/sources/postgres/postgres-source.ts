@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { POSTGRES_CONNECTION, postgresPoolConfig } from '../../config/index.js';
+import {
+  POSTGRES_CONNECTION,
+  postgresPoolConfig,
+  takeConnectionErrors,
+} from '../../config/index.js';
 import { toError } from '../../errors/index.js';
 import { describePostgresSchema } from './postgres-schema.js';
 import type { OpenRead } from './postgres-copy-read.js';
@@ -79,11 +83,10 @@ export class PostgresSource implements SourceDatabase {
     const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
     this.connection = { ...POSTGRES_CONNECTION, ...postgresPoolConfig(url) };
     this.binaryCopy = options.binaryCopy ?? true;
-    this.pool = new Pool({ ...this.connection, max: options.maxConnections ?? 10 });
-    // An idle connection that fails must not crash the process; the next query reports it.
-    this.pool.on('error', () => undefined);
-    // So must one checked out (a snapshot's) whose connection drops: its query fails with it.
-    this.pool.on('connect', (client) => client.on('error', () => undefined));
+    // A connection that drops must not crash the process: the next query, or the snapshot's, reports it.
+    this.pool = takeConnectionErrors(
+      new Pool({ ...this.connection, max: options.maxConnections ?? 10 }),
+    );
   }
 
   withSnapshot<T>(work: (snapshot: SourceSnapshot) => Promise<T>): Promise<T> {
