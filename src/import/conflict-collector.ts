@@ -1,5 +1,6 @@
 import type { CategorySource } from '../catalog/index.js';
 import type { ImportConflict } from './import-error.js';
+import { OneInFlight } from './one-in-flight.js';
 import type { ImportColumn, ImportRow, PlatformTransaction } from './platform-writer.js';
 
 /** Keys looked up in the target at a time. */
@@ -16,6 +17,8 @@ export class ConflictCollector {
   private batch: ImportRow[] = [];
   private readonly named: ImportConflict[] = [];
   private count = 0;
+  /** The database looks one batch up while the next is gathered. */
+  private readonly lookingUp = new OneInFlight();
 
   constructor(
     private readonly tx: PlatformTransaction,
@@ -33,13 +36,19 @@ export class ConflictCollector {
   /** Looks up the last keys; resolves to the first conflicts found and how many there are. */
   async finish(): Promise<{ named: ImportConflict[]; count: number }> {
     await this.flush();
+    await this.lookingUp.settle();
     return { named: this.named, count: this.count };
   }
 
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    const found = await this.tx.ownKeys(this.source, this.key, this.batch, this.tenant);
+    const keys = this.batch;
     this.batch = [];
+    await this.lookingUp.start(() => this.lookUp(keys));
+  }
+
+  private async lookUp(keys: readonly ImportRow[]): Promise<void> {
+    const found = await this.tx.ownKeys(this.source, this.key, keys, this.tenant);
     this.count += found.length;
     for (const key of found) {
       if (this.named.length < NAMED) {

@@ -47,7 +47,14 @@ export class PostgresWriter implements PlatformWriter {
         await client.query(`SET LOCAL search_path TO ${quoteIdent(this.schema)}`);
       }
       const result = await work(this.tx(client));
-      await client.query(options.commit ? 'COMMIT' : 'ROLLBACK');
+      const ended = await client.query(options.commit ? 'COMMIT' : 'ROLLBACK');
+      // PostgreSQL answers COMMIT of a transaction a failed statement aborted
+      // with ROLLBACK, not an error: an import whose failure went unseen must not pass for written.
+      if (options.commit && ended.command !== 'COMMIT') {
+        throw new Error(
+          `The target database rolled the import back (it answered ${ended.command} to COMMIT)`,
+        );
+      }
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

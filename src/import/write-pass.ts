@@ -4,6 +4,7 @@ import { IdIndex } from './id-index.js';
 import { ImportRefusal } from './import-error.js';
 import type { CategoryPlan } from './import-plan.js';
 import { lineAt, linesAt, readRecords, recordRefusal, type ImportRun } from './import-run.js';
+import { OneInFlight } from './one-in-flight.js';
 import { ConstraintError, type ImportColumn, type ImportRow } from './platform-writer.js';
 import { ReferenceResolver } from './reference-resolver.js';
 import { RowFixups } from './row-fixups.js';
@@ -125,34 +126,44 @@ async function writeRows(
   let keys: ImportRow[] = [];
   let firstLine = 1;
   let count = 0;
+  // The database writes one batch while the next is built.
+  const inserting = new OneInFlight();
   const flush = async (lastLine: number) => {
     if (batch.length > 0 && !run.dryRun) {
-      if (checkKeys) await refuseUnavailable(run, plan, keys);
-      await insert(run, plan, batch, firstLine, lastLine, mayCollide);
+      if (checkKeys) {
+        await inserting.settle();
+        await refuseUnavailable(run, plan, keys);
+      }
+      await inserting.start(() => insert(run, plan, batch, firstLine, lastLine, mayCollide));
     }
     batch = [];
     keys = [];
     firstLine = lastLine + 1;
   };
-  for await (const { line, record } of readRecords(run, plan, false)) {
-    const { row, key } = await buildRow(run, plan, resolver, fixups, written, line, record);
-    row.push(...constants);
-    batch.push(row);
-    if (checkKeys) keys.push(key);
-    if (written !== null) {
-      const bundleKey = plan.key.map((c) => record[c.name] as JsonValue);
-      written.add(bundleKey, bundleKey);
+  try {
+    for await (const { line, record } of readRecords(run, plan, false)) {
+      const { row, key } = await buildRow(run, plan, resolver, fixups, written, line, record);
+      row.push(...constants);
+      batch.push(row);
+      if (checkKeys) keys.push(key);
+      if (written !== null) {
+        const bundleKey = plan.key.map((c) => record[c.name] as JsonValue);
+        written.add(bundleKey, bundleKey);
+      }
+      const path = pathAt < 0 ? null : row[pathAt];
+      if (files !== null && typeof path === 'string') {
+        // The file goes into the target tenant's folder, and the record says where.
+        row[pathAt] = await run.files.stage(files, path, lineAt(plan, line));
+      }
+      count++;
+      onRow();
+      if (batch.length >= INSERT_BATCH) await flush(line);
     }
-    const path = pathAt < 0 ? null : row[pathAt];
-    if (files !== null && typeof path === 'string') {
-      // The file goes into the target tenant's folder, and the record says where.
-      row[pathAt] = await run.files.stage(files, path, lineAt(plan, line));
-    }
-    count++;
-    onRow();
-    if (batch.length >= INSERT_BATCH) await flush(line);
+    await flush(count);
+    await inserting.settle();
+  } catch (error) {
+    throw await inserting.failure(error);
   }
-  await flush(count);
   return count;
 }
 

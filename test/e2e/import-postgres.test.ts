@@ -117,4 +117,82 @@ describe('import into PostgreSQL', () => {
     expect(result.error?.code).toBe('id_conflict');
     expect((await pool.query('SELECT count(*)::int AS n FROM tasks')).rows).toEqual(before.rows);
   });
+
+  // The database writes one batch while the next is built: a refusal must
+  // still name the batch it was in, and roll everything back.
+  it.each([
+    ['an early batch, while later ones are built', 'early'],
+    ['the last batch', 'last'],
+  ] as const)(
+    'names the lines of a row the database refuses in %s, and writes nothing',
+    async (_, where) => {
+      const demo = await demoCopy();
+      const bundle = await exportBundle(demo, 'acme');
+      const entries = await readZip(bundle.file);
+      // The largest category with a one-column key: several batches of 500 rows.
+      const category = included
+        .filter((c) => c.primaryKey.length === 1 && c.source.kind === 'table')
+        .map((c) => ({
+          c,
+          lines: entries.get(`data/${c.name}.jsonl`)!.toString('utf8').trimEnd().split('\n'),
+        }))
+        .sort((a, b) => b.lines.length - a.lines.length)[0]!;
+      expect(category.lines.length).toBeGreaterThan(1_000);
+      const line = where === 'early' ? 700 : category.lines.length;
+      const keyName = category.c.primaryKey[0]!;
+      const key = String(
+        (JSON.parse(category.lines[line - 1]!) as Record<string, unknown>)[keyName],
+      );
+      const schema = `refusing_${where}`;
+      await pool.query(
+        `CREATE SCHEMA ${schema}; SET search_path TO ${schema}; ${createTablesSql()} RESET search_path`,
+      );
+      const table = `${schema}.${category.c.source.table}`;
+      await pool.query(
+        `ALTER TABLE ${table} ADD CONSTRAINT refuses_one CHECK (${keyName}::text <> '${key}')`,
+      );
+
+      const result = await importBundle({
+        file: bundle.file,
+        catalog,
+        trusted: true,
+        target: new PostgresWriter(pool, schema),
+        tenant: 'acme',
+      });
+
+      const first = Math.floor((line - 1) / 500) * 500 + 1;
+      const last = Math.min(first + 499, category.lines.length);
+      expect(result.error?.code).toBe('constraint_violation');
+      expect(result.error?.message).toContain(
+        `data/${category.c.name}.jsonl lines ${first}–${last} ("${category.c.name}")`,
+      );
+      expect(result.error?.message).toContain('refuses_one');
+      for (const c of included.filter((c) => c.source.kind === 'table')) {
+        const { rows } = await pool.query(
+          `SELECT count(*)::int AS n FROM ${schema}.${c.source.table}`,
+        );
+        expect(rows, c.name).toEqual([{ n: 0 }]);
+      }
+    },
+  );
+
+  it('does not report a transaction as committed when PostgreSQL rolled it back', async () => {
+    await pool.query('CREATE TABLE commit_check (id bigint PRIMARY KEY)');
+    const writer = new PostgresWriter(pool);
+    const column = { name: 'id', field: null };
+    const committed = writer.transaction(
+      async (tx) => {
+        await tx.insert('commit_check', [column], [[1]]);
+        // A refusal swallowed by mistake: PostgreSQL answers the COMMIT with ROLLBACK.
+        await tx.insert('commit_check', [column], [[1]]).catch(() => undefined);
+      },
+      { commit: true },
+    );
+    await expect(committed).rejects.toThrow(
+      'rolled the import back (it answered ROLLBACK to COMMIT)',
+    );
+    expect((await pool.query('SELECT count(*)::int AS n FROM commit_check')).rows).toEqual([
+      { n: 0 },
+    ]);
+  });
 });
