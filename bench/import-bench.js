@@ -1,10 +1,12 @@
 // The import section of `npm run bench`: Portage's import of a whole tenant's
 // duplication bundle (preserve, into an empty copy of the platform's schema)
-// against Portage's export of the same bundle, measured in the same run, and
-// the peak memory of the largest export Portage writes, a full migration
+// against Portage's export of the same bundle and against PostgreSQL loading
+// the same rows itself (`psql` replaying a data-only `pg_dump` of what the
+// import wrote, in one transaction, every constraint in place), measured in
+// the same run, and the peak memory of the largest export Portage writes, a full migration
 // export. See docs/performance.md.
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -138,6 +140,7 @@ async function portageRun(args, env, dir) {
  */
 export function importMeasures(ctx, tenant, bundleDir) {
   const bundle = join(bundleDir, 'bundle.zip');
+  const rowsSql = join(bundleDir, 'imported-rows.sql');
   const env = {
     PORTAGE_SOURCE_URL: ctx.url,
     PORTAGE_DATA_DIR: ctx.dataDir,
@@ -176,8 +179,27 @@ export function importMeasures(ctx, tenant, bundleDir) {
           dir,
         );
         await rm(files, { recursive: true, force: true });
+        if (!existsSync(rowsSql)) await dumpImportedRows(ctx, target, rowsSql);
         const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
         return { ...run, bytes };
+      },
+    },
+    {
+      id: 'postgres_load_rows',
+      label: 'psql load of the same rows',
+      kind: 'baseline',
+      tenant,
+      format: 'sql',
+      run: async () => {
+        if (!existsSync(rowsSql)) throw new Error('the import measure has not dumped its rows yet');
+        const target = await emptyTarget(ctx, tenant);
+        const run = await timed(
+          'psql',
+          ['-X', '-q', '-o', '/dev/null', '-1', '-v', 'ON_ERROR_STOP=1', '-f', rowsSql, target],
+          {},
+        );
+        const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
+        return { ...run, bytes, peakRss: null };
       },
     },
     {
@@ -218,6 +240,31 @@ export function importMeasures(ctx, tenant, bundleDir) {
       },
     },
   ];
+}
+
+/**
+ * Writes what the first import wrote as the data-only SQL script of
+ * `pg_dump` (one `COPY … FROM stdin` per table, in an order its foreign keys
+ * allow), less the account row the empty target holds already: the
+ * baseline replays it into an empty target with `psql` in one transaction,
+ * every constraint and index of the schema in place, as the import has them.
+ *
+ * @param {ImportContext} ctx
+ * @param {string} target - The URL of the imported database.
+ * @param {string} file
+ */
+async function dumpImportedRows(ctx, target, file) {
+  const table = `public.${ctx.accountTable}`;
+  await timed(
+    'bash',
+    [
+      '-o',
+      'pipefail',
+      '-c',
+      'pg_dump --data-only --no-owner --exclude-table-data="$ACCOUNTS" "$FROM" 2>/dev/null > "$OUT"',
+    ],
+    { FROM: target, ACCOUNTS: table, OUT: file },
+  );
 }
 
 /**

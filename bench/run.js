@@ -358,6 +358,11 @@ async function benchImportSection() {
     ['portage_import_preserve', 'portage_export_bundle'],
   ]);
   const ratio = ratios[`${BIG}:portage_import_preserve`] ?? null;
+  // Beside the bar's ratio: the import against PostgreSQL loading the same rows itself.
+  const median = (/** @type {string} */ id) => summed.find((r) => r.id === id)?.median_ms;
+  const imported = median('portage_import_preserve');
+  const loaded = median('postgres_load_rows');
+  const ratioToLoad = imported && loaded ? round2(imported / loaded) : null;
   const peak = (/** @type {string} */ id) => {
     const found = summed.find((r) => r.id === id)?.peak_rss_bytes;
     return found ? Math.max(...found) : null;
@@ -376,6 +381,7 @@ async function benchImportSection() {
     bundle_rows: rows[BIG],
     results: summed,
     ratio_import_to_export: ratio,
+    ratio_import_to_postgres_load: ratioToLoad,
     peak_rss_bytes: peaks,
     bars: {
       import_ratio_at_most_1_5: (ratio ?? Infinity) <= 1.5,
@@ -383,7 +389,7 @@ async function benchImportSection() {
     },
     table:
       `Import (scale ${importScale}, ${BIG}'s whole bundle; rows are the bundle's):\n${table}\n` +
-      `import/export: ${ratio ?? '-'}; peak RSS MiB: export bundle ${mib(peaks.export_bundle)}, ` +
+      `import/export: ${ratio ?? '-'}; import/psql load of the same rows: ${ratioToLoad ?? '-'}; peak RSS MiB: export bundle ${mib(peaks.export_bundle)}, ` +
       `import ${mib(peaks.import_preserve)}, migration export json+csv ${mib(peaks.export_migration_all)}, ` +
       `serve importing ${mib(peaks.serve_importing)}`,
   };
