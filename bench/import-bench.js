@@ -218,27 +218,39 @@ export function importMeasures(ctx, tenant, bundleDir) {
         return { ...run, bytes };
       },
     },
-    {
-      id: 'portage_serve_import',
-      label: 'portage serve importing',
-      kind: 'portage',
-      tenant,
-      format: 'bundle',
-      run: async (dir) => {
-        const target = await emptyTarget(ctx, tenant);
-        const files = join(dir, 'imported-files');
-        await rm(files, { recursive: true, force: true });
-        const run = await serveImport(
-          { ...env, PORTAGE_SOURCE_URL: target, PORTAGE_FILES_DIR: files },
+    ...[
+      ['portage_serve_import', 'portage serve importing', []],
+      // As `npm start` and docs/deployment.md start it.
+      [
+        'portage_serve_import_young_8',
+        'portage serve importing, young gen. 8 MiB',
+        ['--max-semi-space-size=4'],
+      ],
+    ].map(
+      ([id, label, nodeFlags]) =>
+        /** @type {import('./measures.js').Measure} */ ({
+          id: /** @type {string} */ (id),
+          label: /** @type {string} */ (label),
+          kind: 'portage',
           tenant,
-          bundle,
-          dir,
-        );
-        await rm(files, { recursive: true, force: true });
-        const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
-        return { ...run, bytes };
-      },
-    },
+          format: 'bundle',
+          run: async (/** @type {string} */ dir) => {
+            const target = await emptyTarget(ctx, tenant);
+            const files = join(dir, 'imported-files');
+            await rm(files, { recursive: true, force: true });
+            const run = await serveImport(
+              { ...env, PORTAGE_SOURCE_URL: target, PORTAGE_FILES_DIR: files },
+              tenant,
+              bundle,
+              dir,
+              /** @type {string[]} */ (nodeFlags),
+            );
+            await rm(files, { recursive: true, force: true });
+            const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
+            return { ...run, bytes };
+          },
+        }),
+    ),
   ];
 }
 
@@ -278,8 +290,9 @@ async function dumpImportedRows(ctx, target, file) {
  * @param {string} tenant
  * @param {string} bundle
  * @param {string} dir
+ * @param {string[]} nodeFlags - Node's own flags for the server (e.g. `--max-semi-space-size=4`).
  */
-async function serveImport(env, tenant, bundle, dir) {
+async function serveImport(env, tenant, bundle, dir, nodeFlags) {
   const port = await freePort();
   const rssFile = join(dir, 'peak-rss');
   await rm(rssFile, { force: true });
@@ -292,10 +305,14 @@ async function serveImport(env, tenant, bundle, dir) {
     PORTAGE_BENCH_RSS_FILE: rssFile,
   };
   const key = (await output(['keys', 'create', '--tenant', tenant], serveEnv)).trim();
-  const server = spawn(process.execPath, ['--import', PEAK_RSS, PORTAGE_BIN, 'serve'], {
-    env: serveEnv,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    [...nodeFlags, '--import', PEAK_RSS, PORTAGE_BIN, 'serve'],
+    {
+      env: serveEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const closed = new Promise((resolve) => server.once('close', resolve));
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${key}` };

@@ -372,6 +372,7 @@ async function benchImportSection() {
     import_preserve: peak('portage_import_preserve'),
     export_migration_all: peak('portage_export_migration_all'),
     serve_importing: peak('portage_serve_import'),
+    serve_importing_young_8: peak('portage_serve_import_young_8'),
   };
   const highest = Math.max(...Object.values(peaks).map((v) => v ?? Infinity));
   const mib = (/** @type {number | null} */ v) => (v === null ? '-' : (v / 2 ** 20).toFixed(0));
@@ -391,6 +392,6 @@ async function benchImportSection() {
       `Import (scale ${importScale}, ${BIG}'s whole bundle; rows are the bundle's):\n${table}\n` +
       `import/export: ${ratio ?? '-'}; import/psql load of the same rows: ${ratioToLoad ?? '-'}; peak RSS MiB: export bundle ${mib(peaks.export_bundle)}, ` +
       `import ${mib(peaks.import_preserve)}, migration export json+csv ${mib(peaks.export_migration_all)}, ` +
-      `serve importing ${mib(peaks.serve_importing)}`,
+      `serve importing ${mib(peaks.serve_importing)} (young generation 8 MiB: ${mib(peaks.serve_importing_young_8)})`,
   };
 }

@@ -3,6 +3,7 @@ import type { LogFormat, Settings } from '../config/index.js';
 import { toError } from '../errors/index.js';
 import type { ExportQueue } from '../jobs/index.js';
 import type { FromWorkerThread, ToWorkerThread, WorkerThreadData } from './worker-thread.js';
+import { defaultYoungGenerationForNewThreads } from './young-generation.js';
 
 /** Options of {@link WorkerThreadQueue}. */
 export interface WorkerThreadQueueOptions {
@@ -54,6 +55,7 @@ export class WorkerThreadQueue implements ExportQueue {
   async start(): Promise<void> {
     if (this.thread !== null) return;
     const { settings, logFormat } = this.options;
+    defaultYoungGenerationForNewThreads();
     const thread = new Worker(new URL('./worker-thread.js', import.meta.url), {
       workerData: { settings, logFormat } satisfies WorkerThreadData,
     });
