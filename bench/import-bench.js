@@ -220,7 +220,7 @@ export function importMeasures(ctx, tenant, bundleDir) {
     },
     ...[
       ['portage_serve_import', 'portage serve importing', []],
-      // As `npm start` and docs/deployment.md start it.
+      // As docs/deployment.md advises where serve imports under a memory limit.
       [
         'portage_serve_import_young_8',
         'portage serve importing, young gen. 8 MiB',

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // What `npm start` runs: `portage serve`, in this same process, after
 // compiling src/ only if it changed since the last build. (Checking in a
-// `prestart` script cost a second Node process at every start.) package.json
-// starts it with `--max-semi-space-size=4`: the young generation of the
-// thread that answers requests and runs imports is bounded to 8 MiB, while
-// serve's exports' thread keeps V8's own (src/runtime/young-generation.ts).
+// `prestart` script cost a second Node process at every start.)
 import process from 'node:process';
 import { buildIsStale, compile } from './build-stamp.js';
 
