@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringifyJson } from './canonical-json.js';
 import { canonicalNumberText, JsonNumber } from './json-number.js';
-import { MAX_JSON_DEPTH, parseJson } from './json-reader.js';
+import { JsonTextError, MAX_JSON_DEPTH, parseJson } from './json-reader.js';
 
 /** The canonical text of `text` read and written back. */
 const roundTrip = (text: string) => stringifyJson(parseJson(text));
@@ -163,3 +163,53 @@ function exactText(n: number): string {
   const digits = (scaled * 5n ** BigInt(k)).toString().padStart(k, '0');
   return `0.${digits}`;
 }
+
+describe('parseJson reads each key as written, whatever the objects before it held', () => {
+  // The reader tries the key read last at the same place first: each case
+  // reads `before`, then checks that `after` is read as if alone.
+  it.each([
+    ['a longer key that starts with the one before', '{"id":1}', '{"idx":2}', { idx: 2 }],
+    ['a shorter key that starts the one before', '{"idx":1}', '{"id":2}', { id: 2 }],
+    ['the same key escaped', '{"name":1}', '{"n\\u0061me":2}', { name: 2 }],
+    ['keys in another order', '{"a":1,"b":2}', '{"b":3,"a":4}', { b: 3, a: 4 }],
+    ['a nested object at the same place', '{"a":{"b":1}}', '{"b":{"a":2}}', { b: { a: 2 } }],
+    ['a surrogate pair in the key', '{"\u{1F600}":1}', '{"\u{1F600}":2}', { '\u{1F600}': 2 }],
+  ])('%s', (_, before, after, expected) => {
+    parseJson(before);
+    expect(parseJson(after)).toEqual(expected);
+  });
+
+  it('refuses after an escaped key what it refuses alone', () => {
+    // `"a\"b"` is the key a"b; the text `"a"b"` is no key at all.
+    expect(parseJson('{"a\\"b":1}')).toEqual({ 'a"b': 1 });
+    expect(() => parseJson('{"a"b":1}')).toThrow(JsonTextError);
+    parseJson('{"a":1}');
+    expect(() => parseJson('{"a":1,"a":2}')).toThrow('duplicate key "a"');
+  });
+
+  it('reads any sequence of objects as JSON.parse reads each alone', () => {
+    const keys = fc.constantFrom(
+      'id',
+      'idx',
+      'i',
+      'name',
+      'nam',
+      'a"b',
+      'a\\b',
+      'é',
+      '\u{1F600}',
+      '',
+    );
+    const record = fc.dictionary(keys, fc.oneof(fc.boolean(), fc.string(), fc.integer()), {
+      maxKeys: 6,
+    });
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 8 }), (records) => {
+        for (const r of records) {
+          const text = JSON.stringify(r);
+          expect(parseJson(text)).toEqual(JSON.parse(text));
+        }
+      }),
+    );
+  });
+});
