@@ -250,7 +250,9 @@ export const ERROR_GUIDE: Readonly<Record<ErrorCode, ErrorGuide>> = {
   },
   constraint_violation: {
     meaning: 'The platform database refused a record; nothing was written.',
-    action: 'Tell the platform operator; the `message` names the category.',
-    example: 'The database refused a record of "tasks": a unique constraint failed.',
+    action:
+      'Tell the platform operator; the `message` names the category and the line of the record (on MySQL, the lines of the batch it was in).',
+    example:
+      'data/tasks.jsonl line 700 ("tasks"): the target database refused a row: new row for relation "tasks" violates check constraint "tasks_title_check"',
   },
 };

@@ -102,10 +102,13 @@ export class ConstraintError extends Error {
   /**
    * @param keyTaken - The refused row's primary key is held by a row already
    * there (only where the transaction {@link PlatformTransaction.tellsTakenKeys}).
+   * @param row - Which of the rows given to {@link PlatformTransaction.insert}
+   * was refused, from 0, where the database tells it; otherwise null.
    */
   constructor(
     message: string,
     readonly keyTaken = false,
+    readonly row: number | null = null,
   ) {
     super(message);
   }

@@ -80,7 +80,7 @@ export class PostgresWriter implements PlatformWriter {
       const { code, constraint } = error as { code?: unknown; constraint?: unknown };
       if (typeof code !== 'string' || !code.startsWith('23')) return error;
       const keyTaken = code === '23505' && primaryKey !== null && constraint === primaryKey;
-      return new ConstraintError((error as Error).message, keyTaken);
+      return new ConstraintError((error as Error).message, keyTaken, copyLineOf(error));
     };
     const run = async (sql: string, params: PostgresValue[]) => {
       try {
@@ -242,4 +242,16 @@ export class PostgresWriter implements PlatformWriter {
       },
     };
   }
+}
+
+/**
+ * The row of a `COPY … FROM STDIN` the server refused, from 0: its error's
+ * context names the line (`COPY tasks, line 12`, after any trigger's own
+ * context); null for an error of any other statement.
+ */
+export function copyLineOf(error: unknown): number | null {
+  const where = (error as { where?: unknown }).where;
+  if (typeof where !== 'string') return null;
+  const line = /^COPY [^\n]*, line (\d+)/m.exec(where)?.[1];
+  return line === undefined ? null : Number(line) - 1;
 }

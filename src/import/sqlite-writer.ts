@@ -121,9 +121,9 @@ export class SqliteWriter implements PlatformWriter {
         const names = columns.map((c) => quoteIdent(c.name)).join(', ');
         const sql = `INSERT INTO ${quoteIdent(table)} (${names}) VALUES (${columns.map(() => '?').join(', ')})`;
         const statement = this.prepare(sql);
-        for (const row of rows) {
-          guard(() => statement.run(row.map((v, i) => toSqliteValue(columns[i]!, v))));
-        }
+        rows.forEach((row, at) => {
+          guard(() => statement.run(row.map((v, i) => toSqliteValue(columns[i]!, v))), at);
+        });
         return Promise.resolve();
       },
       update: (table, columns, row, key, keyValues) => {
@@ -163,12 +163,13 @@ function keyConverter(column: ImportColumn): (raw: unknown) => JsonValue {
   return (raw) => convert(raw as never);
 }
 
-function guard<T>(run: () => T): T {
+/** Runs a statement; a constraint's refusal as a {@link ConstraintError} (of the `row`-th row inserted). */
+function guard<T>(run: () => T, row: number | null = null): T {
   try {
     return run();
   } catch (error) {
     if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
-      throw new ConstraintError(error.message);
+      throw new ConstraintError(error.message, false, row);
     }
     throw error;
   }

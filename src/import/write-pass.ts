@@ -276,8 +276,13 @@ function constraintRefusal(
   error: unknown,
 ): unknown {
   if (!(error instanceof ConstraintError)) return error;
+  // The row itself where the database names it; otherwise the batch it was in.
+  const where =
+    error.row === null || firstLine + error.row > lastLine
+      ? linesAt(plan, firstLine, lastLine)
+      : lineAt(plan, firstLine + error.row);
   return new ImportRefusal(
     'constraint_violation',
-    `${linesAt(plan, firstLine, lastLine)} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
+    `${where} ("${plan.category.name}"): the target database refused a row: ${toError(error).message}`,
   );
 }

@@ -124,7 +124,7 @@ describe('import into PostgreSQL', () => {
     ['an early batch, while later ones are built', 'early'],
     ['the last batch', 'last'],
   ] as const)(
-    'names the lines of a row the database refuses in %s, and writes nothing',
+    'names the line of a row the database refuses in %s, and writes nothing',
     async (_, where) => {
       const demo = await demoCopy();
       const bundle = await exportBundle(demo, 'acme');
@@ -160,11 +160,9 @@ describe('import into PostgreSQL', () => {
         tenant: 'acme',
       });
 
-      const first = Math.floor((line - 1) / 500) * 500 + 1;
-      const last = Math.min(first + 499, category.lines.length);
       expect(result.error?.code).toBe('constraint_violation');
       expect(result.error?.message).toContain(
-        `data/${category.c.name}.jsonl lines ${first}–${last} ("${category.c.name}")`,
+        `data/${category.c.name}.jsonl line ${line} ("${category.c.name}")`,
       );
       expect(result.error?.message).toContain('refuses_one');
       for (const c of included.filter((c) => c.source.kind === 'table')) {
