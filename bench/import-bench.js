@@ -218,40 +218,48 @@ export function importMeasures(ctx, tenant, bundleDir) {
         return { ...run, bytes };
       },
     },
-    ...[
-      ['portage_serve_import', 'portage serve importing', []],
-      // As docs/deployment.md advises where serve imports under a memory limit.
-      [
-        'portage_serve_import_young_8',
-        'portage serve importing, young gen. 8 MiB',
-        ['--max-semi-space-size=4'],
-      ],
-    ].map(
-      ([id, label, nodeFlags]) =>
-        /** @type {import('./measures.js').Measure} */ ({
-          id: /** @type {string} */ (id),
-          label: /** @type {string} */ (label),
-          kind: 'portage',
-          tenant,
-          format: 'bundle',
-          run: async (/** @type {string} */ dir) => {
-            const target = await emptyTarget(ctx, tenant);
-            const files = join(dir, 'imported-files');
-            await rm(files, { recursive: true, force: true });
-            const run = await serveImport(
-              { ...env, PORTAGE_SOURCE_URL: target, PORTAGE_FILES_DIR: files },
-              tenant,
-              bundle,
-              dir,
-              /** @type {string[]} */ (nodeFlags),
-            );
-            await rm(files, { recursive: true, force: true });
-            const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
-            return { ...run, bytes };
-          },
-        }),
+    serveImportMeasure('portage_serve_import', 'portage serve importing', []),
+    // As docs/deployment.md advises where serve imports under a memory limit.
+    serveImportMeasure(
+      'portage_serve_import_young_8',
+      'portage serve importing, young gen. 8 MiB',
+      ['--max-semi-space-size=4'],
     ),
   ];
+
+  /**
+   * `portage serve` started with `nodeFlags`, taking the bundle through
+   * `POST /v1/imports` into a fresh empty copy of the schema.
+   *
+   * @param {string} id
+   * @param {string} label
+   * @param {string[]} nodeFlags
+   * @returns {import('./measures.js').Measure}
+   */
+  function serveImportMeasure(id, label, nodeFlags) {
+    return {
+      id,
+      label,
+      kind: 'portage',
+      tenant,
+      format: 'bundle',
+      run: async (dir) => {
+        const target = await emptyTarget(ctx, tenant);
+        const files = join(dir, 'imported-files');
+        await rm(files, { recursive: true, force: true });
+        const run = await serveImport(
+          { ...env, PORTAGE_SOURCE_URL: target, PORTAGE_FILES_DIR: files },
+          tenant,
+          bundle,
+          dir,
+          nodeFlags,
+        );
+        await rm(files, { recursive: true, force: true });
+        const bytes = await uncompressedBytes(bundle, (name) => name.startsWith('data/'));
+        return { ...run, bytes };
+      },
+    };
+  }
 }
 
 /**

@@ -249,7 +249,7 @@ export class PostgresWriter implements PlatformWriter {
  * context names the line (`COPY tasks, line 12`, after any trigger's own
  * context); null for an error of any other statement.
  */
-export function copyLineOf(error: unknown): number | null {
+function copyLineOf(error: unknown): number | null {
   const where = (error as { where?: unknown }).where;
   if (typeof where !== 'string') return null;
   const line = /^COPY [^\n]*, line (\d+)/m.exec(where)?.[1];

@@ -130,11 +130,11 @@ async function writeRows(
   const inserting = new OneInFlight();
   const flush = async (lastLine: number) => {
     if (batch.length > 0 && !run.dryRun) {
-      if (checkKeys) {
-        await inserting.settle();
-        await refuseUnavailable(run, plan, keys);
-      }
-      await inserting.start(() => insert(run, plan, batch, firstLine, lastLine, mayCollide));
+      // The lookup queues behind the batch in flight on the same connection;
+      // should that batch have failed, start() rejects with its refusal first.
+      if (checkKeys) await refuseUnavailable(run, plan, keys);
+      const [rows, first, last] = [batch, firstLine, lastLine];
+      await inserting.start(() => insert(run, plan, rows, first, last, mayCollide));
     }
     batch = [];
     keys = [];
